@@ -1,0 +1,38 @@
+// The contract between the optimizer and a compiled perceptual model (embedded MobileNetV2,
+// CLIP ResNet/ViT). Images are NCHW float32, values in [0, 1]; the model normalizes inside.
+
+/** Precomputed features of target images, opaque to the optimizer (one entry per tap). */
+export interface TargetFeatures {
+  batch: number;
+  tensors: Record<string, Float32Array>;
+}
+
+export interface LossWeights {
+  /** Weight per geometric tap name (mean squared feature difference). */
+  geometric: Record<string, number>;
+  /** Weight of mean(1 - cos(embedding(view), embedding(target))). */
+  semantic: number;
+}
+
+export interface LossResult {
+  loss: number;
+  /** Per-term losses after weighting, keyed by tap name and 'semantic'. */
+  terms: Record<string, number>;
+  /** dLoss/dViews, B*size*size (gray views). */
+  grad: Float32Array;
+}
+
+export interface LossModel {
+  readonly id: string;
+  /** Input side length (224). */
+  readonly size: number;
+  readonly taps: readonly string[];
+  readonly defaultWeights: LossWeights;
+  /** Features of B RGB target images (B*3*size*size). */
+  targetFeatures(images: Float32Array, batch: number): Promise<TargetFeatures>;
+  /** Loss and its gradient for B gray sketch views (B*size*size) against targets of the same B. */
+  lossAndGradient(views: Float32Array, targets: TargetFeatures, weights: LossWeights): Promise<LossResult>;
+  /** Saliency map (size*size, min-max normalized to [0, 1]) of one RGB image (3*size*size). */
+  saliency(image: Float32Array): Promise<Float32Array>;
+  dispose(): Promise<void>;
+}
