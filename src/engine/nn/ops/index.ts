@@ -1,0 +1,5 @@
+// Every primitive and op function, for `import * as nn from '.../nn/ops/index.ts'`.
+export * from './elementwise.ts';
+export * from './linear.ts';
+export * from './reduce.ts';
+export * from './shape.ts';
