@@ -1,0 +1,160 @@
+// LossModel over onnxruntime-web sessions. Graphs are compiled from an Architecture on first
+// use: one forward session per batch size and one loss-and-gradient session per batch size.
+import type * as Ort from 'onnxruntime-web';
+import { buildForwardGraph, buildLossGraph, checkTapNames, tapOutput, type Architecture } from '../nn/loss.ts';
+import { serializeModel } from '../nn/onnx.ts';
+import { channelEnergy, minMaxNormalize, resizeBilinear } from './saliency.ts';
+import type { LossModel, LossResult, LossWeights, TargetFeatures } from './types.ts';
+
+/** The parts of the onnxruntime-web module we use (pass the wasm or the webgpu build). */
+export type OrtModule = Pick<typeof Ort, 'InferenceSession' | 'Tensor'>;
+
+export interface OnnxModelSpec {
+  id: string;
+  /** Input side S. */
+  size: number;
+  architecture: Architecture;
+  defaultWeights: LossWeights;
+}
+
+export interface OnnxLossModelOptions {
+  ort: OrtModule;
+  /** Defaults to the wasm execution provider with all graph optimizations. */
+  sessionOptions?: Ort.InferenceSession.SessionOptions;
+}
+
+export async function createOnnxLossModel(spec: OnnxModelSpec, options: OnnxLossModelOptions): Promise<OnnxLossModel> {
+  const model = new OnnxLossModel(spec, options);
+  await model.forwardSession(1); // compiles once: validates the architecture and learns the taps
+  return model;
+}
+
+export class OnnxLossModel implements LossModel {
+  readonly id: string;
+  readonly size: number;
+  readonly defaultWeights: LossWeights;
+  taps: readonly string[] = [];
+  private readonly ort: OrtModule;
+  private readonly sessionOptions: Ort.InferenceSession.SessionOptions;
+  private readonly forward = new Map<number, Promise<Ort.InferenceSession>>();
+  private readonly loss = new Map<number, Promise<Ort.InferenceSession>>();
+  /** Shape of each forward output at batch 1. */
+  private outputShapes = new Map<string, readonly number[]>();
+
+  constructor(
+    private readonly spec: OnnxModelSpec,
+    options: OnnxLossModelOptions,
+  ) {
+    this.id = spec.id;
+    this.size = spec.size;
+    this.defaultWeights = spec.defaultWeights;
+    this.ort = options.ort;
+    this.sessionOptions = options.sessionOptions ?? { executionProviders: ['wasm'], graphOptimizationLevel: 'all' };
+  }
+
+  forwardSession(batch: number): Promise<Ort.InferenceSession> {
+    checkBatch(batch);
+    let s = this.forward.get(batch);
+    if (!s) {
+      const graph = buildForwardGraph(this.spec.architecture, { batch, size: this.size });
+      if (batch === 1) {
+        this.taps = graph.outputs.filter((o) => o.name.startsWith('tap_')).map((o) => o.name.slice(4));
+        checkTapNames(this.taps);
+        this.outputShapes = new Map(graph.outputs.map((o) => [o.name, o.shape]));
+      }
+      s = this.ort.InferenceSession.create(serializeModel(graph, `${this.id} forward B=${batch}`), this.sessionOptions);
+      this.forward.set(batch, s);
+    }
+    return s;
+  }
+
+  lossSession(batch: number): Promise<Ort.InferenceSession> {
+    checkBatch(batch);
+    let s = this.loss.get(batch);
+    if (!s) {
+      const graph = buildLossGraph(this.spec.architecture, { batch, size: this.size });
+      s = this.ort.InferenceSession.create(serializeModel(graph, `${this.id} loss B=${batch}`), this.sessionOptions);
+      this.loss.set(batch, s);
+    }
+    return s;
+  }
+
+  private rgb(data: Float32Array, batch: number, what: string): Ort.Tensor {
+    const n = batch * 3 * this.size * this.size;
+    if (data.length !== n) throw new Error(`${what}: expected ${batch}x3x${this.size}x${this.size} = ${n} values, got ${data.length}`);
+    return new this.ort.Tensor('float32', data, [batch, 3, this.size, this.size]);
+  }
+
+  async targetFeatures(images: Float32Array, batch: number): Promise<TargetFeatures> {
+    const session = await this.forwardSession(batch);
+    const out = await session.run({ images: this.rgb(images, batch, 'targetFeatures') });
+    const tensors: Record<string, Float32Array> = { embedding: out.embedding.data as Float32Array };
+    for (const tap of this.taps) tensors[tap] = out[tapOutput(tap)].data as Float32Array;
+    return { batch, tensors };
+  }
+
+  async lossAndGradient(views: Float32Array, targets: TargetFeatures, weights: LossWeights): Promise<LossResult> {
+    const { batch } = targets;
+    const s = this.size;
+    if (views.length !== batch * s * s) {
+      throw new Error(`lossAndGradient: expected ${batch} views of ${s}x${s} = ${batch * s * s} values, got ${views.length}`);
+    }
+    for (const tap of Object.keys(weights.geometric)) {
+      if (!this.taps.includes(tap)) throw new Error(`lossAndGradient: unknown tap '${tap}' in weights (taps: ${this.taps.join(', ')})`);
+    }
+    const T = this.ort.Tensor;
+    const feeds: Record<string, Ort.Tensor> = { views: new T('float32', views, [batch, 1, s, s]) };
+    for (const name of [...this.taps, 'embedding']) {
+      const data = targets.tensors[name];
+      const shape = [batch, ...this.outputShapes.get(name === 'embedding' ? name : tapOutput(name))!.slice(1)];
+      const expected = shape.reduce((a, b) => a * b, 1);
+      if (!data || data.length !== expected) {
+        throw new Error(`lossAndGradient: target '${name}' needs ${expected} values for batch ${batch}, got ${data?.length ?? 'none'}`);
+      }
+      feeds[`target_${name}`] = new T('float32', data, shape);
+    }
+    for (const tap of this.taps) feeds[`w_${tap}`] = new T('float32', Float32Array.of(weights.geometric[tap] ?? 0), []);
+    feeds.w_semantic = new T('float32', Float32Array.of(weights.semantic), []);
+    const out = await (await this.lossSession(batch)).run(feeds);
+    const terms: Record<string, number> = { semantic: (out.term_semantic.data as Float32Array)[0] };
+    for (const tap of this.taps) terms[tap] = (out[`term_${tap}`].data as Float32Array)[0];
+    return { loss: (out.loss.data as Float32Array)[0], terms, grad: out.grad_views.data as Float32Array };
+  }
+
+  /**
+   * The architecture's saliency output if it has one, else the channel energy of the
+   * deepest tap (smallest spatial extent); upsampled bilinearly to S x S, min-max normalized.
+   */
+  async saliency(image: Float32Array): Promise<Float32Array> {
+    const out = await (await this.forwardSession(1)).run({ images: this.rgb(image, 1, 'saliency') });
+    let map: Float32Array;
+    let h: number;
+    let w: number;
+    if (out.saliency) {
+      [h, w] = out.saliency.dims.slice(-2);
+      map = out.saliency.data as Float32Array;
+      if (map.length !== h * w) throw new Error(`saliency output [${out.saliency.dims.join(',')}] must hold one map`);
+    } else {
+      const deepest = this.taps
+        .map((t) => out[tapOutput(t)])
+        .filter((t) => t.dims.length === 4)
+        .sort((a, b) => a.dims[2] * a.dims[3] - b.dims[2] * b.dims[3])[0];
+      if (!deepest) throw new Error(`${this.id}: no saliency output and no [B,C,h,w] tap to derive one from`);
+      const [, c, th, tw] = deepest.dims;
+      [h, w] = [th, tw];
+      map = channelEnergy(deepest.data as Float32Array, c, h, w);
+    }
+    return minMaxNormalize(resizeBilinear(map, h, w, this.size));
+  }
+
+  async dispose(): Promise<void> {
+    const sessions = [...this.forward.values(), ...this.loss.values()];
+    this.forward.clear();
+    this.loss.clear();
+    for (const s of sessions) await (await s).release();
+  }
+}
+
+function checkBatch(batch: number): void {
+  if (!Number.isInteger(batch) || batch < 1) throw new Error(`batch must be a positive integer, got ${batch}`);
+}
