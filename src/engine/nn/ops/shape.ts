@@ -23,6 +23,9 @@ export function reshape(x: Tensor, shape: Shape): Tensor {
   const inferred = shape.length - known.length;
   if (inferred > 1) throw new Error(`reshape: at most one -1 in [${shape.join(',')}]`);
   const resolved = shape.map((d) => (d === -1 ? x.size / shapeSize(known) : d));
+  if (resolved.some((d) => !Number.isInteger(d) || d < 1) || shapeSize(resolved) !== x.size) {
+    throw new Error(`reshape: cannot reshape ${x} to [${shape.join(',')}]`);
+  }
   if (sameShape(resolved, x.shape)) return x;
   return x.graph.apply(Reshape, [x, x.graph.int64(resolved, 'shape')])[0];
 }
