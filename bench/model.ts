@@ -1,0 +1,91 @@
+// `npm run bench -- model`: forward-only vs loss-and-gradient time of the compiled graphs at
+// B in {1, 5}, in onnxruntime-web wasm (one thread, as in the Figma iframe) and in
+// onnxruntime-node native CPU (the ceiling on this machine), with FLOPs of the matrix ops.
+import * as ortWeb from 'onnxruntime-web';
+import type { Emit } from './run.ts';
+import { medianMs } from './util.ts';
+import { countFlops } from '../src/engine/nn/flops.ts';
+import { buildForwardGraph, buildLossGraph, type Architecture } from '../src/engine/nn/loss.ts';
+import { Graph as GraphClass, type Graph } from '../src/engine/nn/graph.ts';
+import { relu } from '../src/engine/nn/ops/elementwise.ts';
+import { serializeModel } from '../src/engine/nn/onnx.ts';
+import { mobileNetShaped } from './mobilenet-shaped.ts';
+
+ortWeb.env.wasm.numThreads = 1;
+
+type OrtLike = Pick<typeof ortWeb, 'InferenceSession' | 'Tensor'>;
+interface Runtime {
+  name: string;
+  ort: OrtLike;
+  options: ortWeb.InferenceSession.SessionOptions;
+}
+
+async function loadNodeRuntime(): Promise<OrtLike | string> {
+  try {
+    const mod = (await import('onnxruntime-node')) as unknown as OrtLike;
+    const probe = new GraphClass('probe');
+    probe.output(relu(probe.input('x', [1, 2])), 'y');
+    await mod.InferenceSession.create(serializeModel(probe));
+    return mod;
+  } catch (error) {
+    return `onnxruntime-node unusable (its binary is fetched by an install script we skip): ${String(error).slice(0, 200)}`;
+  }
+}
+
+function feedsFor(ort: OrtLike, graph: Graph): Record<string, ortWeb.Tensor> {
+  const feeds: Record<string, ortWeb.Tensor> = {};
+  for (const t of graph.inputs) {
+    const data = new Float32Array(t.size);
+    for (let i = 0; i < data.length; i++) data[i] = 0.5 + 0.4 * Math.sin(i * 0.37);
+    if (t.name.startsWith('w_')) data.fill(1);
+    feeds[t.name] = new ort.Tensor('float32', data, [...t.shape]);
+  }
+  return feeds;
+}
+
+async function timeGraph(rt: Runtime, graph: Graph, runs: number): Promise<number> {
+  const session = await rt.ort.InferenceSession.create(serializeModel(graph), rt.options);
+  const feeds = feedsFor(rt.ort, graph);
+  const ms = await medianMs(() => session.run(feeds), runs, 2);
+  await session.release();
+  return ms;
+}
+
+export async function run(emit: Emit): Promise<void> {
+  const models: { model: string; arch: Architecture; size: number }[] = [
+    { model: 'mobilenet_v2-shaped random weights (taps block_5_add, block_12_add, out_relu)', arch: mobileNetShaped(), size: 224 },
+  ];
+  const runtimes: Runtime[] = [
+    { name: 'onnxruntime-web wasm 1 thread', ort: ortWeb, options: { executionProviders: ['wasm'], graphOptimizationLevel: 'all' } },
+  ];
+  const node = await loadNodeRuntime();
+  if (typeof node === 'string') emit({ case: 'onnxruntime-node', skipped: node });
+  else {
+    runtimes.push({ name: 'onnxruntime-node cpu 1 thread', ort: node, options: { executionProviders: ['cpu'], intraOpNumThreads: 1, graphOptimizationLevel: 'all' } });
+    runtimes.push({ name: 'onnxruntime-node cpu 2 threads', ort: node, options: { executionProviders: ['cpu'], intraOpNumThreads: 2, graphOptimizationLevel: 'all' } });
+  }
+  const runs = Number(process.env.BENCH_RUNS ?? 7);
+  for (const { model, arch, size } of models) {
+    for (const batch of [1, 5]) {
+      const fwd = buildForwardGraph(arch, { batch, size });
+      const loss = buildLossGraph(arch, { batch, size });
+      const fwdFlops = countFlops(fwd);
+      const lossFlops = countFlops(loss);
+      for (const rt of runtimes) {
+        const forwardMs = await timeGraph(rt, fwd, runs);
+        const lossMs = await timeGraph(rt, loss, runs);
+        emit({
+          case: `${model} B=${batch}`,
+          runtime: rt.name,
+          forwardMs: +forwardMs.toFixed(1),
+          lossAndGradientMs: +lossMs.toFixed(1),
+          ratio: +(lossMs / forwardMs).toFixed(2),
+          forwardGFlop: +(fwdFlops / 1e9).toFixed(3),
+          lossAndGradientGFlop: +(lossFlops / 1e9).toFixed(3),
+          lossGFlopPerS: +(lossFlops / 1e6 / lossMs).toFixed(1),
+          runs,
+        });
+      }
+    }
+  }
+}

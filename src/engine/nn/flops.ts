@@ -1,0 +1,39 @@
+// Floating-point operation count of a graph's live matrix ops (2 per multiply-add), for
+// benchmarks. Elementwise ops are ignored: they are memory-bound and small next to these.
+import type { Graph, Node } from './graph.ts';
+
+function nodeFlops(n: Node): number {
+  const [a, b] = n.inputs;
+  const out = n.outputs[0];
+  switch (n.op.type) {
+    case 'Conv': {
+      const [, cg, kh, kw] = b!.shape;
+      return 2 * out.size * cg * kh * kw;
+    }
+    case 'ConvTranspose': {
+      const [, mg, kh, kw] = b!.shape;
+      return 2 * a!.size * mg * kh * kw;
+    }
+    case 'MatMul':
+      return 2 * out.size * a!.shape[a!.rank - 1];
+    case 'Gemm':
+      return 2 * out.size * (n.attrs.transA ? a!.shape[0] : a!.shape[1]);
+    default:
+      return 0;
+  }
+}
+
+/** FLOPs of the nodes that feed the graph's outputs. */
+export function countFlops(graph: Graph): number {
+  const live = new Set<Node>();
+  const stack = graph.outputs.map((t) => t.producer).filter((n): n is Node => n !== null);
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (live.has(n)) continue;
+    live.add(n);
+    for (const t of n.inputs) if (t?.producer) stack.push(t.producer);
+  }
+  let total = 0;
+  for (const n of live) total += nodeFlops(n);
+  return total;
+}
