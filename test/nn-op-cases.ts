@@ -15,8 +15,10 @@ export interface OpCase {
   name: string;
   inputs: InputSpec[];
   build(g: Graph, xs: Tensor[]): Tensor;
-  /** Points where the op is not differentiable: FD is skipped nearby; the rule's value there is `kinkGrad`. */
+  /** Points where the op is not differentiable: FD is skipped nearby. */
   kinks?: number[];
+  /** The documented derivative exactly at a kink (elementwise ops; default 0). */
+  kinkGrad?: number;
 }
 
 const w = (g: Graph, shape: number[], seed: number): Tensor => g.weight('w', randomArray(shape.reduce((a, b) => a * b, 1), seed, 0.5), shape);
@@ -35,8 +37,9 @@ export const OP_CASES: OpCase[] = [
   { name: 'Div broadcast [2,3]/[3]', inputs: [S(2, 3), P(3)], build: (_g, [a, b]) => nn.div(a, b) },
   { name: 'Neg', inputs: [S(5)], build: (_g, [a]) => nn.neg(a) },
   { name: 'Relu (0 -> gradient 0)', inputs: [S(3, 5)], build: (_g, [a]) => nn.relu(a), kinks: [0] },
-  { name: 'Relu6 at 0 and 6', inputs: [{ shape: [12], values: clipValues }], build: (_g, [a]) => nn.relu6(a), kinks: [0, 6] },
-  { name: 'Clip min only', inputs: [S(10)], build: (_g, [a]) => nn.clip(a, -0.5), kinks: [-0.5] },
+  { name: 'Relu6 at 0 and 6', inputs: [{ shape: [12], values: clipValues }], build: (_g, [a]) => nn.relu6(a), kinks: [0, 6], kinkGrad: 1 },
+  { name: 'Clip max only at the bound', inputs: [{ shape: [6], values: [-3, 0.25, 0.25, 1, 0.3, 0] }], build: (_g, [a]) => nn.clip(a, undefined, 0.25), kinks: [0.25], kinkGrad: 1 },
+  { name: 'Clip min only', inputs: [S(10)], build: (_g, [a]) => nn.clip(a, -0.5), kinks: [-0.5], kinkGrad: 1 },
   { name: 'Sigmoid', inputs: [S(2, 5)], build: (_g, [a]) => nn.sigmoid(a) },
   { name: 'Tanh', inputs: [S(2, 5)], build: (_g, [a]) => nn.tanh(a) },
   { name: 'Exp', inputs: [S(2, 5)], build: (_g, [a]) => nn.exp(a) },
@@ -58,6 +61,8 @@ export const OP_CASES: OpCase[] = [
   { name: 'Conv group 2, 1x1', inputs: [S(1, 4, 3, 3)], build: (g, [x]) => nn.conv(x, w(g, [6, 2, 1, 1], 7), null, { group: 2 }) },
   { name: 'Conv depthwise stride 2', inputs: [S(1, 3, 7, 7)], build: (g, [x]) => nn.conv(x, w(g, [3, 1, 3, 3], 8), w(g, [3], 9), { strides: [2, 2], pads: [1, 1, 1, 1], group: 3 }) },
   { name: 'Conv stride 3 kernel 2 (rows never read)', inputs: [S(1, 1, 8, 8)], build: (g, [x]) => nn.conv(x, w(g, [2, 1, 2, 2], 10), null, { strides: [3, 3] }) },
+  { name: 'Conv computed weight (ConvTranspose path) stride 2', inputs: [S(1, 2, 7, 6)], build: (g, [x]) => nn.conv(x, nn.mul(w(g, [4, 1, 3, 3], 16), 1.5), null, { strides: [2, 2], pads: [1, 0, 1, 1], group: 2 }) },
+  { name: 'Conv 1x1 padded (pads beyond kernel reach)', inputs: [S(1, 2, 3, 3)], build: (g, [x]) => nn.conv(x, w(g, [2, 2, 1, 1], 17), null, { pads: [1, 1, 0, 1] }) },
   { name: 'Conv fp16-stored weight', inputs: [S(1, 2, 4, 4)], build: (g, [x]) => nn.conv(x, g.weight('w16', randomArray(2 * 2 * 9, 11, 0.5), [2, 2, 3, 3], { storage: 'float16' }), null, { pads: [1, 1, 1, 1] }) },
   { name: 'ConvTranspose stride 2 group 2', inputs: [S(1, 2, 3, 3)], build: (g, [x]) => nn.convTranspose(x, w(g, [2, 2, 3, 3], 12), { strides: [2, 2], pads: [1, 1, 1, 1], group: 2, outputPadding: [1, 1] }) },
   { name: 'AveragePool 2x2 stride 2', inputs: [S(1, 2, 4, 5)], build: (_g, [x]) => nn.averagePool(x, { kernel: [2, 2], strides: [2, 2] }) },
