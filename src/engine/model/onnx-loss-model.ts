@@ -19,7 +19,11 @@ export interface OnnxModelSpec {
 
 export interface OnnxLossModelOptions {
   ort: OrtModule;
-  /** Defaults to the wasm execution provider with all graph optimizations. */
+  /**
+   * Defaults to the wasm execution provider with all graph optimizations. For the webgpu EP
+   * pass `{ name: 'webgpu', preferredLayout: 'NCHW' }`: its default NHWC layout miscomputes
+   * some convs in ORT-web 1.30 (test/model-webgpu-browser.test.ts).
+   */
   sessionOptions?: Ort.InferenceSession.SessionOptions;
 }
 
