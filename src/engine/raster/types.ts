@@ -11,6 +11,9 @@ export interface RasterScene {
   size: number;
   /** Full stroke width in canvas pixels (CLIPasso: 3 at 224). Scaled per view by the map's local scale. */
   width: number;
+  /** Half-width in px of the smooth coverage ramp around the stroke edge; default
+   * DEFAULT_FALLOFF (1) from scene.ts. Wider = larger basin of attraction, blurrier image. */
+  falloff?: number;
 }
 
 export interface Rasterizer {

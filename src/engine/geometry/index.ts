@@ -1,0 +1,3 @@
+export * from './bezier.ts';
+export * from './projective.ts';
+export * from './bbox.ts';
