@@ -14,7 +14,7 @@ export function rng(seed: number): () => number {
 }
 
 /** N CLIPasso-like strokes: a start point, then each control point a small random step on. */
-export function randomStrokes(n: number, size: number, seed: number, step = 0.25): Float32Array {
+export function randomStrokes(n: number, size: number, seed: number, step = 0.25): Float32Array<ArrayBuffer> {
   const r = rng(seed);
   const out = new Float32Array(n * 8);
   for (let s = 0; s < n; s++) {
