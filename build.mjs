@@ -1,0 +1,219 @@
+// Builds Sketchify with esbuild.
+//   node build.mjs           production: minified dist/code.js, dist/ui.html, dist/cli.js
+//   node build.mjs --watch   development: unminified, rebuilds on change, and serves the host
+//                            harness (test/harness/host.html) on 127.0.0.1
+// Outputs:
+//   dist/code.js   the Figma sandbox (src/plugin/main.ts), iife, es2017, no DOM
+//   dist/ui.html   the iframe UI (src/ui/main.tsx) as ONE self-contained file: JS, CSS, the
+//                  onnxruntime-web wasm and the embedded model inlined (the iframe loads nothing)
+//   dist/cli.js    the Node CLI (src/cli/main.ts), esm, npm packages left external
+//   build/harness/host.js   the host harness script (tests and `npm run dev` only)
+// An entry that does not exist yet is skipped with a note, never an error.
+import { Buffer } from 'node:buffer';
+import { createReadStream, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { dirname, extname, join, normalize, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const ROOT = dirname(fileURLToPath(import.meta.url));
+const watch = process.argv.includes('--watch');
+const minify = !watch && !process.argv.includes('--no-minify');
+const at = (p) => join(ROOT, p);
+
+const ENTRIES = {
+  sandbox: 'src/plugin/main.ts',
+  ui: 'src/ui/main.tsx',
+  cli: 'src/cli/main.ts',
+  harness: 'test/harness/host.ts',
+};
+
+// Binary assets become Uint8Arrays in the bundle: the ORT wasm and the embedded model.
+const BINARY_LOADERS = { '.wasm': 'binary', '.bin': 'binary' };
+
+/** @create-figma-plugin/ui marks global stylesheets with a leading '!'; resolve them as plain CSS. */
+const globalCssPrefix = {
+  name: 'global-css-prefix',
+  setup(build) {
+    build.onResolve({ filter: /^!.*\.css$/ }, (args) => ({ path: resolve(args.resolveDir, args.path.slice(1)) }));
+  },
+};
+
+const log = (line) => console.log(`[build] ${line}`);
+const mib = (bytes) => `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
+
+function reportErrors(name, result) {
+  for (const w of result.warnings) log(`${name} warning: ${w.text}${w.location ? ` (${w.location.file}:${w.location.line})` : ''}`);
+}
+
+/** Runs `options` once, or as a watching context that calls `onDone` after every rebuild. */
+async function run(name, options, onDone = () => {}) {
+  if (!watch) {
+    const result = await esbuild.build(options);
+    reportErrors(name, result);
+    await onDone(result);
+    return;
+  }
+  const ctx = await esbuild.context({
+    ...options,
+    plugins: [
+      ...(options.plugins ?? []),
+      {
+        name: 'rebuild-report',
+        setup(b) {
+          b.onEnd(async (result) => {
+            if (result.errors.length > 0) return log(`${name}: ${result.errors.length} error(s), waiting for changes`);
+            reportErrors(name, result);
+            try {
+              await onDone(result);
+            } catch (error) {
+              log(`${name}: ${error.message}`);
+            }
+          });
+        },
+      },
+    ],
+  });
+  await ctx.watch();
+}
+
+function buildSandbox() {
+  return run(
+    'sandbox',
+    {
+      entryPoints: [at(ENTRIES.sandbox)],
+      bundle: true,
+      format: 'iife',
+      // Figma's sandbox runs an older JS engine; es2017 is the safe syntax level.
+      target: 'es2017',
+      platform: 'browser',
+      outfile: at('dist/code.js'),
+      minify,
+      sourcemap: watch ? 'inline' : false,
+      logLevel: 'warning',
+    },
+    () => log(`dist/code.js ${mib(statSync(at('dist/code.js')).size)}`),
+  );
+}
+
+/** Inlines the bundle into one HTML file. */
+function writeUiHtml(result) {
+  const js = result.outputFiles.filter((f) => f.path.endsWith('.js')).map((f) => f.text).join('\n');
+  const css = result.outputFiles.filter((f) => f.path.endsWith('.css')).map((f) => f.text).join('\n');
+  // esbuild escapes `</script` and `</style` inside strings; check, since one slip would cut the page.
+  if (/<\/script/i.test(js) || /<\/style/i.test(css)) throw new Error('ui bundle contains a closing </script> or </style> tag');
+  const html =
+    '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n' +
+    '<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>Sketchify</title>\n' +
+    `<style>\n${css}\n</style>\n</head>\n<body>\n<div id="root"></div>\n` +
+    `<script type="module">\n${js}\n</script>\n</body>\n</html>\n`;
+  writeFileSync(at('dist/ui.html'), html);
+  log(`dist/ui.html ${mib(Buffer.byteLength(html))} (js ${mib(Buffer.byteLength(js))}, css ${mib(Buffer.byteLength(css))})`);
+}
+
+function buildUi() {
+  return run(
+    'ui',
+    {
+      entryPoints: [at(ENTRIES.ui)],
+      bundle: true,
+      write: false,
+      outdir: at('dist/.ui'),
+      // An inline module script: the ORT bundle uses import.meta and top-level await.
+      format: 'esm',
+      target: 'es2022',
+      platform: 'browser',
+      jsx: 'automatic',
+      jsxImportSource: 'preact',
+      loader: { ...BINARY_LOADERS, '.module.css': 'local-css', '.css': 'css' },
+      plugins: [globalCssPrefix],
+      minify,
+      sourcemap: watch ? 'inline' : false,
+      legalComments: 'none',
+      define: { 'process.env.NODE_ENV': JSON.stringify(watch ? 'development' : 'production') },
+      logLevel: 'warning',
+    },
+    writeUiHtml,
+  );
+}
+
+function buildCli() {
+  return run(
+    'cli',
+    {
+      entryPoints: [at(ENTRIES.cli)],
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      outfile: at('dist/cli.js'),
+      banner: { js: '#!/usr/bin/env node' },
+      // The CLI runs beside node_modules: onnxruntime-web locates its wasm next to its own
+      // files, and onnxruntime-node is optional (not installable offline).
+      packages: 'external',
+      loader: BINARY_LOADERS,
+      minify: false,
+      sourcemap: watch ? 'inline' : false,
+      logLevel: 'warning',
+    },
+    () => log(`dist/cli.js ${mib(statSync(at('dist/cli.js')).size)}`),
+  );
+}
+
+function buildHarness() {
+  return run(
+    'harness',
+    {
+      entryPoints: [at(ENTRIES.harness)],
+      bundle: true,
+      format: 'esm',
+      target: 'es2022',
+      platform: 'browser',
+      outfile: at('build/harness/host.js'),
+      sourcemap: 'inline',
+      loader: BINARY_LOADERS,
+      logLevel: 'warning',
+    },
+    () => log('build/harness/host.js'),
+  );
+}
+
+const MIME = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.png': 'image/png', '.jpg': 'image/jpeg', '.json': 'application/json' };
+
+/** `npm run dev`: serves the project root so test/harness/host.html can load dist/ui.html. */
+function serveHarness() {
+  const port = Number(process.env.PORT ?? 5173);
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
+    const file = normalize(join(ROOT, path === '/' ? 'test/harness/host.html' : path));
+    if (!file.startsWith(ROOT) || !existsSync(file) || !statSync(file).isFile()) return res.writeHead(404).end('not found');
+    res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store', 'access-control-allow-origin': '*' });
+    createReadStream(file).pipe(res);
+  });
+  server.listen(port, '127.0.0.1', () => log(`host harness: http://127.0.0.1:${port}/test/harness/host.html`));
+}
+
+mkdirSync(at('dist'), { recursive: true });
+const steps = [
+  ['sandbox', buildSandbox],
+  ['ui', buildUi],
+  ['cli', buildCli],
+  ['harness', buildHarness],
+];
+let failed = false;
+for (const [name, step] of steps) {
+  const entry = ENTRIES[name];
+  if (!existsSync(at(entry))) {
+    log(`skip ${name}: ${entry} does not exist yet`);
+    continue;
+  }
+  try {
+    await step();
+  } catch (error) {
+    failed = true;
+    if (!error.errors) console.error(error);
+    log(`${name} failed`);
+  }
+}
+if (watch) serveHarness();
+else if (failed) process.exit(1);

@@ -1,0 +1,17 @@
+// onnxruntime-web for the single-file UI. The iframe can fetch nothing beside ui.html, so the
+// runtime's wasm is inlined by build.mjs (binary loader) and handed to ORT as bytes.
+// Build choice: the webgpu build, whose wasm (asyncify) carries both the WebGPU EP and the
+// CPU (wasm) EP. It lets the loss model share the rasterizer's GPUDevice (DESIGN.md §7) and
+// still runs on the CPU when WebGPU is missing. Cost: ~27 MB wasm (~36 MB as base64) against
+// ~14 MB for the wasm-only build. Switching builds means changing both imports together.
+import * as ort from 'onnxruntime-web/webgpu';
+import wasmBinary from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm';
+
+// The Figma iframe is not cross-origin isolated: no SharedArrayBuffer, so one thread; and no
+// worker proxy, since a worker script would need a URL of its own.
+ort.env.wasm.wasmBinary = wasmBinary;
+ort.env.wasm.numThreads = 1;
+ort.env.wasm.proxy = false;
+
+export { ort };
+export const ORT_BUILD = 'onnxruntime-web/webgpu (asyncify wasm: WebGPU EP + CPU EP)';
