@@ -6,7 +6,9 @@ import { medianMs } from './util.ts';
 import { createCpuRasterizer } from '../src/engine/raster/cpu.ts';
 import type { RasterScene, Rasterizer } from '../src/engine/raster/types.ts';
 import { IDENTITY_VIEW } from '../src/engine/raster/types.ts';
+import { createWebGpuRasterizer, type WebGpuRasterizer } from '../src/engine/raster/webgpu.ts';
 import { perspectiveView, randomStrokes, rng } from '../test/helpers/raster-scenes.ts';
+import { getTestDevice } from '../test/helpers/webgpu-node.ts';
 
 const SIZE = 224;
 
@@ -21,10 +23,38 @@ async function time(raster: Rasterizer, s: RasterScene, runs: number): Promise<n
   return medianMs(async () => {
     await raster.forward(s);
     await raster.backward(grad);
+  }, runs, 4);
+}
+
+/** The one-device pipeline: GPU buffers in and out, a single wait for the queue at the end. */
+async function timeGpuBuffers(raster: WebGpuRasterizer, s: RasterScene, runs: number): Promise<number> {
+  const r = rng(1);
+  const pixels = (s.views.length / 9) * SIZE * SIZE;
+  const grad = raster.device.createBuffer({ label: 'bench.gradImages', size: pixels * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+  raster.device.queue.writeBuffer(grad, 0, Float32Array.from({ length: pixels }, () => r() - 0.5));
+  const ms = await medianMs(async () => {
+    raster.forwardToBuffer(s);
+    raster.backwardFromBuffer(grad);
+    await raster.device.queue.onSubmittedWorkDone();
   }, runs);
+  grad.destroy();
+  return ms;
+}
+
+async function nodeGpu(emit: Emit): Promise<{ raster: WebGpuRasterizer; device: string } | null> {
+  try {
+    const device = await getTestDevice();
+    const info = device.adapterInfo;
+    const name = info ? `${info.vendor} ${info.architecture} ${info.description}`.trim() : 'unknown adapter';
+    return { raster: await createWebGpuRasterizer(device), device: `Node Dawn: ${name} (SwiftShader = CPU emulation, not GPU numbers)` };
+  } catch (error) {
+    emit({ case: 'webgpu unavailable', backend: 'webgpu', error: String(error) });
+    return null;
+  }
 }
 
 export async function run(emit: Emit): Promise<void> {
+  const gpu = await nodeGpu(emit);
   for (const strokes of [4, 16, 64]) {
     for (const views of [1, 5]) {
       const s = scene(strokes, views);
@@ -33,6 +63,13 @@ export async function run(emit: Emit): Promise<void> {
       const naive = await time(createCpuRasterizer({ binning: false }), s, strokes >= 64 ? 3 : 7);
       emit({ case: `fwd+bwd N=${strokes} B=${views}`, backend: 'cpu-binned', ...row, median_ms: +binned.toFixed(2) });
       emit({ case: `fwd+bwd N=${strokes} B=${views}`, backend: 'cpu-naive', ...row, median_ms: +naive.toFixed(2), naive_over_binned: +(naive / binned).toFixed(1) });
+      if (gpu) {
+        const readback = await time(gpu.raster, s, 5);
+        emit({ case: `fwd+bwd N=${strokes} B=${views}`, backend: 'webgpu', ...row, median_ms: +readback.toFixed(2), readback: true, device: gpu.device });
+        const buffers = await timeGpuBuffers(gpu.raster, s, 5);
+        emit({ case: `fwd+bwd N=${strokes} B=${views}`, backend: 'webgpu', ...row, median_ms: +buffers.toFixed(2), readback: false, device: gpu.device });
+      }
     }
   }
+  gpu?.raster.dispose();
 }

@@ -165,3 +165,13 @@ describe('CPU rasterizer: input errors', () => {
     await expect(fresh.backward(new Float32Array(4))).rejects.toThrow(/gradImages length 4/);
   });
 });
+
+describe('createRasterizer', () => {
+  it('falls back to the CPU reference without a device', async () => {
+    const { createRasterizer } = await import('../src/engine/raster/index.ts');
+    const raster = await createRasterizer(null);
+    expect(raster.backend).toBe('cpu');
+    const img = await raster.forward({ points: horizontal(2, 10, 5), views: identity(), size: 16, width: 3 });
+    expect(img.some((v) => v < 0.1)).toBe(true);
+  });
+});

@@ -16,6 +16,9 @@ export interface RasterScene {
   falloff?: number;
 }
 
+// Backends: cpu.ts (reference, fallback) and webgpu.ts, which adds a GPU-buffer API for the
+// one-device pipeline (forwardToBuffer / backwardFromBuffer, points from a GPUBuffer);
+// index.ts re-exports both and picks one (createRasterizer).
 export interface Rasterizer {
   readonly backend: 'cpu' | 'webgpu';
   /** Renders B grayscale images, B*size*size, row-major, 1 = white paper, 0 = full ink. */
