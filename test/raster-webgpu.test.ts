@@ -57,6 +57,17 @@ describe('WebGPU rasterizer in Node (Dawn / SwiftShader) vs the CPU reference', 
     gradBuffer.destroy();
   });
 
+  it('renders nothing with zero gradient for an off-canvas stroke, and reuses its buffers', async () => {
+    const size = 24;
+    const scene = { points: Float32Array.from([300, 300, 320, 310, 330, 290, 360, 300]), views: Float32Array.from(IDENTITY_VIEW), size, width: 3 };
+    const first = raster.forwardToBuffer(scene);
+    const img = await raster.forward(scene);
+    expect(img.every((v) => v === 1)).toBe(true);
+    expect(raster.forwardToBuffer(scene)).toBe(first); // same shape: same GPU buffer, no reallocation
+    const grad = await raster.backward(new Float32Array(size * size).fill(1));
+    expect(Array.from(grad)).toEqual(new Array(8).fill(0));
+  });
+
   it('renders 256 strokes and rejects bad input like the CPU path', async () => {
     const size = 32;
     const img = await raster.forward({ points: randomStrokes(256, size, 2), views: Float32Array.from(IDENTITY_VIEW), size, width: 1 });

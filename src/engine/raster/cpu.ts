@@ -4,6 +4,9 @@
 // strokes of (1 - coverage). Backward differentiates exactly that, taking the gradient of
 // the single closest segment per stroke (argmin subgradient: differentiating a soft or
 // tied min would double-count shared segment ends, DESIGN.md §10).
+// Views: the flattened canvas vertices p_k are mapped by the view's homography; segment k's
+// half-width is r_k = width/4 (s_k + s_k+1), s = sqrt|det J| the map's local scale at the
+// vertex, so each segment is a capsule and the gradient also flows through r_k.
 import { accumulateFlattenGradient, DEFAULT_SEGMENTS } from '../geometry/bezier.ts';
 import { ENTRY_FLOATS, prepareScene, type PreparedScene, type PreparedView } from './cpu-prepare.ts';
 import type { RasterScene, Rasterizer } from './types.ts';
