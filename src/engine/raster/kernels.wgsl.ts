@@ -208,12 +208,15 @@ fn chain(view: u32, v: vec4f, gq: vec2f, gs: f32) -> vec2f {
     (gq.x * (maps[m + 1u] - v.x * h7) + gq.y * (maps[m + 4u] - v.y * h7)) / v.w + gs * dsdw * h7);
 }
 
+// Linear invocation index over (stroke, tile, view), stroke fastest, so no lane idles when
+// N < 64; 2D dispatch because the count can exceed 65535 workgroups.
 @compute @workgroup_size(64)
-fn main(@builtin(global_invocation_id) id: vec3u) {
-  let stroke = id.x;
-  let tile = id.y;
-  let view = id.z;
-  if (stroke >= params.strokes) { return; }
+fn main(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let index = id.y * groups.x * 64u + id.x;
+  if (index >= params.strokes * tiles() * params.views) { return; }
+  let stroke = index % params.strokes;
+  let tile = (index / params.strokes) % tiles();
+  let view = index / (params.strokes * tiles());
   let f = params.falloff;
   var gx = vec4f(0.0);
   var gy = vec4f(0.0);

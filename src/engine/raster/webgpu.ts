@@ -177,7 +177,9 @@ export async function createWebGpuRasterizer(device: GPUDevice, options: WebGpuR
     ensure('partial', s.views * tiles * s.strokes * 32);
     const grad = ensure('grad_points', s.strokes * 32);
     const encoder = device.createCommandEncoder({ label: 'Raster.backward.encoder' });
-    dispatch(encoder, 'backward', Math.ceil(s.strokes / 64), tiles, s.views, { grad_image: gradImages });
+    const groups = Math.ceil((s.strokes * tiles * s.views) / 64);
+    const rows = Math.ceil(groups / device.limits.maxComputeWorkgroupsPerDimension);
+    dispatch(encoder, 'backward', Math.ceil(groups / rows), rows, 1, { grad_image: gradImages });
     dispatch(encoder, 'reduce', Math.ceil((s.strokes * 8) / 64), 1, 1);
     device.queue.submit([encoder.finish()]);
     return grad;
