@@ -1,0 +1,152 @@
+// Every message between the plugin sandbox and the UI iframe, with its runtime schema.
+// One table per direction, {name: {request, response}}; the TypeScript map types are
+// derived from the tables, so the checked shape and the compiled shape cannot drift.
+//
+// Coordinates: the UI sketches the "subject" (the part of the image the user sees in the
+// node, see paint-geometry.ts). Strokes travel in subject units: (0,0) is the subject's
+// top-left, (1,1) its bottom-right, x right, y down; a stroke may leave [0,1]^2 a little
+// (padding to a square canvas) but never by more than SUBJECT_COORD_LIMIT.
+
+import { createEndpoint, PROTOCOL_VERSION, type Endpoint, type EndpointOptions, type MapOf, type Transport } from './endpoint.ts';
+import { array, bool, bytes, empty, literal, num, object, optional, str, tagged, type Infer, type Schema } from './schema.ts';
+import type { Affine } from './affine.ts';
+
+export { PROTOCOL_VERSION };
+export { ProtocolError } from './schema.ts';
+export { RemoteError, type Transport } from './endpoint.ts';
+
+export const MAX_IMAGE_SIDE = 4096; // px: larger images are refused ('too-large'); the UI decodes them to a canvas
+export const MIN_IMAGE_SIDE = 16; // px: smaller images hold nothing to sketch ('too-small')
+export const MAX_IMAGE_BYTES = 64 * 1024 * 1024; // an encoded 4096^2 image fits comfortably
+export const MAX_STROKES = 512;
+export const MAX_SERIES = 8; // sketches in one abstraction series (4/8/16/32 needs 4)
+export const MAX_QUEUE = 64; // selected images listed at once
+export const SUBJECT_COORD_LIMIT = 100; // |coordinate| in subject units; beyond is absurd
+export const MAX_NODE_SIDE = 1e6; // Figma nodes are far smaller; bigger means corrupt data
+
+const finite = (min: number, max: number) => num({ min, max });
+const affine = array(finite(-1e9, 1e9), { length: 6, max: 6 }) as unknown as Schema<Affine>;
+const id = str({ min: 1, max: 256 });
+
+// ---- sandbox -> UI ---------------------------------------------------------------
+
+const paint = object({
+  scaleMode: literal('FILL', 'FIT', 'CROP', 'TILE'),
+  /** Degrees, a multiple of 90 (FILL/FIT/TILE). */
+  rotation: finite(-36000, 36000),
+  /** TILE only: tile size / image pixel size. */
+  scalingFactor: finite(1e-4, 1e4),
+  /** CROP only: maps the node's unit square into the image's unit square. */
+  imageTransform: optional(affine),
+});
+export type PaintGeometry = Infer<typeof paint>;
+
+/** What the UI needs to sketch exactly the visible part of the image. */
+const imageSource = object({
+  nodeId: id,
+  nodeName: str({ max: 1000 }),
+  /** The original encoded file (PNG/JPEG/GIF), uncropped and unrotated. */
+  bytes: bytes({ min: 1, max: MAX_IMAGE_BYTES }),
+  imageWidth: num({ min: MIN_IMAGE_SIDE, max: MAX_IMAGE_SIDE, integer: true }),
+  imageHeight: num({ min: MIN_IMAGE_SIDE, max: MAX_IMAGE_SIDE, integer: true }),
+  nodeWidth: finite(0.01, MAX_NODE_SIDE),
+  nodeHeight: finite(0.01, MAX_NODE_SIDE),
+  paint,
+  /** Subject size in node pixels (its aspect ratio is the sketch's). */
+  subjectWidth: finite(1e-3, MAX_NODE_SIDE),
+  subjectHeight: finite(1e-3, MAX_NODE_SIDE),
+  /** Subject unit square -> image pixels. Sample the image through it to get what the user sees. */
+  unitToImage: affine,
+});
+export type ImageSource = Infer<typeof imageSource>;
+
+const queue = object({
+  /** Which of the selected images is current. */
+  index: num({ min: 0, max: MAX_QUEUE - 1, integer: true }),
+  items: array(object({ nodeId: id, name: str({ max: 1000 }) }), { max: MAX_QUEUE }),
+});
+export type SourceQueue = Infer<typeof queue>;
+
+export const PROBLEM_CODES = [
+  'nothing-selected',
+  'no-image', // selection has no image fill anywhere
+  'hidden', // the image paint or the layer is hidden
+  'too-large',
+  'too-small',
+  'unavailable', // the image bytes could not be read
+] as const;
+export type ProblemCode = (typeof PROBLEM_CODES)[number];
+
+const selection = tagged('status', {
+  ready: object({ status: literal('ready'), source: imageSource, queue }),
+  problem: object({ status: literal('problem'), code: literal(...PROBLEM_CODES), message: str({ max: 300 }), queue }),
+});
+export type SelectionState = Infer<typeof selection>;
+
+export const PLUGIN_TO_UI = {
+  /** The current source changed (selection, queue pick, or after 'ready'). */
+  selection: { request: selection, response: empty },
+};
+
+// ---- UI -> sandbox ---------------------------------------------------------------
+
+const coord = finite(-SUBJECT_COORD_LIMIT, SUBJECT_COORD_LIMIT);
+/** One open cubic: x0 y0 x1 y1 x2 y2 x3 y3 in subject units. */
+const stroke = array(coord, { length: 8, max: 8 });
+const sketch = object({
+  strokes: array(stroke, { min: 1, max: MAX_STROKES }),
+  /** Full stroke width in canvas pixels (CLIPasso: 3 at 224). */
+  width: finite(0.01, 64),
+});
+export type SketchPayload = Infer<typeof sketch>;
+
+const insertOptions = {
+  /** The node the sketch was made from (ImageSource.nodeId). */
+  nodeId: id,
+  /** Side of the square canvas the strokes were optimized on (224): it spans the subject's longer side. */
+  canvasSize: finite(16, 4096),
+  color: object({ r: finite(0, 1), g: finite(0, 1), b: finite(0, 1) }),
+  /** 'per-stroke': a group of one vector per stroke; 'single-vector': one vector holding every stroke. */
+  layout: literal('per-stroke', 'single-vector'),
+  /** 'over': exactly on the visible image; 'beside': to its right, a gap apart. */
+  placement: literal('over', 'beside'),
+};
+
+const insertSketch = object({ ...insertOptions, sketch });
+const insertSeries = object({ ...insertOptions, sketches: array(sketch, { min: 1, max: MAX_SERIES }) });
+export type InsertSketchRequest = Infer<typeof insertSketch>;
+export type InsertSeriesRequest = Infer<typeof insertSeries>;
+export type InsertOptions = Omit<InsertSketchRequest, 'sketch'>;
+
+const inserted = object({
+  /** The inserted node (group, or the vector for 'single-vector'); now selected. */
+  nodeId: id,
+  vectorCount: num({ min: 1, max: MAX_STROKES * MAX_SERIES, integer: true }),
+});
+export type InsertResult = Infer<typeof inserted>;
+
+export const UI_TO_PLUGIN = {
+  /** The UI is listening; the sandbox replies, then sends the current selection. */
+  ready: { request: empty, response: object({ command: str({ max: 100 }) }) },
+  /** Make queue item `index` the current source. */
+  pickSource: { request: object({ index: num({ min: 0, max: MAX_QUEUE - 1, integer: true }) }), response: empty },
+  insertSketch: { request: insertSketch, response: inserted },
+  /** An abstraction series, laid out side by side in the order given. */
+  insertSeries: { request: insertSeries, response: inserted },
+  notify: { request: object({ message: str({ min: 1, max: 200 }), error: optional(bool) }), response: empty },
+  resize: { request: object({ width: num({ min: 240, max: 1600, integer: true }), height: num({ min: 240, max: 1600, integer: true }) }), response: empty },
+  close: { request: empty, response: empty },
+};
+
+export type PluginToUi = MapOf<typeof PLUGIN_TO_UI>;
+export type UiToPlugin = MapOf<typeof UI_TO_PLUGIN>;
+
+/** The sandbox's side: receives UiToPlugin, sends PluginToUi. */
+export function createPluginEndpoint(transport: Transport, options?: EndpointOptions): Endpoint<UiToPlugin, PluginToUi> {
+  return createEndpoint<UiToPlugin, PluginToUi>({ receives: UI_TO_PLUGIN, sends: PLUGIN_TO_UI }, transport, options);
+}
+
+/** The iframe's side: receives PluginToUi, sends UiToPlugin. */
+export function createUiEndpoint(transport: Transport, options?: EndpointOptions): Endpoint<PluginToUi, UiToPlugin> {
+  return createEndpoint<PluginToUi, UiToPlugin>({ receives: PLUGIN_TO_UI, sends: UI_TO_PLUGIN }, transport, options);
+}
