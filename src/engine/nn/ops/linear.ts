@@ -1,8 +1,9 @@
 // MatMul, Gemm, Conv (incl. grouped/depthwise), ConvTranspose and pooling, with input
 // gradients. Weights are frozen: asking for a Conv weight gradient is an error.
-import { castPrimitive, ONNX_DTYPE, type Attrs, type BackwardContext, type Primitive, type Tensor } from '../graph.ts';
+import type { Attrs, BackwardContext, Primitive, Tensor } from '../graph.ts';
+import { convInputGradient } from './conv-adjoint.ts';
 import { mul } from './elementwise.ts';
-import { expand, pad, reshape, slice, transpose } from './shape.ts';
+import { expand, transpose } from './shape.ts';
 import { broadcastShapes, requireFloat } from './util.ts';
 
 export const MatMul: Primitive = {
@@ -83,7 +84,7 @@ export interface ConvOptions {
   group?: number;
 }
 
-interface ConvGeometry {
+export interface ConvGeometry {
   strides: number[];
   pads: number[];
   dilations: number[];
@@ -125,62 +126,6 @@ export const Conv: Primitive = {
     return [convInputGradient(g!, w!, geometry('Conv', attrs), x!.shape), null, null];
   },
 };
-
-/**
- * Input gradient of a conv. With a frozen (constant) weight it is a plain Conv of the
- * stride-dilated gradient with the spatially flipped, in/out-swapped weight (computed here,
- * once): ORT's Conv kernels are far faster than its ConvTranspose, above all for depthwise.
- * Otherwise, or when the padding exceeds the kernel reach, ConvTranspose with output_padding
- * restoring the rows and columns a strided conv never read (< stride, as ONNX requires).
- */
-function convInputGradient(g: Tensor, w: Tensor, geo: ConvGeometry, inputShape: readonly number[]): Tensor {
-  const [, , h, wd] = inputShape;
-  const [, , kh, kw] = w.shape;
-  const [, , ho, wo] = g.shape;
-  const [sh, sw] = geo.strides;
-  const [dh, dw] = geo.dilations;
-  const reachH = (kh - 1) * dh;
-  const reachW = (kw - 1) * dw;
-  const outputPadding = [h - (sh * (ho - 1) + reachH + 1 - geo.pads[0] - geo.pads[2]), wd - (sw * (wo - 1) + reachW + 1 - geo.pads[1] - geo.pads[3])];
-  const pads = [reachH - geo.pads[0], reachW - geo.pads[1], reachH - geo.pads[2] + outputPadding[0], reachW - geo.pads[3] + outputPadding[1]];
-  const flipped = adjointWeight(w, geo.group);
-  if (!flipped || pads.some((p) => p < 0)) return convTranspose(g, w, { ...geo, outputPadding });
-  let gd = g;
-  if (sh > 1 || sw > 1) {
-    // Insert stride-1 zeros after every element; the trailing ones are cut by the end pads.
-    const [n, c] = g.shape;
-    gd = reshape(pad(reshape(g, [n, c, ho, 1, wo, 1]), [0, 0, 0, 0, 0, 0, 0, 0, 0, sh - 1, 0, sw - 1]), [n, c, ho * sh, wo * sw]);
-    pads[2] -= sh - 1;
-    pads[3] -= sw - 1;
-    const cutH = Math.max(0, -pads[2]);
-    const cutW = Math.max(0, -pads[3]);
-    if (cutH || cutW) gd = slice(gd, [0, 0], [ho * sh - cutH, wo * sw - cutW], [2, 3]);
-    pads[2] += cutH;
-    pads[3] += cutW;
-  }
-  return conv(gd, flipped, null, { pads, dilations: geo.dilations, group: geo.group });
-}
-
-/** W'[gi*Cg+c, m, i, j] = W[gi*Mg+m, c, kh-1-i, kw-1-j] for a constant W, else null. */
-function adjointWeight(w: Tensor, group: number): Tensor | null {
-  const source = w.value ? w : w.producer?.op.type === 'Cast' && w.producer.inputs[0]?.value ? w.producer.inputs[0] : null;
-  if (!source || (source.dtype !== 'float32' && source.dtype !== 'float16')) return null;
-  const [m, cg, kh, kw] = w.shape;
-  const mg = m / group;
-  const src = source.value as Float32Array | Uint16Array;
-  const dst = new (src.constructor as Float32ArrayConstructor | Uint16ArrayConstructor)(src.length);
-  const k = kh * kw;
-  for (let gi = 0; gi < group; gi++)
-    for (let mo = 0; mo < mg; mo++)
-      for (let c = 0; c < cg; c++) {
-        const from = ((gi * mg + mo) * cg + c) * k;
-        const to = ((gi * cg + c) * mg + mo) * k;
-        for (let q = 0; q < k; q++) dst[to + q] = src[from + k - 1 - q];
-      }
-  const shape = [group * cg, mg, kh, kw];
-  if (source.dtype === 'float32') return w.graph.initializer(`${source.name}_adjoint`, dst, shape, 'float32');
-  return w.graph.apply(castPrimitive, [w.graph.initializer(`${source.name}_adjoint`, dst, shape, 'float16')], { to: ONNX_DTYPE.float32 })[0];
-}
 
 export function conv(x: Tensor, w: Tensor, b: Tensor | null = null, options: ConvOptions = {}): Tensor {
   return x.graph.apply(Conv, b ? [x, w, b] : [x, w], convAttrs(options))[0];
