@@ -18,7 +18,7 @@ export type ParamName = (typeof PARAM_FIELDS)[number][0];
 export const PARAMS_BYTES = Math.ceil((PARAM_FIELDS.length * 4) / 16) * 16;
 
 export type BufferName =
-  | 'params' | 'points' | 'maps' | 'verts' | 'boxes' | 'counts' | 'lists' | 'image' | 'grad_image' | 'partial' | 'grad_points';
+  | 'params' | 'points' | 'maps' | 'verts' | 'boxes' | 'counts' | 'lists' | 'image' | 'grad_image' | 'partial' | 'chunk_sums' | 'grad_points';
 
 interface Binding {
   name: BufferName;
@@ -256,24 +256,54 @@ fn main(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) group
 `,
 };
 
-/** grad_points[i] = sum over views and tiles of the partial sums (fixed order: deterministic). */
-const REDUCE: KernelSpec = {
-  name: 'reduce',
-  bindings: [params, read('partial', 'array<f32>'), write('grad_points', 'array<f32>')],
+// The views*tiles partial sums per coordinate are added in two barrier-free passes of about
+// sqrt(views*tiles) terms each (fixed order: deterministic), so no thread runs a long serial
+// loop and nothing needs float atomics or workgroup barriers (slow on SwiftShader).
+const CHUNKS = /* wgsl */ `
+fn slots() -> u32 { return params.views * tiles(); }
+fn chunk_len() -> u32 { return u32(ceil(sqrt(f32(slots())))); }
+fn chunk_count() -> u32 { return (slots() + chunk_len() - 1u) / chunk_len(); }
+`;
+
+/** partial_sums[c][i] = sum of partial[slot][i] over the slots of chunk c. */
+const REDUCE_CHUNKS: KernelSpec = {
+  name: 'reduce_chunks',
+  bindings: [params, read('partial', 'array<f32>'), write('chunk_sums', 'array<f32>')],
   body: /* wgsl */ `
+${CHUNKS}
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) id: vec3u) {
-  let i = id.x;
   let per_slot = params.strokes * 8u;
+  let i = id.x;
+  let c = id.y;
+  if (i >= per_slot || c >= chunk_count()) { return; }
+  let end = min(slots(), (c + 1u) * chunk_len());
+  var sum = 0.0;
+  for (var slot = c * chunk_len(); slot < end; slot++) { sum += partial[slot * per_slot + i]; }
+  chunk_sums[c * per_slot + i] = sum;
+}
+`,
+};
+
+/** grad_points[i] = sum over chunks. */
+const REDUCE: KernelSpec = {
+  name: 'reduce',
+  bindings: [params, read('chunk_sums', 'array<f32>'), write('grad_points', 'array<f32>')],
+  body: /* wgsl */ `
+${CHUNKS}
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) id: vec3u) {
+  let per_slot = params.strokes * 8u;
+  let i = id.x;
   if (i >= per_slot) { return; }
   var sum = 0.0;
-  for (var slot = 0u; slot < params.views * tiles(); slot++) { sum += partial[slot * per_slot + i]; }
+  for (var c = 0u; c < chunk_count(); c++) { sum += chunk_sums[c * per_slot + i]; }
   grad_points[i] = sum;
 }
 `,
 };
 
-export const KERNELS = { map: MAP, bin: BIN, forward: FORWARD, backward: BACKWARD, reduce: REDUCE };
+export const KERNELS = { map: MAP, bin: BIN, forward: FORWARD, backward: BACKWARD, reduce_chunks: REDUCE_CHUNKS, reduce: REDUCE };
 export type KernelName = keyof typeof KERNELS;
 
 /** Full WGSL source of a kernel: generated bindings, shared preamble, body. */

@@ -3,7 +3,8 @@
 //   bin      per (tile, view) list of touching strokes -> counts, lists
 //   forward  per pixel product of (1 - coverage)       -> image (B x size x size)
 //   backward per (stroke, tile, view) partial dL/dP    -> partial (no atomics)
-//   reduce   per control-point coordinate, sum over tiles and views -> grad_points (N x 8)
+//   reduce_chunks, reduce: per control-point coordinate, sum over tiles and views in two
+//            passes of ~sqrt(views*tiles) terms                 -> grad_points (N x 8)
 //
 // One-device pipeline API (no readback inside the optimization loop):
 //   forwardToBuffer(scene)   scene.points may be a GPUBuffer (N*8 f32, COPY_SRC usage, with
@@ -175,11 +176,16 @@ export async function createWebGpuRasterizer(device: GPUDevice, options: WebGpuR
     if (gradImages.size < pixels * 4) throw new Error(`backward: gradImages buffer has ${gradImages.size} bytes, needs views*size*size*4 = ${pixels * 4}`);
     const tiles = s.tilesPerSide * s.tilesPerSide;
     ensure('partial', s.views * tiles * s.strokes * 32);
+    ensure('chunk_sums', (Math.ceil(Math.sqrt(s.views * tiles)) + 1) * s.strokes * 32);
     const grad = ensure('grad_points', s.strokes * 32);
     const encoder = device.createCommandEncoder({ label: 'Raster.backward.encoder' });
     const groups = Math.ceil((s.strokes * tiles * s.views) / 64);
     const rows = Math.ceil(groups / device.limits.maxComputeWorkgroupsPerDimension);
     dispatch(encoder, 'backward', Math.ceil(groups / rows), rows, 1, { grad_image: gradImages });
+    // Same chunking as the WGSL chunk_len()/chunk_count() (f32 sqrt there; an extra, empty chunk here is harmless).
+    const slots = s.views * tiles;
+    const chunks = Math.ceil(slots / Math.max(1, Math.floor(Math.sqrt(slots)))) + 1;
+    dispatch(encoder, 'reduce_chunks', Math.ceil((s.strokes * 8) / 64), chunks, 1);
     dispatch(encoder, 'reduce', Math.ceil((s.strokes * 8) / 64), 1, 1);
     device.queue.submit([encoder.finish()]);
     return grad;
