@@ -1,6 +1,7 @@
 // `npm run bench -- model`: forward-only vs loss-and-gradient time of the compiled graphs at
 // B in {1, 5}, in onnxruntime-web wasm (one thread, as in the Figma iframe) and in
 // onnxruntime-node native CPU (the ceiling on this machine), with FLOPs of the matrix ops.
+import { loadavg } from 'node:os';
 import * as ortWeb from 'onnxruntime-web';
 import type { Emit } from './run.ts';
 import { medianMs } from './util.ts';
@@ -43,12 +44,19 @@ function feedsFor(ort: OrtLike, graph: Graph): Record<string, ortWeb.Tensor> {
   return feeds;
 }
 
-async function timeGraph(rt: Runtime, graph: Graph, runs: number): Promise<number> {
+/** Median wall ms, and the minimum process CPU ms of one run (robust on a shared machine). */
+async function timeGraph(rt: Runtime, graph: Graph, runs: number): Promise<{ wall: number; cpu: number }> {
   const session = await rt.ort.InferenceSession.create(serializeModel(graph), rt.options);
   const feeds = feedsFor(rt.ort, graph);
-  const ms = await medianMs(() => session.run(feeds), runs, 2);
+  let cpu = Infinity;
+  const wall = await medianMs(async () => {
+    const c0 = process.cpuUsage();
+    await session.run(feeds);
+    const c = process.cpuUsage(c0);
+    cpu = Math.min(cpu, (c.user + c.system) / 1000);
+  }, runs, 2);
   await session.release();
-  return ms;
+  return { wall, cpu };
 }
 
 export async function run(emit: Emit): Promise<void> {
@@ -72,14 +80,18 @@ export async function run(emit: Emit): Promise<void> {
       const fwdFlops = countFlops(fwd);
       const lossFlops = countFlops(loss);
       for (const rt of runtimes) {
-        const forwardMs = await timeGraph(rt, fwd, runs);
-        const lossMs = await timeGraph(rt, loss, runs);
+        const forward = await timeGraph(rt, fwd, runs);
+        const lossT = await timeGraph(rt, loss, runs);
+        const lossMs = lossT.wall;
         emit({
           case: `${model} B=${batch}`,
           runtime: rt.name,
-          forwardMs: +forwardMs.toFixed(1),
+          forwardMs: +forward.wall.toFixed(1),
           lossAndGradientMs: +lossMs.toFixed(1),
-          ratio: +(lossMs / forwardMs).toFixed(2),
+          ratio: +(lossMs / forward.wall).toFixed(2),
+          forwardCpuMsMin: +forward.cpu.toFixed(1),
+          lossAndGradientCpuMsMin: +lossT.cpu.toFixed(1),
+          loadAverage1m: +loadavg()[0].toFixed(2),
           forwardGFlop: +(fwdFlops / 1e9).toFixed(3),
           lossAndGradientGFlop: +(lossFlops / 1e9).toFixed(3),
           lossGFlopPerS: +(lossFlops / 1e6 / lossMs).toFixed(1),
