@@ -172,7 +172,7 @@ export function referenceVit(c: ClipVitConfig, get: Get, img: Float64Array, tapB
   const T = g * g + 1;
   const V = 'vision_model.';
   const patches = conv2d(normalize(img, c.imageSize), get(`${V}embeddings.patch_embedding.weight`), D, c.patch, c.patch, 0);
-  let h = new Float64Array(T * D);
+  let h: Float64Array = new Float64Array(T * D);
   h.set(get(`${V}embeddings.class_embedding`), 0);
   for (let p = 0; p < g * g; p++) for (let e = 0; e < D; e++) h[(p + 1) * D + e] = patches.d[e * g * g + p];
   const pos = get(`${V}embeddings.position_embedding.weight`);
