@@ -55,6 +55,7 @@ async function nodeGpu(emit: Emit): Promise<{ raster: WebGpuRasterizer; device: 
 
 export async function run(emit: Emit): Promise<void> {
   const gpu = await nodeGpu(emit);
+  await time(createCpuRasterizer(), scene(16, 5), 5); // JIT warm-up, so the first row is not penalized
   for (const strokes of [4, 16, 64]) {
     for (const views of [1, 5]) {
       const s = scene(strokes, views);
