@@ -1,0 +1,121 @@
+// Input image -> the square working canvas: alpha over white, padded (centred) to a square
+// with white, never stretched, area-resampled to size x size (exact box filter: every input
+// pixel contributes by the area it overlaps, so downscaling does not alias).
+import { validateImage, type RgbaImage } from './image.ts';
+
+/** input pixel coordinates = canvas * scale - offset (both in pixel units, centres at +0.5). */
+export interface CanvasMap {
+  width: number;
+  height: number;
+  size: number;
+  /** Input pixels per canvas pixel: max(width, height) / size. */
+  scale: number;
+  /** Padding before the image on each axis, in input pixels. */
+  offsetX: number;
+  offsetY: number;
+}
+
+export interface Preprocessed {
+  size: number;
+  /** 3 x size x size (CHW), values in [0, 1]. */
+  rgb: Float32Array;
+  /** size x size luminance in [0, 1]. */
+  gray: Float32Array;
+  map: CanvasMap;
+}
+
+export function canvasMap(width: number, height: number, size: number): CanvasMap {
+  const side = Math.max(width, height);
+  return { width, height, size, scale: side / size, offsetX: (side - width) / 2, offsetY: (side - height) / 2 };
+}
+
+export function canvasToImage(map: CanvasMap, x: number, y: number): [number, number] {
+  return [x * map.scale - map.offsetX, y * map.scale - map.offsetY];
+}
+
+export function imageToCanvas(map: CanvasMap, x: number, y: number): [number, number] {
+  return [(x + map.offsetX) / map.scale, (y + map.offsetY) / map.scale];
+}
+
+/** Per output sample: overlapped source indices and areas, plus the area that falls on padding. */
+interface AreaWeights {
+  start: Int32Array;
+  count: Int32Array;
+  weights: Float64Array[];
+  white: Float64Array;
+}
+
+/** Box-filter weights for `n` outputs spanning the padded length `side`, the source [0, len) at `offset`. */
+export function areaWeights(n: number, side: number, offset: number, len: number): AreaWeights {
+  const step = side / n;
+  const start = new Int32Array(n), count = new Int32Array(n), white = new Float64Array(n);
+  const weights: Float64Array[] = [];
+  for (let i = 0; i < n; i++) {
+    const a = i * step - offset, b = (i + 1) * step - offset;
+    const j0 = Math.max(0, Math.floor(a)), j1 = Math.min(len - 1, Math.ceil(b) - 1);
+    const w = new Float64Array(Math.max(0, j1 - j0 + 1));
+    let inside = 0;
+    for (let j = j0; j <= j1; j++) {
+      const overlap = Math.min(b, j + 1) - Math.max(a, j);
+      w[j - j0] = Math.max(0, overlap) / step;
+      inside += w[j - j0];
+    }
+    start[i] = j0;
+    count[i] = w.length;
+    weights.push(w);
+    white[i] = Math.max(0, 1 - inside);
+  }
+  return { start, count, weights, white };
+}
+
+export function preprocess(image: RgbaImage, size = 224): Preprocessed {
+  validateImage(image);
+  const { width: w, height: h, data } = image;
+  const map = canvasMap(w, h, size);
+  const side = Math.max(w, h);
+  const wx = areaWeights(size, side, map.offsetX, w);
+  const wy = areaWeights(size, side, map.offsetY, h);
+  // Horizontal pass over every input row, compositing over white on the fly (0..1 floats).
+  const rows = new Float32Array(h * size * 3);
+  for (let y = 0; y < h; y++) {
+    for (let i = 0; i < size; i++) {
+      let r = wx.white[i], g = r, b = r;
+      const ws = wx.weights[i];
+      for (let k = 0; k < wx.count[i]; k++) {
+        const p = (y * w + wx.start[i] + k) * 4;
+        const alpha = data[p + 3] / 255;
+        const bg = 1 - alpha;
+        r += ws[k] * ((data[p] / 255) * alpha + bg);
+        g += ws[k] * ((data[p + 1] / 255) * alpha + bg);
+        b += ws[k] * ((data[p + 2] / 255) * alpha + bg);
+      }
+      const o = (y * size + i) * 3;
+      rows[o] = r;
+      rows[o + 1] = g;
+      rows[o + 2] = b;
+    }
+  }
+  const plane = size * size;
+  const rgb = new Float32Array(3 * plane);
+  const gray = new Float32Array(plane);
+  for (let j = 0; j < size; j++) {
+    const ws = wy.weights[j];
+    for (let i = 0; i < size; i++) {
+      let r = wy.white[j], g = r, b = r;
+      for (let k = 0; k < wy.count[j]; k++) {
+        const o = ((wy.start[j] + k) * size + i) * 3;
+        r += ws[k] * rows[o];
+        g += ws[k] * rows[o + 1];
+        b += ws[k] * rows[o + 2];
+      }
+      const p = j * size + i;
+      rgb[p] = clamp01(r);
+      rgb[plane + p] = clamp01(g);
+      rgb[2 * plane + p] = clamp01(b);
+      gray[p] = clamp01(0.299 * r + 0.587 * g + 0.114 * b);
+    }
+  }
+  return { size, rgb, gray, map };
+}
+
+const clamp01 = (v: number): number => (v < 0 ? 0 : v > 1 ? 1 : v);
