@@ -1,0 +1,8 @@
+// The engine's public surface (DOM-free: runs in the plugin's iframe and in Node).
+export { sketchify, type SketchRuntime } from './sketch.ts';
+export { resolveOptions, PRESETS, LIMITS, type SketchOptions, type Preset, type BackendChoice, type ResolvedOptions } from './options.ts';
+export type { SketchResult, SketchProgress, SketchStrokes, SketchTimings } from './result.ts';
+export { toSvg, strokePath, type SvgOptions } from './svg.ts';
+export { validateImage, MIN_IMAGE_SIDE, MAX_IMAGE_SIDE, type RgbaImage } from './preprocess/image.ts';
+export { preprocess, canvasToImage, imageToCanvas, type CanvasMap, type Preprocessed } from './preprocess/preprocess.ts';
+export type { LossModel, LossWeights } from './model/types.ts';

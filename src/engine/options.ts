@@ -1,0 +1,113 @@
+// sketchify options: presets, explicit overrides and their validation (specific errors).
+import type { WeightOverrides } from './loss/weights.ts';
+
+export type Preset = 'draft' | 'standard' | 'best';
+export type BackendChoice = 'auto' | 'cpu' | 'webgpu';
+
+export interface SketchOptions {
+  /** Number of strokes, 1-128 (default 16). Fewer = more abstract. */
+  strokes?: number;
+  /** Stroke width in pixels of the 224 canvas (default 3, as CLIPasso). */
+  width?: number;
+  /** Iterations, views and seeds in one word (default 'standard'). */
+  preset?: Preset;
+  /** Overrides of the preset. */
+  iterations?: number;
+  /** Augmented views per iteration besides the clean one. */
+  views?: number;
+  /** Independent initializations optimized together; the lowest loss wins. */
+  seeds?: number;
+  /** Evaluate on the clean view every this many iterations. */
+  evalEvery?: number;
+  /** Adam learning rate in canvas pixels (default 1, as CLIPasso). */
+  lr?: number;
+  /** Base random seed (default 0): the same seed gives the same sketch. */
+  seed?: number;
+  /** Model id (default 'embedded'). */
+  model?: string;
+  weights?: WeightOverrides;
+  backend?: BackendChoice;
+}
+
+export interface PresetValues {
+  iterations: number;
+  views: number;
+  seeds: number;
+  evalEvery: number;
+  /** Pool of augmentations drawn once per run (target features precomputed). */
+  poolSize: number;
+  /** Stop when the best clean loss improved less than `plateauTolerance` (relative) over this many evaluations. */
+  patience: number;
+}
+
+// Tuned on the embedded model and the CPU path (bench/sketch.ts, bench/eval.ts).
+export const PRESETS: Readonly<Record<Preset, Readonly<PresetValues>>> = {
+  draft: { iterations: 100, views: 1, seeds: 1, evalEvery: 10, poolSize: 6, patience: 4 },
+  standard: { iterations: 400, views: 3, seeds: 2, evalEvery: 10, poolSize: 16, patience: 6 },
+  best: { iterations: 2000, views: 4, seeds: 3, evalEvery: 10, poolSize: 32, patience: 10 },
+};
+
+export const PLATEAU_TOLERANCE = 2e-3;
+
+export interface ResolvedOptions extends PresetValues {
+  strokes: number;
+  width: number;
+  preset: Preset;
+  lr: number;
+  seed: number;
+  model: string;
+  weights: WeightOverrides;
+  backend: BackendChoice;
+}
+
+export const LIMITS = {
+  strokes: [1, 128],
+  width: [0.25, 32],
+  iterations: [0, 20000],
+  views: [0, 16],
+  seeds: [1, 8],
+  evalEvery: [1, 1000],
+  lr: [1e-4, 100],
+  seed: [0, 2 ** 31 - 1],
+} as const;
+
+const INTEGER_OPTIONS = new Set(['strokes', 'iterations', 'views', 'seeds', 'evalEvery', 'seed']);
+
+function check(name: keyof typeof LIMITS, value: number): number {
+  const [lo, hi] = LIMITS[name];
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new RangeError(`option '${name}' must be a finite number, got ${String(value)}`);
+  if (INTEGER_OPTIONS.has(name) && !Number.isInteger(value)) throw new RangeError(`option '${name}' must be an integer, got ${value}`);
+  if (value < lo || value > hi) throw new RangeError(`option '${name}' must be between ${lo} and ${hi}, got ${value}`);
+  return value;
+}
+
+const KNOWN = new Set(['strokes', 'width', 'preset', 'iterations', 'views', 'seeds', 'evalEvery', 'lr', 'seed', 'model', 'weights', 'backend']);
+
+export function resolveOptions(options: SketchOptions = {}): ResolvedOptions {
+  for (const key of Object.keys(options)) if (!KNOWN.has(key)) throw new TypeError(`unknown option '${key}'`);
+  const preset = options.preset ?? 'standard';
+  if (!(preset in PRESETS)) throw new RangeError(`option 'preset' must be one of ${Object.keys(PRESETS).join(', ')}, got '${preset}'`);
+  const backend = options.backend ?? 'auto';
+  if (!['auto', 'cpu', 'webgpu'].includes(backend)) throw new RangeError(`option 'backend' must be auto, cpu or webgpu, got '${backend}'`);
+  const model = options.model ?? 'embedded';
+  if (typeof model !== 'string' || model.length === 0) throw new TypeError(`option 'model' must be a model id string`);
+  const p = PRESETS[preset];
+  const pick = (name: keyof typeof LIMITS, fallback: number): number => check(name, (options as Record<string, number | undefined>)[name] ?? fallback);
+  const views = pick('views', p.views);
+  return {
+    ...p,
+    preset,
+    backend,
+    model,
+    strokes: pick('strokes', 16),
+    width: pick('width', 3),
+    iterations: pick('iterations', p.iterations),
+    views,
+    seeds: pick('seeds', p.seeds),
+    evalEvery: pick('evalEvery', p.evalEvery),
+    lr: pick('lr', 1),
+    seed: pick('seed', 0),
+    poolSize: Math.max(p.poolSize, views),
+    weights: options.weights ?? {},
+  };
+}

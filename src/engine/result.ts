@@ -1,0 +1,75 @@
+// What sketchify reports: result, progress events, and the canvas -> input mapping of strokes.
+import { canvasToImage, type CanvasMap } from './preprocess/preprocess.ts';
+
+export interface SketchStrokes {
+  /** N x 4 control points x (x, y) in input image pixels (N*8). */
+  points: Float32Array;
+  /** The same points in [0, 1]^2 of the input image (x / width, y / height). */
+  unitPoints: Float32Array;
+}
+
+export interface SketchProgress extends SketchStrokes {
+  phase: 'init' | 'optimize';
+  iteration: number;
+  iterations: number;
+  /** Training loss of the last iteration (clean + augmented views); NaN before the first. */
+  loss: number;
+  /** Lowest clean-view loss so far over all seeds. */
+  bestLoss: number;
+  elapsedMs: number;
+  /** Estimated time to the last iteration (ignores early stopping). */
+  etaMs: number;
+}
+
+export interface SketchTimings {
+  modelMs: number;
+  initMs: number;
+  targetsMs: number;
+  optimizeMs: number;
+  totalMs: number;
+  /** From the call to the first progress event (the initial strokes). */
+  firstPreviewMs: number;
+  perIterationMs: number;
+}
+
+export interface SketchResult extends SketchStrokes {
+  strokes: number;
+  /** Stroke width in input image pixels. */
+  width: number;
+  imageWidth: number;
+  imageHeight: number;
+  /** The strokes on the square working canvas (size x size pixels) and the width there. */
+  canvasPoints: Float32Array;
+  canvasWidth: number;
+  canvasSize: number;
+  /** Clean-view loss of the winning seed's initial and final (best) strokes (normalized: init = sum of weights). */
+  lossInitial: number;
+  lossFinal: number;
+  /** Training loss per iteration (mean over seeds and views). */
+  lossHistory: number[];
+  /** Clean-view evaluations of the winning seed. */
+  evalHistory: { iteration: number; loss: number }[];
+  iterations: number;
+  seed: number;
+  cancelled: boolean;
+  stoppedEarly: boolean;
+  backend: 'cpu' | 'webgpu';
+  backendReason: string;
+  model: string;
+  /** The normalized loss weights that were used (each term's raw initial value divided out). */
+  weights: import('./model/types.ts').LossWeights;
+  timings: SketchTimings;
+}
+
+export function mapStrokes(canvasPoints: Float32Array, map: CanvasMap): SketchStrokes {
+  const points = new Float32Array(canvasPoints.length);
+  const unitPoints = new Float32Array(canvasPoints.length);
+  for (let i = 0; i < canvasPoints.length; i += 2) {
+    const [x, y] = canvasToImage(map, canvasPoints[i], canvasPoints[i + 1]);
+    points[i] = x;
+    points[i + 1] = y;
+    unitPoints[i] = x / map.width;
+    unitPoints[i + 1] = y / map.height;
+  }
+  return { points, unitPoints };
+}
