@@ -1,5 +1,8 @@
 // Every model Sketchify can use: where its weights come from, under which licence, and how
 // their integrity is checked. One file per model beside this one; this file collects them.
+import { CLIP_RN50_ENTRY } from './clip-rn50.ts';
+import { CLIP_RN101_ENTRY } from './clip-rn101.ts';
+import { CLIP_VIT_B32_ENTRY } from './clip-vit-b32.ts';
 
 export type Architecture = 'mobilenet_v2' | 'clip_resnet' | 'clip_vit';
 
@@ -25,6 +28,7 @@ export interface ModelEntry {
 }
 
 export const MODEL_REGISTRY: ModelEntry[] = [];
+MODEL_REGISTRY.push(CLIP_RN50_ENTRY, CLIP_RN101_ENTRY, CLIP_VIT_B32_ENTRY);
 
 export function findModel(id: string): ModelEntry {
   const entry = MODEL_REGISTRY.find((m) => m.id === id);
