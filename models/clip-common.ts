@@ -22,7 +22,6 @@ export const HUGGING_FACE_DOWNLOAD_HOSTS = [
   'https://huggingface.co',
   'https://cdn-lfs.huggingface.co',
   'https://cdn-lfs-us-1.huggingface.co',
-  'https://cdn-lfs-eu-1.huggingface.co',
   'https://cdn-lfs.hf.co',
   'https://cas-bridge.xethub.hf.co',
 ] as const;
