@@ -29,6 +29,19 @@ describe('OnnxLossModel (tiny conv net)', () => {
     });
   });
 
+  it('computes the same target features in forward chunks (maxForwardBatch)', async () => {
+    const chunked = await createOnnxLossModel({ id: 'tiny-conv', size: S, architecture: tinyConvNet, defaultWeights: weights }, { ort, maxForwardBatch: 2 });
+    const images = randomArray(3 * 3 * S * S, 12, 0.5, 0.5);
+    const whole = await model.targetFeatures(images, 3);
+    const parts = await chunked.targetFeatures(images, 3);
+    expect(Object.keys(parts.tensors).sort()).toEqual(Object.keys(whole.tensors).sort());
+    for (const k of Object.keys(whole.tensors)) {
+      expect(parts.tensors[k]).toHaveLength(whole.tensors[k].length);
+      whole.tensors[k].forEach((v, i) => expect(parts.tensors[k][i]).toBeCloseTo(v, 5));
+    }
+    await chunked.dispose();
+  });
+
   it('gives zero loss and zero gradient when the views are the (gray) targets', async () => {
     const gray = randomArray(3 * S * S, 6, 0.5, 0.5).subarray(0, S * S);
     const rgb = new Float32Array(3 * S * S);

@@ -25,6 +25,11 @@ export interface OnnxLossModelOptions {
    * some convs in ORT-web 1.30 (test/model-webgpu-browser.test.ts).
    */
   sessionOptions?: Ort.InferenceSession.SessionOptions;
+  /**
+   * Largest batch of one forward run (default: any). Every distinct batch size is its own
+   * session holding its own copy of the weights; 1 keeps a single forward session.
+   */
+  maxForwardBatch?: number;
 }
 
 export async function createOnnxLossModel(spec: OnnxModelSpec, options: OnnxLossModelOptions): Promise<OnnxLossModel> {
@@ -40,6 +45,7 @@ export class OnnxLossModel implements LossModel {
   taps: readonly string[] = [];
   private readonly ort: OrtModule;
   private readonly sessionOptions: Ort.InferenceSession.SessionOptions;
+  private readonly maxForwardBatch: number;
   private readonly forward = new Map<number, Promise<Ort.InferenceSession>>();
   private readonly loss = new Map<number, Promise<Ort.InferenceSession>>();
   /** Shape of each forward output at batch 1. */
@@ -53,6 +59,8 @@ export class OnnxLossModel implements LossModel {
     this.size = spec.size;
     this.defaultWeights = spec.defaultWeights;
     this.ort = options.ort;
+    this.maxForwardBatch = options.maxForwardBatch ?? Infinity;
+    if (!(this.maxForwardBatch >= 1)) throw new Error(`maxForwardBatch must be >= 1, got ${options.maxForwardBatch}`);
     this.sessionOptions = options.sessionOptions ?? { executionProviders: ['wasm'], graphOptimizationLevel: 'all' };
   }
 
@@ -89,11 +97,21 @@ export class OnnxLossModel implements LossModel {
     return new this.ort.Tensor('float32', data, [batch, 3, this.size, this.size]);
   }
 
+  /** Runs the forward model in chunks of at most `maxForwardBatch` images and concatenates. */
   async targetFeatures(images: Float32Array, batch: number): Promise<TargetFeatures> {
-    const session = await this.forwardSession(batch);
-    const out = await session.run({ images: this.rgb(images, batch, 'targetFeatures') });
-    const tensors: Record<string, Float32Array> = { embedding: out.embedding.data as Float32Array };
-    for (const tap of this.taps) tensors[tap] = out[tapOutput(tap)].data as Float32Array;
+    checkBatch(batch);
+    this.rgb(images, batch, 'targetFeatures');
+    const names = ['embedding', ...this.taps];
+    const parts: Record<string, Float32Array[]> = Object.fromEntries(names.map((n) => [n, []]));
+    const per = 3 * this.size * this.size;
+    for (let start = 0; start < batch; start += this.maxForwardBatch) {
+      const b = Math.min(this.maxForwardBatch, batch - start);
+      const chunk = images.subarray(start * per, (start + b) * per);
+      const out = await (await this.forwardSession(b)).run({ images: this.rgb(chunk, b, 'targetFeatures') });
+      for (const n of names) parts[n].push(out[n === 'embedding' ? n : tapOutput(n)].data as Float32Array);
+    }
+    const tensors: Record<string, Float32Array> = {};
+    for (const n of names) tensors[n] = parts[n].length === 1 ? parts[n][0] : concatArrays(parts[n]);
     return { batch, tensors };
   }
 
@@ -157,6 +175,16 @@ export class OnnxLossModel implements LossModel {
     this.loss.clear();
     for (const s of sessions) await (await s).release();
   }
+}
+
+function concatArrays(parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
 }
 
 function checkBatch(batch: number): void {
