@@ -1,0 +1,101 @@
+// Adam as a WebGPU compute kernel, updating a points buffer in place and clamping every
+// coordinate to the canvas margin exactly as the CPU engine does (optim/adam.ts, then
+// sketch.ts clampPoints). The moments live in float32 GPU buffers (the CPU Adam keeps
+// float64; test/gpu-adam.test.ts states the resulting tolerance).
+import { CLAMP_MARGIN } from '../sketch.ts';
+import { ADAM_PARAMS_BYTES, ADAM_WGSL, ADAM_WORKGROUP, packAdamParams } from './adam.wgsl.ts';
+
+export interface GpuAdamOptions {
+  /** Number of f32 parameters updated (N strokes x 8). */
+  count: number;
+  lr: number;
+  beta1?: number;
+  beta2?: number;
+  eps?: number;
+  /** Canvas side: points are clamped to [-CLAMP_MARGIN * size, (1 + CLAMP_MARGIN) * size]. */
+  size: number;
+}
+
+export interface GpuAdam {
+  readonly steps: number;
+  /**
+   * Records one step into `encoder`: points -= lr * mhat / (sqrt(vhat) + eps), then clamp.
+   * The step's bias corrections go through queue.writeBuffer, so submit the encoder before
+   * the next step() (one step per submit).
+   */
+  step(encoder: GPUCommandEncoder, points: GPUBuffer, grad: GPUBuffer): void;
+  /** Zeroes the moments and the step count (a fresh optimizer over the same buffers). */
+  reset(): void;
+  dispose(): void;
+}
+
+const pipelines = new WeakMap<GPUDevice, GPUComputePipeline>();
+
+function pipelineFor(device: GPUDevice): GPUComputePipeline {
+  let p = pipelines.get(device);
+  if (!p) {
+    const module = device.createShaderModule({ label: 'Adam.wgsl', code: ADAM_WGSL });
+    p = device.createComputePipeline({ label: 'Adam', layout: 'auto', compute: { module, entryPoint: 'main' } });
+    pipelines.set(device, p);
+  }
+  return p;
+}
+
+export function createGpuAdam(device: GPUDevice, { count, lr, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, size }: GpuAdamOptions): GpuAdam {
+  if (!Number.isInteger(count) || count < 1) throw new Error(`GpuAdam count must be a positive integer, got ${count}`);
+  if (!(lr > 0)) throw new Error(`GpuAdam lr must be > 0, got ${lr}`);
+  if (!(size > 0)) throw new Error(`GpuAdam size must be > 0, got ${size}`);
+  const pipeline = pipelineFor(device);
+  const bytes = Math.ceil((count * 4) / 16) * 16;
+  const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC;
+  const m = device.createBuffer({ label: 'Adam.m', size: bytes, usage });
+  const v = device.createBuffer({ label: 'Adam.v', size: bytes, usage });
+  const uniform = device.createBuffer({ label: 'Adam.params', size: ADAM_PARAMS_BYTES, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+  const lo = -CLAMP_MARGIN * size, hi = size * (1 + CLAMP_MARGIN);
+  let t = 0;
+  let disposed = false;
+  // Bind groups are cached per (points, grad) pair: both are stable buffers in the loop.
+  let cached: { points: GPUBuffer; grad: GPUBuffer; group: GPUBindGroup } | null = null;
+
+  function reset(): void {
+    t = 0;
+    const zeros = new Float32Array(bytes / 4);
+    device.queue.writeBuffer(m, 0, zeros);
+    device.queue.writeBuffer(v, 0, zeros);
+  }
+
+  return {
+    get steps() {
+      return t;
+    },
+    step(encoder, points, grad) {
+      if (disposed) throw new Error('GpuAdam used after dispose()');
+      if (points.size < count * 4 || grad.size < count * 4) {
+        throw new Error(`GpuAdam: points (${points.size} B) and grad (${grad.size} B) need at least ${count * 4} bytes`);
+      }
+      t++;
+      const c1 = 1 - beta1 ** t, c2 = 1 - beta2 ** t;
+      device.queue.writeBuffer(uniform, 0, packAdamParams({ count, lr, beta1, beta2, eps, c1, c2, lo, hi }));
+      if (!cached || cached.points !== points || cached.grad !== grad) {
+        const group = device.createBindGroup({
+          label: 'Adam.bindGroup',
+          layout: pipeline.getBindGroupLayout(0),
+          entries: [uniform, points, grad, m, v].map((buffer, binding) => ({ binding, resource: { buffer } })),
+        });
+        cached = { points, grad, group };
+      }
+      const pass = encoder.beginComputePass({ label: 'Adam.pass' });
+      pass.setPipeline(pipeline);
+      pass.setBindGroup(0, cached.group);
+      pass.dispatchWorkgroups(Math.ceil(count / ADAM_WORKGROUP));
+      pass.end();
+    },
+    reset,
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      cached = null;
+      for (const b of [m, v, uniform]) b.destroy();
+    },
+  };
+}

@@ -1,0 +1,54 @@
+// WGSL for the Adam step (same update as src/engine/optim/adam.ts) followed by the engine's
+// clamp of every point to [lo, hi] (sketch.ts clampPoints). The bias corrections c1, c2 are
+// computed in float64 on the CPU per step and passed in the uniform, so the only float32
+// rounding is in the moments and the update itself.
+
+/** Uniform fields, in order; every field is 4 bytes. */
+export const ADAM_PARAM_FIELDS = [
+  ['count', 'u32'],
+  ['lr', 'f32'],
+  ['beta1', 'f32'],
+  ['beta2', 'f32'],
+  ['eps', 'f32'],
+  ['c1', 'f32'],
+  ['c2', 'f32'],
+  ['lo', 'f32'],
+  ['hi', 'f32'],
+] as const;
+export type AdamParamName = (typeof ADAM_PARAM_FIELDS)[number][0];
+export const ADAM_PARAMS_BYTES = Math.ceil((ADAM_PARAM_FIELDS.length * 4) / 16) * 16;
+export const ADAM_WORKGROUP = 64;
+
+export function packAdamParams(values: Record<AdamParamName, number>): ArrayBuffer {
+  const buffer = new ArrayBuffer(ADAM_PARAMS_BYTES);
+  const f32 = new Float32Array(buffer);
+  const u32 = new Uint32Array(buffer);
+  ADAM_PARAM_FIELDS.forEach(([name, type], i) => {
+    if (type === 'u32') u32[i] = values[name];
+    else f32[i] = values[name];
+  });
+  return buffer;
+}
+
+/** Bindings: 0 params (uniform), 1 points, 2 grad (read), 3 m, 4 v. */
+export const ADAM_WGSL = /* wgsl */ `
+struct Params { ${ADAM_PARAM_FIELDS.map(([n, t]) => `${n}: ${t}`).join(', ')} }
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read_write> points: array<f32>;
+@group(0) @binding(2) var<storage, read> grad: array<f32>;
+@group(0) @binding(3) var<storage, read_write> m: array<f32>;
+@group(0) @binding(4) var<storage, read_write> v: array<f32>;
+
+@compute @workgroup_size(${ADAM_WORKGROUP})
+fn main(@builtin(global_invocation_id) id: vec3u) {
+  let i = id.x;
+  if (i >= params.count) { return; }
+  let g = grad[i];
+  let mi = params.beta1 * m[i] + (1.0 - params.beta1) * g;
+  let vi = params.beta2 * v[i] + (1.0 - params.beta2) * g * g;
+  m[i] = mi;
+  v[i] = vi;
+  let p = points[i] - params.lr * (mi / params.c1) / (sqrt(vi / params.c2) + params.eps);
+  points[i] = clamp(p, params.lo, params.hi);
+}
+`;

@@ -1,0 +1,104 @@
+// The WGSL Adam step + clamp against the engine's CPU Adam (optim/adam.ts) + the clamp of
+// sketch.ts, over several steps with different gradients, points near and beyond the canvas
+// edges so the clamp is exercised. Tolerance: 1e-4 px absolute per coordinate (points are
+// float32 on both sides; the GPU moments are float32 vs float64 on the CPU; measured ~1e-5).
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createGpuAdam } from '../src/engine/gpu/adam.ts';
+import { Adam } from '../src/engine/optim/adam.ts';
+import { CLAMP_MARGIN } from '../src/engine/sketch.ts';
+import { getTestDevice } from './helpers/webgpu-node.ts';
+import { randomArray } from './helpers/nn-check.ts';
+
+const TOL = 1e-4;
+
+async function read(device: GPUDevice, buffer: GPUBuffer, floats: number): Promise<Float32Array> {
+  const staging = device.createBuffer({ size: floats * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  const enc = device.createCommandEncoder();
+  enc.copyBufferToBuffer(buffer, 0, staging, 0, floats * 4);
+  device.queue.submit([enc.finish()]);
+  await staging.mapAsync(GPUMapMode.READ);
+  const out = new Float32Array(staging.getMappedRange().slice(0));
+  staging.destroy();
+  return out;
+}
+
+function storage(device: GPUDevice, data: Float32Array): GPUBuffer {
+  const b = device.createBuffer({ size: Math.ceil(data.byteLength / 16) * 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+  device.queue.writeBuffer(b, 0, data);
+  return b;
+}
+
+function cpuClamp(points: Float32Array, size: number): void {
+  const lo = -CLAMP_MARGIN * size, hi = size * (1 + CLAMP_MARGIN);
+  for (let i = 0; i < points.length; i++) points[i] = Math.min(hi, Math.max(lo, points[i]));
+}
+
+describe('GPU Adam kernel vs the CPU Adam', () => {
+  let device: GPUDevice;
+  beforeAll(async () => {
+    device = await getTestDevice();
+  });
+
+  it.each([
+    { name: '16 strokes, lr 1 (CLIPasso), 8 steps', count: 128, lr: 1, steps: 8 },
+    { name: '3 seeds x 5 strokes, lr 0.3, custom betas, 5 steps', count: 120, lr: 0.3, steps: 5, beta1: 0.8, beta2: 0.99 },
+  ])('$name', async ({ count, lr, steps, beta1, beta2 }) => {
+    const size = 64;
+    // Points across [-10, 74]: some start outside the clamp range, many within 1 px of it.
+    const points = randomArray(count, 7, 42, 32);
+    const cpu = points.slice();
+    const buffer = storage(device, points);
+    const gradBuffer = storage(device, new Float32Array(count));
+    const cpuAdam = new Adam(count, { lr, beta1, beta2 });
+    const gpuAdam = createGpuAdam(device, { count, lr, beta1, beta2, size });
+    let moved = 0;
+    for (let t = 0; t < steps; t++) {
+      // Mixed magnitudes and exact zeros (a zero gradient from the start must not move a point).
+      const grad = randomArray(count, 100 + t, 1).map((g, i) => (i % 7 === 0 ? 0 : g * 10 ** ((i % 5) - 2)));
+      device.queue.writeBuffer(gradBuffer, 0, grad);
+      const enc = device.createCommandEncoder();
+      gpuAdam.step(enc, buffer, gradBuffer);
+      device.queue.submit([enc.finish()]);
+      cpuAdam.step(cpu, grad);
+      cpuClamp(cpu, size);
+    }
+    const got = await read(device, buffer, count);
+    let maxErr = 0;
+    for (let i = 0; i < count; i++) {
+      maxErr = Math.max(maxErr, Math.abs(got[i] - cpu[i]));
+      if (Math.abs(cpu[i] - points[i]) > 0.1) moved++;
+    }
+    expect(maxErr).toBeLessThanOrEqual(TOL);
+    expect(moved).toBeGreaterThan(count / 2); // the comparison is not vacuous
+    expect(Math.min(...got)).toBeGreaterThanOrEqual(-CLAMP_MARGIN * size);
+    expect(Math.max(...got)).toBeLessThanOrEqual(size * (1 + CLAMP_MARGIN));
+    expect(gpuAdam.steps).toBe(steps);
+    gpuAdam.dispose();
+    buffer.destroy();
+    gradBuffer.destroy();
+  });
+
+  it('reset() restarts from zero moments', async () => {
+    const count = 8, size = 64;
+    const buffer = storage(device, new Float32Array(count).fill(30));
+    const grad = storage(device, Float32Array.from({ length: count }, (_, i) => (i % 2 ? 1 : -1)));
+    const adam = createGpuAdam(device, { count, lr: 0.5, size });
+    for (let t = 0; t < 3; t++) {
+      const enc = device.createCommandEncoder();
+      adam.step(enc, buffer, grad);
+      device.queue.submit([enc.finish()]);
+      if (t === 0) adam.reset();
+    }
+    // After reset, two steps of a constant-sign gradient move each point by 2 * lr; plus the first step's lr.
+    const got = await read(device, buffer, count);
+    got.forEach((v, i) => expect(v).toBeCloseTo(i % 2 ? 30 - 1.5 : 30 + 1.5, 4));
+  });
+
+  it('rejects bad options and too-small buffers', async () => {
+    expect(() => createGpuAdam(device, { count: 0, lr: 1, size: 224 })).toThrow(/count must be a positive integer/);
+    expect(() => createGpuAdam(device, { count: 8, lr: 0, size: 224 })).toThrow(/lr must be > 0/);
+    const adam = createGpuAdam(device, { count: 64, lr: 1, size: 224 });
+    const small = storage(device, new Float32Array(8));
+    expect(() => adam.step(device.createCommandEncoder(), small, small)).toThrow(/need at least 256 bytes/);
+  });
+});
