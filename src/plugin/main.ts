@@ -1,0 +1,4 @@
+// Sandbox entry (built to dist/code.js).
+import { startPlugin } from './start-plugin.ts';
+
+startPlugin();

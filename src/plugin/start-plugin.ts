@@ -1,0 +1,65 @@
+// Wires the sandbox: shows the UI, answers its messages, and keeps it told about the
+// selection. Returns a function that detaches everything (used by tests and on close).
+
+import { createPluginEndpoint } from '../shared/protocol.ts';
+import { createFigmaTransport } from './create-figma-transport.ts';
+import { insertSketchesAsync } from './insert-sketches-async.ts';
+import { notifyShort } from './notify-short.ts';
+import { readSelectionAsync } from './read-selection-async.ts';
+
+export const UI_SIZE = { width: 360, height: 600 };
+
+export function startPlugin(): () => void {
+  figma.showUI(__html__, { ...UI_SIZE, themeColors: true });
+  const endpoint = createPluginEndpoint(createFigmaTransport(), {
+    onReject: (e) => console.warn(`[sketchify] rejected a message from the UI: ${e.message}`),
+  });
+  let uiReady = false;
+  let queueIndex = 0;
+  let generation = 0;
+
+  /** Sends the current selection; a newer call supersedes an older one still reading bytes. */
+  async function publishAsync(): Promise<void> {
+    if (!uiReady) return;
+    const mine = ++generation;
+    const state = await readSelectionAsync(figma.currentPage.selection, queueIndex);
+    if (mine !== generation) return;
+    await endpoint.emit('selection', state).catch((e: Error) => console.warn(`[sketchify] selection not delivered: ${e.message}`));
+  }
+
+  endpoint.on('ready', () => {
+    uiReady = true;
+    void publishAsync();
+    return { command: figma.command ?? '' };
+  });
+  endpoint.on('pickSource', ({ index }) => {
+    queueIndex = index;
+    void publishAsync();
+  });
+  const insert = async (run: () => Promise<{ nodeId: string; vectorCount: number }>) => {
+    try {
+      return await run();
+    } catch (e) {
+      notifyShort((e as Error).message, true);
+      throw e;
+    }
+  };
+  endpoint.on('insertSketch', (req) => insert(() => insertSketchesAsync(req, [req.sketch])));
+  endpoint.on('insertSeries', (req) => insert(() => insertSketchesAsync(req, req.sketches)));
+  endpoint.on('notify', ({ message, error }) => notifyShort(message, error));
+  endpoint.on('resize', ({ width, height }) => figma.ui.resize(width, height));
+  endpoint.on('close', () => figma.closePlugin());
+
+  const onSelection = () => {
+    queueIndex = 0;
+    void publishAsync();
+  };
+  figma.on('selectionchange', onSelection);
+  const disconnect = endpoint.connect();
+  const stop = () => {
+    figma.off('selectionchange', onSelection);
+    disconnect();
+  };
+  figma.on('close', stop);
+  return stop;
+}
