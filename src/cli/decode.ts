@@ -1,0 +1,74 @@
+// Image files -> RGBA for the engine. Format by magic bytes (never by extension); the size is
+// read from the header first so a huge image is refused before it is decoded.
+import jpeg from 'jpeg-js';
+import { PNG } from 'pngjs';
+import { MAX_IMAGE_SIDE, MIN_IMAGE_SIDE, type RgbaImage } from '../engine/preprocess/image.ts';
+
+export type ImageFormat = 'png' | 'jpeg';
+
+const SIGNATURES: { name: string; bytes: number[]; supported?: ImageFormat }[] = [
+  { name: 'PNG', bytes: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], supported: 'png' },
+  { name: 'JPEG', bytes: [0xff, 0xd8, 0xff], supported: 'jpeg' },
+  { name: 'GIF', bytes: [0x47, 0x49, 0x46, 0x38] },
+  { name: 'BMP', bytes: [0x42, 0x4d] },
+  { name: 'TIFF', bytes: [0x49, 0x49, 0x2a, 0x00] },
+  { name: 'TIFF', bytes: [0x4d, 0x4d, 0x00, 0x2a] },
+  { name: 'WebP', bytes: [0x52, 0x49, 0x46, 0x46] },
+];
+
+export class ImageDecodeError extends Error {}
+
+export function detectFormat(bytes: Uint8Array): ImageFormat {
+  for (const sig of SIGNATURES) {
+    if (bytes.length >= sig.bytes.length && sig.bytes.every((b, i) => bytes[i] === b)) {
+      if (sig.supported) return sig.supported;
+      throw new ImageDecodeError(`unsupported image format ${sig.name}: use PNG or JPEG`);
+    }
+  }
+  if (bytes.length === 0) throw new ImageDecodeError('the file is empty');
+  throw new ImageDecodeError('not a PNG or JPEG file (unrecognized header)');
+}
+
+/** Width and height from the header, or null when the header is cut short. */
+export function headerSize(bytes: Uint8Array, format: ImageFormat): { width: number; height: number } | null {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (format === 'png') return bytes.length >= 24 ? { width: view.getUint32(16), height: view.getUint32(20) } : null;
+  // JPEG: walk the marker segments to the first start-of-frame (SOF0-15 except DHT C4, JPG C8, DAC CC).
+  let o = 2;
+  while (o + 9 < bytes.length) {
+    if (bytes[o] !== 0xff) return null;
+    const marker = bytes[o + 1];
+    if (marker === 0xff) {
+      o++;
+      continue;
+    }
+    const length = view.getUint16(o + 2);
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      return { height: view.getUint16(o + 5), width: view.getUint16(o + 7) };
+    }
+    o += 2 + length;
+  }
+  return null;
+}
+
+function checkSize(width: number, height: number): void {
+  if (width < MIN_IMAGE_SIDE || height < MIN_IMAGE_SIDE) throw new ImageDecodeError(`image is ${width}x${height}: each side must be at least ${MIN_IMAGE_SIDE} px`);
+  if (width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE) throw new ImageDecodeError(`image is ${width}x${height}: each side must be at most ${MAX_IMAGE_SIDE} px`);
+}
+
+export function decodeImage(bytes: Uint8Array): RgbaImage {
+  const format = detectFormat(bytes);
+  const size = headerSize(bytes, format);
+  if (!size) throw new ImageDecodeError(`corrupt ${format.toUpperCase()} file: no readable image header`);
+  checkSize(size.width, size.height);
+  try {
+    if (format === 'png') {
+      const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      return { width: png.width, height: png.height, data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength) };
+    }
+    const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, tolerantDecoding: false, maxMemoryUsageInMB: 2048 });
+    return { width: img.width, height: img.height, data: img.data };
+  } catch (error) {
+    throw new ImageDecodeError(`corrupt ${format.toUpperCase()} file: ${(error as Error).message}`);
+  }
+}
