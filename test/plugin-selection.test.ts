@@ -146,6 +146,25 @@ describe('plugin: reading the selection', () => {
     expect(states[2].status === 'problem' && states[2].code).toBe('nothing-selected');
   });
 
+  it('a source the protocol cannot carry becomes a specific problem, not silence', async () => {
+    const hash = fake.addImage(BYTES, 64, 64);
+    const r = imageRect(fake, { width: 10, height: 10, paint: { imageHash: hash, scaleMode: 'TILE', scalingFactor: 1e-6 } });
+    expect(await readyWith([r])).toMatchObject({
+      status: 'problem',
+      code: 'unavailable',
+      message: 'Sketchify could not read this selection: selection.source.paint.scalingFactor: 0.000001 outside [0.0001, 10000]',
+    });
+  });
+
+  it('stops listening when the plugin closes', async () => {
+    await readyWith([]);
+    fake.fire('close');
+    expect(fake.ui.onmessage).toBeUndefined();
+    fake.select([]);
+    await settle();
+    expect(states.length).toBe(1);
+  });
+
   it('a selected sketch leads back to its source image', async () => {
     const hash = fake.addImage(BYTES, 64, 64);
     const photo = imageRect(fake, { width: 10, height: 10, paint: { imageHash: hash }, name: 'Source' });

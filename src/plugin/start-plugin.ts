@@ -1,7 +1,7 @@
 // Wires the sandbox: shows the UI, answers its messages, and keeps it told about the
 // selection. Returns a function that detaches everything (used by tests and on close).
 
-import { createPluginEndpoint } from '../shared/protocol.ts';
+import { createPluginEndpoint, PLUGIN_TO_UI, type SelectionState } from '../shared/protocol.ts';
 import { createFigmaTransport } from './create-figma-transport.ts';
 import { insertSketchesAsync } from './insert-sketches-async.ts';
 import { notifyShort } from './notify-short.ts';
@@ -22,7 +22,14 @@ export function startPlugin(): () => void {
   async function publishAsync(): Promise<void> {
     if (!uiReady) return;
     const mine = ++generation;
-    const state = await readSelectionAsync(figma.currentPage.selection, queueIndex);
+    let state: SelectionState;
+    try {
+      // Check here what the endpoint would refuse to send, so the UI hears why instead of nothing.
+      state = PLUGIN_TO_UI.selection.request(await readSelectionAsync(figma.currentPage.selection, queueIndex), 'selection');
+    } catch (e) {
+      const message = `Sketchify could not read this selection: ${(e as Error).message}`.slice(0, 300);
+      state = { status: 'problem', code: 'unavailable', message, queue: { index: 0, items: [] } };
+    }
     if (mine !== generation) return;
     await endpoint.emit('selection', state).catch((e: Error) => console.warn(`[sketchify] selection not delivered: ${e.message}`));
   }

@@ -6,6 +6,15 @@
 // node, see paint-geometry.ts). Strokes travel in subject units: (0,0) is the subject's
 // top-left, (1,1) its bottom-right, x right, y down; a stroke may leave [0,1]^2 a little
 // (padding to a square canvas) but never by more than SUBJECT_COORD_LIMIT.
+//
+// The UI's side, in order:
+//   const plugin = createUiEndpoint(iframeTransport(window));   // iframe-transport.ts
+//   plugin.on('selection', (state) => ...);  // source bytes + unitToImage, or a problem
+//   plugin.connect();
+//   await plugin.emit('ready', {});           // the sandbox then sends 'selection'
+//   await plugin.emit('insertSketch', {...}); // resolves {nodeId, vectorCount}, rejects RemoteError
+// Draw the subject: ctx.setTransform(...subjectCanvasTransform(source.unitToImage, w, h));
+// ctx.drawImage(bitmap, 0, 0) (paint-geometry.ts), w:h = subjectWidth:subjectHeight.
 
 import { createEndpoint, PROTOCOL_VERSION, type Endpoint, type EndpointOptions, type MapOf, type Transport } from './endpoint.ts';
 import { array, bool, bytes, empty, literal, num, object, optional, str, tagged, type Infer, type Schema } from './schema.ts';
