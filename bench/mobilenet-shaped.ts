@@ -16,7 +16,13 @@ const STAGES = [
   [6, 320, 1, 1],
 ];
 
-export function mobileNetShaped(taps: readonly string[] = ['block_5_add', 'block_12_add']): Architecture {
+export interface ShapedOptions {
+  taps?: readonly string[];
+  /** Stop after this block; the embedding is then the pooled output of that block. */
+  lastBlock?: number;
+}
+
+export function mobileNetShaped({ taps = ['block_5_add', 'block_12_add'], lastBlock }: ShapedOptions = {}): Architecture {
   return (g: Graph, images: Tensor) => {
     let seed = 1;
     const W = (shape: number[]): Tensor => {
@@ -37,8 +43,9 @@ export function mobileNetShaped(taps: readonly string[] = ['block_5_add', 'block
     const out: Record<string, Tensor> = {};
     let x = convBn(nn.sub(nn.mul(images, 2), 1), 32, 3, 2);
     let block = 0;
-    for (const [t, c, n, s] of STAGES) {
+    stages: for (const [t, c, n, s] of STAGES) {
       for (let i = 0; i < n; i++) {
+        if (lastBlock !== undefined && block > lastBlock) break stages;
         const stride = i === 0 ? s : 1;
         const cin = x.shape[1];
         let h = t === 1 ? x : convBn(x, cin * t, 1, 1);
@@ -52,8 +59,8 @@ export function mobileNetShaped(taps: readonly string[] = ['block_5_add', 'block
         block++;
       }
     }
-    x = convBn(x, 1280, 1, 1);
-    const embedding = nn.reshape(nn.globalAveragePool(x), [images.shape[0], 1280]);
+    if (lastBlock === undefined) x = convBn(x, 1280, 1, 1);
+    const embedding = nn.reshape(nn.globalAveragePool(x), [images.shape[0], x.shape[1]]);
     return { taps: out, embedding };
   };
 }
