@@ -176,6 +176,11 @@ describe('plugin: reading the selection', () => {
 });
 
 describe('plugin: UI housekeeping messages', () => {
+  it('tells the UI which command launched it (relaunch button)', async () => {
+    fake.command = 'sketch-again';
+    expect(await ui.emit('ready', {})).toEqual({ command: 'sketch-again' });
+  });
+
   it('notify (shortened to Figma’s limit), resize and close', async () => {
     await ui.emit('notify', { message: `${'word '.repeat(39)}end` });
     await ui.emit('notify', { message: 'Model download failed', error: true });

@@ -359,3 +359,15 @@ export function installFigmaFake(): { fake: FigmaFake; restore(): void } {
     },
   };
 }
+
+// Compile-time check that the fake's plain members keep Figma's signatures (node-returning
+// members return FakeNode, which models only the fields the plugin uses).
+type Assert<T extends true> = T;
+export type FakeSignatures = [
+  Assert<FigmaFake['commitUndo'] extends PluginAPI['commitUndo'] ? true : false>,
+  Assert<FigmaFake['notify'] extends PluginAPI['notify'] ? true : false>,
+  Assert<FigmaFake['closePlugin'] extends PluginAPI['closePlugin'] ? true : false>,
+  Assert<FigmaFake['showUI'] extends PluginAPI['showUI'] ? true : false>,
+  Assert<FigmaFake['ui']['postMessage'] extends UIAPI['postMessage'] ? true : false>,
+  Assert<FigmaFake['ui']['resize'] extends UIAPI['resize'] ? true : false>,
+];
