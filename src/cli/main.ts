@@ -1,0 +1,29 @@
+// The sketchify CLI entry (dist/cli.js; also `npx tsx src/cli/main.ts`). The one place that
+// exits the process; everything else is runCli.
+import { readFile, writeFile } from 'node:fs/promises';
+import { loadCliModel } from './models.ts';
+import { runCli } from './run.ts';
+
+async function runMain(): Promise<never> {
+  const controller = new AbortController();
+  // First Ctrl-C: stop and write the best strokes so far; a second one exits at once.
+  process.once('SIGINT', () => {
+    controller.abort();
+    process.once('SIGINT', () => process.exit(130));
+  });
+  const code = await runCli(process.argv.slice(2), {
+    stdout: (s) => process.stdout.write(s),
+    stderr: (s) => process.stderr.write(s),
+    isTTY: Boolean(process.stderr.isTTY),
+    columns: process.stderr.columns ?? 80,
+    env: process.env,
+    readFile: async (path) => new Uint8Array(await readFile(path)),
+    writeFile: (path, data) => writeFile(path, data),
+    loadModel: loadCliModel,
+    signal: controller.signal,
+    version: '0.1.0',
+  });
+  process.exit(code);
+}
+
+await runMain();
