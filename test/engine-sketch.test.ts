@@ -33,7 +33,7 @@ describe('sketchify with a pixel-MSE test model', () => {
     const events: SketchProgress[] = [];
     const image = await curvesImage();
     const result = await sketchify(image, { strokes: 3, iterations: 120, views: 2, seeds: 2, backend: 'cpu' }, { model, onProgress: (e) => events.push(e), progressIntervalMs: 0 });
-    expect(Math.abs(result.lossInitial - 1)).toBeLessThan(0.2); // normalized: the seeds' mean init = sum of weights
+    expect(Math.abs(result.lossInitial - 1)).toBeLessThan(0.3); // normalized by seed 0's init (loss 1 = sum of weights)
     expect(result.lossFinal).toBeLessThan(0.6 * result.lossInitial);
     expect(result.lossFinal).toBe(Math.min(...result.evalHistory.map((e) => e.loss)));
     expect(result.iterations).toBeGreaterThan(0);

@@ -43,7 +43,7 @@ export interface PresetValues {
 // Tuned on the embedded model and the CPU path (bench/sketch.ts, bench/eval.ts).
 export const PRESETS: Readonly<Record<Preset, Readonly<PresetValues>>> = {
   draft: { iterations: 100, views: 1, seeds: 1, evalEvery: 10, poolSize: 6, patience: 4 },
-  standard: { iterations: 400, views: 3, seeds: 2, evalEvery: 10, poolSize: 16, patience: 6 },
+  standard: { iterations: 400, views: 1, seeds: 2, evalEvery: 10, poolSize: 12, patience: 8 },
   best: { iterations: 2000, views: 4, seeds: 3, evalEvery: 10, poolSize: 32, patience: 10 },
 };
 

@@ -42,7 +42,8 @@ export interface SketchResult extends SketchStrokes {
   canvasPoints: Float32Array;
   canvasWidth: number;
   canvasSize: number;
-  /** Clean-view loss of the winning seed's initial and final (best) strokes (normalized: init = sum of weights). */
+  /** Clean-view loss of the winning seed's initial and final (best) strokes, each term divided by its
+   * value for seed 0's initial strokes (so seed 0 starts at the sum of the weights). */
   lossInitial: number;
   lossFinal: number;
   /** Training loss per iteration (mean over seeds and views). */

@@ -112,12 +112,11 @@ export async function sketchify(image: RgbaImage, options: SketchOptions = {}, r
     const poolRandom = createRandom(opts.seed ^ 0x5bd1e995);
     const targets: TargetPool = await buildTargetPool(model, pre.rgb, viewPool(size, opts.poolSize, poolRandom), signal);
     const clean = gatherTargets(targets, [0]);
-    // Normalize each term by its mean raw value over the seeds' initial strokes.
+    // Normalize each term by its raw value for the first seed's initial strokes: runs with the
+    // same image, strokes and base seed share the scale whatever their seed count or schedule.
     const raw: Record<string, number>[] = [];
     for (const st of seeds) raw.push((await cleanTerms(model, st.rasterizer, st.points, clean, unitWeights(weights), style)).terms);
-    const mean: Record<string, number> = {};
-    for (const name of Object.keys(raw[0])) mean[name] = raw.reduce((a, r) => a + r[name], 0) / raw.length;
-    const norm: LossWeights = normalizeWeights(weights, mean);
+    const norm: LossWeights = normalizeWeights(weights, raw[0]);
     seeds.forEach((st, s) => {
       st.initLoss = st.bestLoss = weightedSum(norm, raw[s]);
       st.bestTrail.push(st.bestLoss);

@@ -2,7 +2,7 @@
 // active term equals its weight at initialization. The raw terms differ by orders of
 // magnitude between models (DESIGN.md §10: a semantic term of 0.04 next to a feature loss of
 // 60-100), so a weight only means the same thing for every model after this normalization.
-import type { LossModel, LossWeights, TargetFeatures } from '../model/types.ts';
+import type { LossModel, LossWeights } from '../model/types.ts';
 
 export interface WeightOverrides {
   geometric?: Record<string, number>;
@@ -40,13 +40,4 @@ export function normalizeWeights(weights: LossWeights, rawTerms: Record<string, 
   const geometric: Record<string, number> = {};
   for (const [tap, w] of Object.entries(weights.geometric)) geometric[tap] = scale(w, rawTerms[tap]);
   return { geometric, semantic: scale(weights.semantic, rawTerms.semantic) };
-}
-
-/**
- * Weights normalized on the raw terms of `views` (the initial strokes' clean views, B of them)
- * against `targets`: after this, each term of the initial sketch equals its weight.
- */
-export async function normalizedWeights(model: LossModel, views: Float32Array, targets: TargetFeatures, weights: LossWeights): Promise<LossWeights> {
-  const raw = await model.lossAndGradient(views, targets, unitWeights(weights));
-  return normalizeWeights(weights, raw.terms);
 }
