@@ -30,6 +30,7 @@ const ENTRIES = {
 
 // Binary assets become Uint8Arrays in the bundle: the ORT wasm and the embedded model.
 const BINARY_LOADERS = { '.wasm': 'binary', '.bin': 'binary' };
+const WORKER_ENTRY = 'src/ui/worker/engine-worker.ts';
 
 /** @create-figma-plugin/ui marks global stylesheets with a leading '!'; resolve them as plain CSS. */
 const globalCssPrefix = {
@@ -96,6 +97,41 @@ function buildSandbox() {
   );
 }
 
+/**
+ * `import source from 'sketchify:engine-worker'`: the engine worker (src/ui/worker) bundled to
+ * a string, which the UI starts from a blob URL (the single-file iframe has no other URL).
+ */
+const engineWorker = {
+  name: 'engine-worker',
+  setup(build) {
+    build.onResolve({ filter: /^sketchify:engine-worker$/ }, () => ({ path: at(WORKER_ENTRY), namespace: 'engine-worker' }));
+    build.onLoad({ filter: /.*/, namespace: 'engine-worker' }, async (args) => {
+      const result = await esbuild.build({
+        entryPoints: [args.path],
+        bundle: true,
+        write: false,
+        // A module worker: the ORT bundle uses import.meta and top-level await.
+        format: 'esm',
+        target: 'es2022',
+        platform: 'browser',
+        loader: BINARY_LOADERS,
+        minify,
+        sourcemap: watch ? 'inline' : false,
+        legalComments: 'none',
+        metafile: true,
+        logLevel: 'warning',
+      });
+      const source = result.outputFiles[0].text;
+      log(`engine worker ${mib(Buffer.byteLength(source))}`);
+      return {
+        contents: `export default ${JSON.stringify(source)};`,
+        loader: 'js',
+        watchFiles: Object.keys(result.metafile.inputs).map((f) => resolve(ROOT, f)),
+      };
+    });
+  },
+};
+
 /** Inlines the bundle into one HTML file. */
 function writeUiHtml(result) {
   const js = result.outputFiles.filter((f) => f.path.endsWith('.js')).map((f) => f.text).join('\n');
@@ -126,7 +162,7 @@ function buildUi() {
       jsx: 'automatic',
       jsxImportSource: 'preact',
       loader: { ...BINARY_LOADERS, '.module.css': 'local-css', '.css': 'css' },
-      plugins: [globalCssPrefix],
+      plugins: [globalCssPrefix, engineWorker],
       minify,
       sourcemap: watch ? 'inline' : false,
       legalComments: 'none',

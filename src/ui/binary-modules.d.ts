@@ -1,4 +1,5 @@
-// Binary assets inlined by build.mjs (esbuild `binary` loader): the import is the file's bytes.
+// Modules that build.mjs provides: binary assets inlined as bytes (esbuild `binary` loader)
+// and the engine worker bundled to a string (see build.mjs, plugin engine-worker).
 declare module '*.wasm' {
   const bytes: Uint8Array;
   export default bytes;
@@ -6,4 +7,8 @@ declare module '*.wasm' {
 declare module '*.bin' {
   const bytes: Uint8Array;
   export default bytes;
+}
+declare module 'sketchify:engine-worker' {
+  const source: string;
+  export default source;
 }

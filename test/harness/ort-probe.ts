@@ -1,6 +1,6 @@
 // Browser page entry: runs the tiny model through the UI's onnxruntime-web setup (the wasm
 // inlined as bytes, exactly as in dist/ui.html) and publishes the result on window.
-import { ort } from '../../src/ui/ort.ts';
+import { ort } from '../../src/ui/worker/ort.ts';
 import { runTinyModel, tinyExpected, tinyInput, type OrtLike } from './tiny-ort-model.ts';
 
 declare global {

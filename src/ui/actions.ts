@@ -1,0 +1,251 @@
+// What the buttons do. Thin: the engine worker computes, the sandbox inserts; this file keeps
+// the signals in step with both.
+import { PRESETS } from '../engine/options.ts';
+import type { InsertOptions, SelectionState, SketchPayload } from '../shared/protocol.ts';
+import { connectSandbox, sandbox } from './bridge.ts';
+import { EngineClient } from './engine-client.ts';
+import { describeError, type Problem } from './errors.ts';
+import * as s from './state.ts';
+import { renderSubject } from './subject.ts';
+import type { FromWorker, WireError, WireResult } from './worker/messages.ts';
+
+const engine = new EngineClient();
+let nextRunId = 1;
+let current: { id: number; resolve(r: WireResult): void; reject(e: WireError): void } | null = null;
+let selectionToken = 0;
+
+/** A wire error back into something describeError reads (name, kind, status survive). */
+function errorFromWire(w: WireError): Error {
+  return Object.assign(new Error(w.message), { name: w.name, kind: w.kind, status: w.status });
+}
+
+function onWorker(m: FromWorker): void {
+  switch (m.type) {
+    case 'backend':
+      if (m.runId === current?.id) s.backend.value = m.info;
+      break;
+    case 'progress':
+      if (m.runId !== current?.id) break;
+      s.runPhase.value = m.phase;
+      s.live.value = m.sketch;
+      if (m.phase === 'optimize' && Number.isFinite(m.sketch.bestLoss)) s.lossTrail.value = [...s.lossTrail.value, m.sketch.bestLoss].slice(-200);
+      break;
+    case 'result':
+      if (m.runId === current?.id) current.resolve(m.result);
+      break;
+    case 'error':
+      if (m.runId === current?.id || m.runId === -1) current?.reject(m.error);
+      if (m.runId === -1 && !current) s.problem.value = describeError(errorFromWire(m.error));
+      break;
+    case 'device-lost':
+      if (m.runId === current?.id) s.notice.value = `The GPU stopped during the run (${m.message}). Sketchify carried on with the CPU.`;
+      break;
+    case 'download-progress':
+      s.modelStatus.value = { ...s.modelStatus.value, [m.model]: { state: 'downloading', done: m.bytesDone, total: m.bytesTotal } };
+      break;
+    case 'model-ready':
+      s.modelStatus.value = { ...s.modelStatus.value, [m.model]: { state: 'ready' } };
+      break;
+    case 'model-error':
+      s.modelStatus.value = { ...s.modelStatus.value, [m.model]: { state: 'failed' } };
+      s.problem.value = describeError(errorFromWire(m.error));
+      break;
+  }
+}
+
+export function startApp(): void {
+  engine.listen(onWorker);
+  connectSandbox((sel) => void onSelection(sel));
+}
+
+async function onSelection(sel: SelectionState): Promise<void> {
+  const token = ++selectionToken;
+  s.selection.value = sel;
+  if (sel.status !== 'ready') {
+    s.subject.value = null;
+    return;
+  }
+  if (s.subject.value?.source.nodeId !== sel.source.nodeId) {
+    s.result.value = null;
+    s.live.value = null;
+    s.lossTrail.value = [];
+  }
+  try {
+    const subject = await renderSubject(sel.source);
+    if (token === selectionToken) s.subject.value = subject;
+  } catch (error) {
+    if (token !== selectionToken) return;
+    s.subject.value = null;
+    s.problem.value = { title: 'This image cannot be read', detail: (error as Error).message, remedies: ['select-image'] };
+  }
+}
+
+/** One engine run over the current subject; resolves with the best strokes (also when cancelled). */
+function runOnce(strokes: number, seed: number): Promise<WireResult> {
+  const subject = s.subject.value;
+  if (!subject) return Promise.reject({ name: 'Error', message: 'Select an image first.' });
+  const id = nextRunId++;
+  const pixels = new Uint8ClampedArray(subject.image.data); // a copy: the subject stays usable here
+  const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
+  return new Promise<WireResult>((resolve, reject) => {
+    current = { id, resolve, reject };
+    s.runPhase.value = 'model';
+    s.lossTrail.value = [];
+    engine.send(
+      {
+        type: 'run',
+        runId: id,
+        width: subject.image.width,
+        height: subject.image.height,
+        pixels,
+        options: { strokes, width: s.strokeWidth.value, preset: s.preset.value, seed, model: s.modelId.value },
+        backend: s.backendChoice.value,
+        webgpuUnavailable: gpu ? undefined : 'this host gives plugins no WebGPU (navigator.gpu is missing)',
+      },
+      [pixels.buffer],
+    );
+  }).finally(() => {
+    if (current?.id === id) current = null;
+  });
+}
+
+function recordTiming(r: WireResult): void {
+  const p = PRESETS[s.preset.value];
+  if (r.perIterationMs > 0) s.measuredIterationMs.value = r.perIterationMs / ((1 + p.views) * p.seeds);
+}
+
+function fail(error: unknown): void {
+  s.runStatus.value = 'failed';
+  s.problem.value = describeError(error instanceof Error ? error : errorFromWire(error as WireError));
+}
+
+export async function run(seed = s.seed.value): Promise<void> {
+  if (!s.canRun.value) return;
+  s.problem.value = null;
+  s.notice.value = null;
+  s.seriesIndex.value = null;
+  s.runStatus.value = 'running';
+  try {
+    const r = await runOnce(s.strokeCount.value, seed);
+    s.result.value = r;
+    s.live.value = r;
+    recordTiming(r);
+    s.runStatus.value = r.cancelled ? 'cancelled' : 'done';
+  } catch (error) {
+    fail(error);
+  }
+}
+
+export function sketchAgain(): Promise<void> {
+  s.seed.value = (s.seed.value + 1) % 2 ** 31;
+  return run(s.seed.value);
+}
+
+export function cancel(): void {
+  if (!current) return;
+  s.runStatus.value = 'cancelling';
+  engine.send({ type: 'cancel', runId: current.id });
+}
+
+function hexToRgb(hex: string): { r: number; g: number; b: number } {
+  const v = Number.parseInt(/^[0-9a-f]{6}$/i.test(hex) ? hex : '1E1E1E', 16);
+  return { r: ((v >> 16) & 255) / 255, g: ((v >> 8) & 255) / 255, b: (v & 255) / 255 };
+}
+
+export function toSketchPayload(r: WireResult): SketchPayload {
+  const strokes: number[][] = [];
+  for (let i = 0; i < r.unitPoints.length; i += 8) strokes.push(Array.from(r.unitPoints.subarray(i, i + 8)));
+  return { strokes, width: r.canvasWidth };
+}
+
+function insertOptions(r: WireResult, placement: InsertOptions['placement']): InsertOptions {
+  return { nodeId: s.subject.value!.source.nodeId, canvasSize: r.canvasSize, color: hexToRgb(s.colorHex.value), layout: 'per-stroke', placement };
+}
+
+async function withInsert(work: () => Promise<{ vectorCount: number }>, what: string): Promise<void> {
+  s.inserting.value = true;
+  try {
+    const done = await work();
+    s.notice.value = `Inserted ${what} (${done.vectorCount} vector${done.vectorCount === 1 ? '' : 's'}).`;
+  } catch (error) {
+    s.problem.value = {
+      title: 'The sketch could not be inserted',
+      detail: `Figma refused the insert: ${(error as Error).message}. Check that the image layer still exists and is not locked, then insert again.`,
+      remedies: ['retry'],
+    };
+  } finally {
+    s.inserting.value = false;
+  }
+}
+
+/** Inserts the best strokes; during a run it stops the run first (keeping the best). */
+export async function insert(): Promise<void> {
+  if (current) {
+    cancel();
+    await new Promise<void>((done) => {
+      const stop = engine.listen((m) => {
+        if (m.type === 'result' || m.type === 'error') {
+          stop();
+          setTimeout(done, 0);
+        }
+      });
+    });
+  }
+  const r = s.result.value;
+  if (!r || !s.subject.value) return;
+  await withInsert(() => sandbox.emit('insertSketch', { ...insertOptions(r, 'over'), sketch: toSketchPayload(r) }), `${r.unitPoints.length / 8} strokes`);
+}
+
+/** The Picasso "Bull" sequence: 4, 8, 16 and 32 strokes, inserted side by side. */
+export async function runSeries(): Promise<void> {
+  if (!s.canRun.value) return;
+  s.problem.value = null;
+  s.notice.value = null;
+  s.runStatus.value = 'running';
+  const results: WireResult[] = [];
+  try {
+    for (let i = 0; i < s.SERIES_STROKES.length; i++) {
+      s.seriesIndex.value = i;
+      const r = await runOnce(s.SERIES_STROKES[i], s.seed.value);
+      s.result.value = r;
+      recordTiming(r);
+      if (r.cancelled) {
+        s.runStatus.value = 'cancelled';
+        s.notice.value = `Series stopped after ${results.length} of ${s.SERIES_STROKES.length} sketches; nothing was inserted.`;
+        return;
+      }
+      results.push(r);
+    }
+    s.runStatus.value = 'done';
+    const first = results[0];
+    await withInsert(
+      () => sandbox.emit('insertSeries', { ...insertOptions(first, 'beside'), sketches: results.map(toSketchPayload) }),
+      `a series of ${results.length} sketches`,
+    );
+  } catch (error) {
+    fail(error);
+  } finally {
+    s.seriesIndex.value = null;
+  }
+}
+
+export function downloadModel(model: string): void {
+  s.modelStatus.value = { ...s.modelStatus.value, [model]: { state: 'downloading', done: 0, total: 0 } };
+  engine.send({ type: 'download', model });
+}
+
+export async function loadWeightsFile(model: string, file: File): Promise<void> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  engine.send({ type: 'load-weights', model, bytes, name: file.name }, [bytes.buffer]);
+}
+
+export function applyRemedy(remedy: Problem['remedies'][number]): void {
+  s.problem.value = null;
+  if (remedy === 'use-embedded') s.modelId.value = 'embedded';
+  if (remedy === 'use-cpu') s.backendChoice.value = 'cpu';
+  if (remedy === 'lighter-settings') {
+    s.preset.value = 'draft';
+    if (s.strokeCount.value > 16) s.strokeChoice.value = '16';
+  }
+  if (remedy === 'retry' || remedy === 'use-cpu' || remedy === 'use-embedded' || remedy === 'lighter-settings') void run();
+}

@@ -1,0 +1,56 @@
+// UI state as module-level signals (STYLE.md): components read them, actions.ts writes them.
+import { computed, signal } from '@preact/signals';
+import type { SelectionState } from '../shared/protocol.ts';
+import type { Problem } from './errors.ts';
+import type { Subject } from './subject.ts';
+import type { BackendChoice, WireBackend, WireResult, WireSketch } from './worker/messages.ts';
+
+export type Preset = 'draft' | 'standard' | 'best';
+export const STROKE_CHOICES = ['4', '8', '16', '32'] as const;
+
+// ---- source -------------------------------------------------------------------------
+export const selection = signal<SelectionState | null>(null);
+export const subject = signal<Subject | null>(null);
+
+// ---- controls (defaults give a good result untouched) -------------------------------
+export const strokeChoice = signal<string>('16'); // one of STROKE_CHOICES or 'custom'
+export const customStrokes = signal(24);
+export const preset = signal<Preset>('standard');
+export const modelId = signal('embedded');
+/** Stroke width in pixels of the 224 canvas (CLIPasso: 3). */
+export const strokeWidth = signal(3);
+export const colorHex = signal('1E1E1E');
+export const seed = signal(0);
+export const backendChoice = signal<BackendChoice>('auto');
+export const showPhoto = signal(true);
+
+export const strokeCount = computed(() => (strokeChoice.value === 'custom' ? customStrokes.value : Number(strokeChoice.value)));
+
+// ---- run ----------------------------------------------------------------------------
+export type RunStatus = 'idle' | 'running' | 'cancelling' | 'done' | 'cancelled' | 'failed';
+export const runStatus = signal<RunStatus>('idle');
+export const runPhase = signal<'model' | 'init' | 'optimize'>('model');
+/** The latest strokes shown in the preview (during a run: the current ones). */
+export const live = signal<WireSketch | null>(null);
+/** The finished run's best strokes: what Insert inserts. */
+export const result = signal<WireResult | null>(null);
+export const lossTrail = signal<number[]>([]);
+export const backend = signal<WireBackend | null>(null);
+/** Measured ms per iteration per (views x seeds) unit, from the last run: drives time estimates. */
+export const measuredIterationMs = signal<number | null>(null);
+
+// ---- abstraction series -------------------------------------------------------------
+export const SERIES_STROKES = [4, 8, 16, 32] as const;
+export const seriesIndex = signal<number | null>(null); // which sketch of the series is running
+
+// ---- messages to the user -----------------------------------------------------------
+export const problem = signal<Problem | null>(null);
+export const notice = signal<string | null>(null);
+export const inserting = signal(false);
+
+// ---- models -------------------------------------------------------------------------
+export type ModelStatus = { state: 'ready' } | { state: 'absent' } | { state: 'downloading'; done: number; total: number } | { state: 'failed' };
+export const modelStatus = signal<Record<string, ModelStatus>>({ embedded: { state: 'ready' } });
+
+export const canRun = computed(() => subject.value !== null && runStatus.value !== 'running' && runStatus.value !== 'cancelling');
+export const running = computed(() => runStatus.value === 'running' || runStatus.value === 'cancelling');

@@ -1,0 +1,130 @@
+// The engine worker: runs sketchify off the main thread so the UI never freezes. It owns the
+// onnxruntime-web runtime (wasm inlined), the models (kept for the session) and the GPUDevice.
+// Backend: WebGPU when a hardware adapter opens a device, else the CPU path; a device lost
+// mid-run restarts the run on the CPU.
+import { sketchify } from '../../engine/sketch.ts';
+import type { SketchProgress } from '../../engine/result.ts';
+import { probeWebGpu, type BackendProbe } from '../backend.ts';
+import { loadModel, loadModelFromFile, downloadModel } from './models.ts';
+import { toWireError, type FromWorker, type RunRequest, type ToWorker, type WireBackend, type WireSketch } from './messages.ts';
+import { ORT_BUILD } from './ort.ts';
+
+const post = (message: FromWorker, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(message, transfer);
+
+let gpu: Promise<BackendProbe> | null = null;
+const runs = new Map<number, AbortController>();
+let activeLost: ((message: string) => void) | null = null;
+
+/** One GPU probe per session; forgotten when the device is lost so the next run probes again. */
+function gpuProbe(): Promise<BackendProbe> {
+  gpu ??= probeWebGpu((navigator as Navigator & { gpu?: GPU }).gpu).then((probe) => {
+    probe.device?.lost.then((info) => {
+      gpu = null;
+      activeLost?.(info.message || info.reason || 'device lost');
+    });
+    // Exposed for diagnostics (and the device-lost test): the current engine device.
+    (self as unknown as { __sketchifyDevice?: GPUDevice | null }).__sketchifyDevice = probe.device;
+    return probe;
+  });
+  return gpu;
+}
+
+async function chooseBackend(req: RunRequest): Promise<{ info: WireBackend; device?: GPUDevice }> {
+  const cpu = (reason: string) => ({ info: { backend: 'cpu' as const, label: 'CPU', reason } });
+  if (req.backend === 'cpu') return cpu('you chose the CPU');
+  if (req.webgpuUnavailable) return cpu(req.webgpuUnavailable);
+  const probe = await gpuProbe();
+  if (!probe.device) return cpu(probe.reason);
+  if (probe.software && req.backend === 'auto') return cpu(`${probe.reason}, which is slower than the CPU path`);
+  return { info: { backend: 'webgpu', label: probe.label, reason: req.backend === 'webgpu' ? 'you chose the GPU' : probe.reason }, device: probe.device };
+}
+
+function wire(p: Pick<SketchProgress, 'unitPoints' | 'iteration' | 'iterations' | 'loss' | 'bestLoss' | 'elapsedMs' | 'etaMs'>): WireSketch {
+  return { unitPoints: p.unitPoints.slice(), iteration: p.iteration, iterations: p.iterations, loss: p.loss, bestLoss: p.bestLoss, elapsedMs: p.elapsedMs, etaMs: p.etaMs };
+}
+
+async function runSketch(req: RunRequest, controller: AbortController): Promise<void> {
+  const image = { width: req.width, height: req.height, data: req.pixels };
+  let choice = await chooseBackend(req);
+  for (let attempt = 0; ; attempt++) {
+    post({ type: 'backend', runId: req.runId, info: choice.info });
+    // A lost device aborts this attempt; the run then starts over on the CPU.
+    const attemptAbort = new AbortController();
+    const forward = () => attemptAbort.abort();
+    controller.signal.addEventListener('abort', forward);
+    let lostMessage: string | null = null;
+    activeLost = choice.device
+      ? (message) => {
+          lostMessage = message;
+          attemptAbort.abort();
+        }
+      : null;
+    try {
+      const model = await loadModel(req.options.model, choice.info.backend);
+      const result = await sketchify(
+        image,
+        { strokes: req.options.strokes, width: req.options.width, preset: req.options.preset, seed: req.options.seed, model: req.options.model, backend: choice.info.backend, seeds: req.options.seeds, iterations: req.options.iterations },
+        {
+          model,
+          gpuDevice: choice.device,
+          signal: attemptAbort.signal,
+          progressIntervalMs: 100,
+          onProgress: (p) => post({ type: 'progress', runId: req.runId, phase: p.phase, sketch: wire(p) }),
+        },
+      );
+      if (lostMessage === null) {
+        const points = result.unitPoints.slice();
+        post(
+          {
+            type: 'result',
+            runId: req.runId,
+            result: {
+              ...wire({ ...result, iteration: result.iterations, iterations: result.iterations, loss: result.lossFinal, bestLoss: result.lossFinal, elapsedMs: result.timings.totalMs, etaMs: 0 }),
+              unitPoints: points,
+              canvasSize: result.canvasSize,
+              canvasWidth: result.canvasWidth,
+              cancelled: result.cancelled,
+              stoppedEarly: result.stoppedEarly,
+              lossHistory: result.lossHistory,
+              seed: result.seed,
+              perIterationMs: result.timings.perIterationMs,
+              totalMs: result.timings.totalMs,
+            },
+          },
+          [points.buffer],
+        );
+        return;
+      }
+    } catch (error) {
+      if (lostMessage === null || attempt > 0) throw error;
+    } finally {
+      controller.signal.removeEventListener('abort', forward);
+      activeLost = null;
+    }
+    post({ type: 'device-lost', runId: req.runId, message: lostMessage ?? 'device lost' });
+    choice = { info: { backend: 'cpu', label: 'CPU', reason: 'the GPU device was lost during the run' } };
+  }
+}
+
+self.onmessage = (event: MessageEvent<ToWorker>) => {
+  const m = event.data;
+  if (m.type === 'run') {
+    const controller = new AbortController();
+    runs.set(m.runId, controller);
+    runSketch(m, controller)
+      .catch((error: unknown) => post({ type: 'error', runId: m.runId, error: toWireError(error) }))
+      .finally(() => runs.delete(m.runId));
+  } else if (m.type === 'cancel') {
+    runs.get(m.runId)?.abort();
+  } else if (m.type === 'download') {
+    downloadModel(m.model, (bytesDone, bytesTotal) => post({ type: 'download-progress', model: m.model, bytesDone, bytesTotal }))
+      .then(() => post({ type: 'model-ready', model: m.model, source: 'download' }))
+      .catch((error: unknown) => post({ type: 'model-error', model: m.model, error: toWireError(error) }));
+  } else if (m.type === 'load-weights') {
+    loadModelFromFile(m.model, m.bytes, m.name)
+      .then(() => post({ type: 'model-ready', model: m.model, source: 'file' }))
+      .catch((error: unknown) => post({ type: 'model-error', model: m.model, error: toWireError(error) }));
+  }
+};
+
+post({ type: 'booted', ortBuild: ORT_BUILD });

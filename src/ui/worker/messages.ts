@@ -1,0 +1,89 @@
+// Messages between the UI's main thread and the engine worker. The engine runs in a worker so
+// that the optimization (model and rasterizer calls that each take tens to hundreds of ms)
+// never blocks the UI; both sides are bundled together, so plain types suffice here.
+
+export type BackendChoice = 'auto' | 'webgpu' | 'cpu';
+
+export interface RunRequest {
+  type: 'run';
+  runId: number;
+  /** Subject pixels (straight RGBA), transferred. */
+  width: number;
+  height: number;
+  pixels: Uint8ClampedArray;
+  options: {
+    strokes: number;
+    width: number;
+    preset: 'draft' | 'standard' | 'best';
+    seed: number;
+    model: string;
+    seeds?: number;
+    iterations?: number;
+  };
+  backend: BackendChoice;
+  /** Set when the main thread already knows WebGPU is missing (navigator.gpu absent). */
+  webgpuUnavailable?: string;
+}
+
+export type ToWorker =
+  | RunRequest
+  | { type: 'cancel'; runId: number }
+  /** Weights the user picked from disk for a downloadable model. */
+  | { type: 'load-weights'; model: string; bytes: Uint8Array; name: string }
+  | { type: 'download'; model: string };
+
+export interface WireSketch {
+  /** N*8 numbers: each stroke's four control points in subject units [0, 1]. */
+  unitPoints: Float32Array;
+  iteration: number;
+  iterations: number;
+  loss: number;
+  bestLoss: number;
+  elapsedMs: number;
+  etaMs: number;
+}
+
+export interface WireResult extends WireSketch {
+  canvasSize: number;
+  canvasWidth: number;
+  cancelled: boolean;
+  stoppedEarly: boolean;
+  lossHistory: number[];
+  seed: number;
+  perIterationMs: number;
+  totalMs: number;
+}
+
+export interface WireBackend {
+  backend: 'cpu' | 'webgpu';
+  label: string;
+  reason: string;
+}
+
+export type FromWorker =
+  | { type: 'booted'; ortBuild: string }
+  | { type: 'backend'; runId: number; info: WireBackend }
+  | { type: 'progress'; runId: number; phase: 'init' | 'optimize'; sketch: WireSketch }
+  | { type: 'result'; runId: number; result: WireResult }
+  | { type: 'error'; runId: number; error: WireError }
+  /** The GPU device was lost mid-run: the run restarts on the CPU. */
+  | { type: 'device-lost'; runId: number; message: string }
+  | { type: 'download-progress'; model: string; bytesDone: number; bytesTotal: number }
+  | { type: 'model-ready'; model: string; source: 'download' | 'file' }
+  | { type: 'model-error'; model: string; error: WireError };
+
+/** Errors cross the thread boundary as plain data; name and fields drive the plain-words text. */
+export interface WireError {
+  name: string;
+  message: string;
+  kind?: string;
+  status?: number;
+}
+
+export function toWireError(error: unknown): WireError {
+  if (error instanceof Error) {
+    const e = error as Error & { kind?: string; status?: number };
+    return { name: e.name, message: e.message, kind: e.kind, status: e.status };
+  }
+  return { name: 'Error', message: String(error) };
+}

@@ -1,0 +1,190 @@
+// The host harness: plays Figma's sandbox for the UI. It loads dist/ui.html into a sandboxed
+// iframe (null origin, like Figma's), speaks the real protocol (src/shared/protocol.ts) on
+// the sandbox's side, answers 'ready', sends selections built from fixture images, accepts
+// inserts, and records everything the UI sent on window.__host for tests.
+// Query parameters: ui (default /dist/ui.html), fixture (select it once the UI is ready),
+// theme (light | dark), webgpu=off (hide navigator.gpu from the UI, as a host without WebGPU).
+import { createPluginEndpoint, type ImageSource, type ProblemCode, type SelectionState, type Transport } from '../../src/shared/protocol.ts';
+import { buildImageSource, type FixtureSelection } from './selection.ts';
+
+export interface RecordedRequest {
+  type: string;
+  payload: unknown;
+  at: number;
+}
+
+export interface HostApi {
+  /** Every request the UI sent, in order, after validation. */
+  requests: RecordedRequest[];
+  /** Messages the protocol rejected (shape, version). */
+  rejections: string[];
+  ready: boolean;
+  select(selection: FixtureSelection): Promise<void>;
+  problem(code: ProblemCode, message?: string): Promise<void>;
+  /** Makes the next insert fail with this message (a sandbox error). */
+  failNextInsert(message: string): void;
+  requestsOf(type: string): RecordedRequest[];
+  frame: HTMLIFrameElement;
+}
+
+declare global {
+  interface Window {
+    __host: HostApi;
+  }
+}
+
+const params = new URLSearchParams(location.search);
+const frame = document.getElementById('ui') as HTMLIFrameElement;
+const logEl = document.getElementById('log');
+const log = (line: string) => {
+  if (logEl) logEl.textContent = `${line}\n${logEl.textContent ?? ''}`.slice(0, 20_000);
+};
+
+const transport: Transport = {
+  post(message) {
+    frame.contentWindow?.postMessage({ pluginMessage: message }, '*');
+  },
+  subscribe(handler) {
+    const listener = (event: MessageEvent) => {
+      if (event.source !== frame.contentWindow) return;
+      const data = event.data as { pluginMessage?: unknown } | null;
+      if (data && typeof data === 'object' && 'pluginMessage' in data) handler(data.pluginMessage);
+    };
+    window.addEventListener('message', listener);
+    return () => window.removeEventListener('message', listener);
+  },
+};
+
+const endpoint = createPluginEndpoint(transport, {
+  onReject: (e) => {
+    host.rejections.push(e.message);
+    log(`rejected: ${e.message}`);
+  },
+});
+
+let current: SelectionState = { status: 'problem', code: 'nothing-selected', message: 'Select a layer with an image fill.', queue: { index: 0, items: [] } };
+let insertCount = 0;
+let nextInsertError: string | null = null;
+
+const record = (type: string, payload: unknown) => {
+  host.requests.push({ type, payload, at: performance.now() });
+  log(`${type} ${summarize(payload)}`);
+};
+
+function summarize(payload: unknown): string {
+  const text = JSON.stringify(payload, (_k, v: unknown) => (v instanceof Uint8Array ? `<${v.byteLength} bytes>` : v)) ?? '';
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+}
+
+async function send(selection: SelectionState): Promise<void> {
+  current = selection;
+  if (!host.ready) return; // sent on 'ready'
+  await endpoint.emit('selection', selection);
+}
+
+function inserted(vectorCount: number) {
+  if (nextInsertError) {
+    const message = nextInsertError;
+    nextInsertError = null;
+    throw new Error(message);
+  }
+  insertCount += 1;
+  return { nodeId: `harness:${insertCount}`, vectorCount };
+}
+
+endpoint.on('ready', () => {
+  record('ready', {});
+  host.ready = true;
+  // Like the sandbox: reply first, then send the current selection.
+  setTimeout(() => void endpoint.emit('selection', current).catch((e: unknown) => log(`selection failed: ${String(e)}`)), 0);
+  return { command: 'open' };
+});
+endpoint.on('pickSource', (p) => (record('pickSource', p), {}));
+endpoint.on('insertSketch', (p) => {
+  record('insertSketch', p);
+  return inserted(p.layout === 'single-vector' ? 1 : p.sketch.strokes.length);
+});
+endpoint.on('insertSeries', (p) => {
+  record('insertSeries', p);
+  return inserted(p.layout === 'single-vector' ? p.sketches.length : p.sketches.reduce((n, s) => n + s.strokes.length, 0));
+});
+endpoint.on('notify', (p) => (record('notify', p), {}));
+endpoint.on('resize', (p) => {
+  record('resize', p);
+  frame.style.width = `${p.width}px`;
+  frame.style.height = `${p.height}px`;
+  return {};
+});
+endpoint.on('close', (p) => (record('close', p), {}));
+
+const host: HostApi = {
+  requests: [],
+  rejections: [],
+  ready: false,
+  frame,
+  async select(selection) {
+    const source: ImageSource = await buildImageSource(selection);
+    await send({ status: 'ready', source, queue: { index: 0, items: [{ nodeId: source.nodeId, name: source.nodeName }] } });
+  },
+  async problem(code, message = defaultProblemMessage(code)) {
+    await send({ status: 'problem', code, message, queue: { index: 0, items: [] } });
+  },
+  failNextInsert(message) {
+    nextInsertError = message;
+  },
+  requestsOf(type) {
+    return host.requests.filter((r) => r.type === type);
+  },
+};
+window.__host = host;
+
+function defaultProblemMessage(code: ProblemCode): string {
+  const messages: Record<ProblemCode, string> = {
+    'nothing-selected': 'Select a layer with an image fill.',
+    'no-image': 'The selected layer has no image fill.',
+    hidden: 'The image is hidden.',
+    'too-large': 'The image is larger than 4096 px.',
+    'too-small': 'The image is smaller than 16 px.',
+    unavailable: 'The image could not be read.',
+  };
+  return messages[code];
+}
+
+/** Scripts put before the UI's own: they change what the UI finds, as a different host would. */
+function hostPrelude(): string {
+  const parts: string[] = [];
+  if (params.get('webgpu') === 'off') parts.push("Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined });");
+  return parts.length ? `<script>${parts.join('\n')}</script>` : '';
+}
+
+function applyTheme(html: string, theme: string): string {
+  // Figma sets the theme class on <html> when the plugin opts into themeColors.
+  return html.replace('<html lang="en">', `<html lang="en" class="figma-${theme}">`);
+}
+
+async function loadUi(): Promise<void> {
+  const url = params.get('ui') ?? '/dist/ui.html';
+  const response = await fetch(url, { cache: 'no-store' });
+  if (!response.ok) throw new Error(`cannot load ${url}: HTTP ${response.status} (run node build.mjs)`);
+  const html = applyTheme(await response.text(), params.get('theme') ?? 'light');
+  endpoint.connect();
+  // srcdoc + sandbox="allow-scripts": an opaque origin and no URL of its own, as in Figma.
+  frame.srcdoc = html.replace('<head>', `<head>${hostPrelude()}`);
+  log(`loaded ${url} (${(html.length / 1e6).toFixed(1)} MB)`);
+}
+
+for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-select]')) {
+  button.onclick = () => void host.select({ fixture: button.dataset.select!, scaleMode: (button.dataset.mode as 'FILL' | 'CROP') ?? 'FILL' });
+}
+for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-problem]')) {
+  button.onclick = () => void host.problem(button.dataset.problem as ProblemCode);
+}
+document.querySelector<HTMLButtonElement>('button[data-theme]')!.onclick = () => {
+  const next = new URLSearchParams(location.search);
+  next.set('theme', (params.get('theme') ?? 'light') === 'light' ? 'dark' : 'light');
+  location.search = next.toString();
+};
+
+const fixture = params.get('fixture');
+if (fixture) current = { status: 'ready', source: await buildImageSource({ fixture }), queue: { index: 0, items: [{ nodeId: `fixture:${fixture}`, name: fixture }] } };
+await loadUi();
