@@ -93,6 +93,8 @@ describe('sketchify with a pixel-MSE test model', () => {
     const result = await sketchify(image, { strokes: 1, iterations: 3000, views: 0, seeds: 1, evalEvery: 5, lr: 1e-4, backend: 'cpu' }, { model: createPixelLossModel(SIZE) });
     expect(result.stoppedEarly).toBe(true);
     expect(result.iterations).toBeLessThan(3000);
+    const full = await sketchify(image, { strokes: 1, iterations: 60, views: 0, seeds: 1, evalEvery: 5, lr: 1e-4, earlyStop: false, backend: 'cpu' }, { model: createPixelLossModel(SIZE) });
+    expect([full.stoppedEarly, full.iterations]).toEqual([false, 60]);
   });
 
   it('zero iterations returns the initialization', async () => {
@@ -116,6 +118,7 @@ describe('sketchify with a pixel-MSE test model', () => {
     await expect(sketchify(image, {}, {})).rejects.toThrow(/needs runtime.model or runtime.loadModel/);
     await expect(sketchify({ width: 8, height: 8, data: new Uint8Array(256) }, {}, { model })).rejects.toThrow(/at least 16 px/);
     expect(() => resolveOptions({ strokes: 16, colour: 'red' } as never)).toThrow(/unknown option 'colour'/);
+    expect(() => resolveOptions({ earlyStop: 'no' } as never)).toThrow(/'earlyStop' must be true or false/);
   });
 
   it('loads the model by id through the runtime', async () => {

@@ -27,6 +27,8 @@ export interface SketchOptions {
   model?: string;
   weights?: WeightOverrides;
   backend?: BackendChoice;
+  /** Stop when the clean loss plateaus (default true); false runs every iteration. */
+  earlyStop?: boolean;
 }
 
 export interface PresetValues {
@@ -58,6 +60,7 @@ export interface ResolvedOptions extends PresetValues {
   model: string;
   weights: WeightOverrides;
   backend: BackendChoice;
+  earlyStop: boolean;
 }
 
 export const LIMITS = {
@@ -81,7 +84,12 @@ function check(name: keyof typeof LIMITS, value: number): number {
   return value;
 }
 
-const KNOWN = new Set(['strokes', 'width', 'preset', 'iterations', 'views', 'seeds', 'evalEvery', 'lr', 'seed', 'model', 'weights', 'backend']);
+function checkBoolean(name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new TypeError(`option '${name}' must be true or false, got ${String(value)}`);
+  return value;
+}
+
+const KNOWN = new Set(['strokes', 'width', 'preset', 'iterations', 'views', 'seeds', 'evalEvery', 'lr', 'seed', 'model', 'weights', 'backend', 'earlyStop']);
 
 export function resolveOptions(options: SketchOptions = {}): ResolvedOptions {
   for (const key of Object.keys(options)) if (!KNOWN.has(key)) throw new TypeError(`unknown option '${key}'`);
@@ -109,5 +117,6 @@ export function resolveOptions(options: SketchOptions = {}): ResolvedOptions {
     seed: pick('seed', 0),
     poolSize: Math.max(p.poolSize, views),
     weights: options.weights ?? {},
+    earlyStop: checkBoolean('earlyStop', options.earlyStop ?? true),
   };
 }

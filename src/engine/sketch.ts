@@ -163,7 +163,7 @@ export async function sketchify(image: RgbaImage, options: SketchOptions = {}, r
           }
           st.bestTrail.push(st.bestLoss);
         }
-        if (seeds.every((st) => plateaued(st.bestTrail, opts.patience))) stoppedEarly = it < opts.iterations;
+        if (opts.earlyStop && seeds.every((st) => plateaued(st.bestTrail, opts.patience))) stoppedEarly = it < opts.iterations;
       }
       const t = now();
       if (t - lastEmit >= interval || stoppedEarly || it === opts.iterations) {
