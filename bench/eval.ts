@@ -1,0 +1,162 @@
+// `npm run eval`: sketch quality on the bundled examples with the embedded model (CPU path).
+//   sheet:       each image at 4, 8, 16 and 32 strokes -> out/eval/<image>-<n>.svg, a contact
+//                sheet out/eval/contact-sheet.png (photo | 4 | 8 | 16 | 32) and metrics: loss,
+//                time, iterations, symmetric Chamfer distance (px) from the sketch's ink to the
+//                photo's XDoG edges; baselines in the same run: the initialization without
+//                optimization and as many random strokes, all scored with the run's loss weights.
+//   convergence: the `standard` preset vs the CLIPasso schedule (2000 iterations, 4 augmented
+//                views + the clean one, lr 1, one seed, no early stop) at 16 strokes: the
+//                iterations `standard` needs to come within 5 % of the reference's best loss.
+// Env: EVAL_SECTIONS=sheet,convergence  EVAL_PRESET=draft  EVAL_IMAGES=chelsea,horse
+//      EVAL_STROKES=4,8,16,32  EVAL_CONVERGENCE_IMAGES=...  EVAL_REFERENCE_ITERATIONS=2000
+// Output: JSON lines on stdout, everything also in out/eval/metrics.json.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { PNG } from 'pngjs';
+import { randomStrokes } from '../src/engine/init/sample.ts';
+import { xdogEdges } from '../src/engine/init/xdog.ts';
+import { cleanTerms, renderClean } from '../src/engine/loss/evaluate.ts';
+import type { LossModel, TargetFeatures } from '../src/engine/model/types.ts';
+import type { Preset } from '../src/engine/options.ts';
+import type { RgbaImage } from '../src/engine/preprocess/image.ts';
+import { preprocess } from '../src/engine/preprocess/preprocess.ts';
+import { createRandom } from '../src/engine/random.ts';
+import { createCpuRasterizer } from '../src/engine/raster/cpu.ts';
+import type { SketchResult } from '../src/engine/result.ts';
+import { sketchify } from '../src/engine/sketch.ts';
+import { toSvg } from '../src/engine/svg.ts';
+import { inkMask, symmetricChamfer } from './_metrics.ts';
+import { fixturesFromEnv, loadEmbedded, loadFixture } from './_sketch-util.ts';
+
+const OUT = new URL('../out/eval/', import.meta.url);
+const SIZE = 224;
+const rows: Record<string, unknown>[] = [];
+const emit = (row: Record<string, unknown>) => {
+  rows.push(row);
+  console.log(JSON.stringify(row));
+};
+const round = (v: number, d = 4) => +v.toFixed(d);
+
+interface Scored {
+  loss: number;
+  chamfer: number;
+  gray: Float32Array;
+}
+
+/** Loss (the run's normalized weights) and Chamfer distance of canvas strokes. */
+async function score(model: LossModel, target: TargetFeatures, edges: Uint8Array, points: Float32Array, result: SketchResult): Promise<Scored> {
+  const raster = createCpuRasterizer();
+  const { loss } = await cleanTerms(model, raster, points, target, result.weights, { width: result.canvasWidth });
+  const gray = await renderClean(raster, points, SIZE, { width: result.canvasWidth });
+  return { loss, chamfer: symmetricChamfer(inkMask(gray), edges, SIZE), gray };
+}
+
+function sheetPng(cells: Float32Array[][]): Uint8Array {
+  const gap = 4, cols = Math.max(...cells.map((r) => r.length));
+  const width = cols * SIZE + (cols + 1) * gap, height = cells.length * SIZE + (cells.length + 1) * gap;
+  const png = new PNG({ width, height });
+  png.data.fill(255);
+  cells.forEach((row, r) =>
+    row.forEach((cell, c) => {
+      const channels = cell.length / (SIZE * SIZE); // 3 = photo (CHW), 1 = gray sketch
+      for (let y = 0; y < SIZE; y++) {
+        for (let x = 0; x < SIZE; x++) {
+          const o = 4 * ((gap + r * (SIZE + gap) + y) * width + gap + c * (SIZE + gap) + x);
+          for (let k = 0; k < 3; k++) png.data[o + k] = Math.round(255 * cell[(channels === 3 ? k * SIZE * SIZE : 0) + y * SIZE + x]);
+        }
+      }
+    }),
+  );
+  return new Uint8Array(PNG.sync.write(png));
+}
+
+async function sheet(model: LossModel, images: string[], preset: Preset): Promise<void> {
+  const strokeCounts = (process.env.EVAL_STROKES ?? '4,8,16,32').split(',').map(Number);
+  const cells: Float32Array[][] = [];
+  for (const name of images) {
+    const image: RgbaImage = loadFixture(name);
+    const pre = preprocess(image, SIZE);
+    const edges = Uint8Array.from(xdogEdges(pre.gray, SIZE));
+    const target = await model.targetFeatures(pre.rgb, 1);
+    const row: Float32Array[] = [pre.rgb];
+    for (const n of strokeCounts) {
+      const result = await sketchify(image, { preset, strokes: n, backend: 'cpu' }, { model });
+      writeFileSync(new URL(`${name.replace(/\..*/, '')}-${n}.svg`, OUT), toSvg(result, { background: true }));
+      const init = await sketchify(image, { preset, strokes: n, iterations: 0, backend: 'cpu' }, { model });
+      const optimized = await score(model, target, edges, result.canvasPoints, result);
+      const initial = await score(model, target, edges, init.canvasPoints, result);
+      const random = await score(model, target, edges, randomStrokes(SIZE, n, createRandom(1234 + n)), result);
+      row.push(optimized.gray);
+      emit({
+        case: 'sketch',
+        image: name,
+        preset,
+        strokes: n,
+        iterations: result.iterations,
+        ms_total: Math.round(result.timings.totalMs),
+        loss: round(optimized.loss),
+        loss_init_baseline: round(initial.loss),
+        loss_random_baseline: round(random.loss),
+        chamfer_px: round(optimized.chamfer, 2),
+        chamfer_init_baseline_px: round(initial.chamfer, 2),
+        chamfer_random_baseline_px: round(random.chamfer, 2),
+        beats_both: optimized.loss < Math.min(initial.loss, random.loss) && optimized.chamfer < Math.min(initial.chamfer, random.chamfer),
+        loss_gain_vs_init_pct: round((100 * (initial.loss - optimized.loss)) / initial.loss, 1),
+        loss_gain_vs_random_pct: round((100 * (random.loss - optimized.loss)) / random.loss, 1),
+        chamfer_gain_vs_init_pct: round((100 * (initial.chamfer - optimized.chamfer)) / initial.chamfer, 1),
+        chamfer_gain_vs_random_pct: round((100 * (random.chamfer - optimized.chamfer)) / random.chamfer, 1),
+      });
+    }
+    cells.push(row);
+  }
+  writeFileSync(new URL('contact-sheet.png', OUT), sheetPng(cells));
+  const sixteen = rows.filter((r) => r.case === 'sketch' && r.strokes === 16);
+  if (sixteen.length > 0) {
+    emit({
+      case: 'summary 16 strokes',
+      images: sixteen.length,
+      all_beat_both_baselines: sixteen.every((r) => r.beats_both),
+      min_loss_gain_vs_init_pct: Math.min(...sixteen.map((r) => r.loss_gain_vs_init_pct as number)),
+      min_loss_gain_vs_random_pct: Math.min(...sixteen.map((r) => r.loss_gain_vs_random_pct as number)),
+      min_chamfer_gain_vs_init_pct: Math.min(...sixteen.map((r) => r.chamfer_gain_vs_init_pct as number)),
+      min_chamfer_gain_vs_random_pct: Math.min(...sixteen.map((r) => r.chamfer_gain_vs_random_pct as number)),
+    });
+  }
+}
+
+async function convergence(model: LossModel, images: string[]): Promise<void> {
+  const referenceIterations = Number(process.env.EVAL_REFERENCE_ITERATIONS ?? 2000);
+  for (const name of images) {
+    const image = loadFixture(name);
+    // Same image, strokes and base seed: both runs share seed 0's initialization and loss scale.
+    const standard = await sketchify(image, { preset: 'standard', strokes: 16, backend: 'cpu' }, { model });
+    const reference = await sketchify(
+      image,
+      { preset: 'best', strokes: 16, iterations: referenceIterations, views: 4, seeds: 1, lr: 1, evalEvery: 10, earlyStop: false, backend: 'cpu' },
+      { model },
+    );
+    const goal = 1.05 * reference.lossFinal;
+    const reached = standard.evalHistory.find((e) => e.loss <= goal);
+    emit({
+      case: 'convergence 16 strokes',
+      image: name,
+      reference_iterations: referenceIterations,
+      reference_loss: round(reference.lossFinal),
+      reference_ms: Math.round(reference.timings.totalMs),
+      standard_iterations: standard.iterations,
+      standard_loss: round(standard.lossFinal),
+      standard_ms: Math.round(standard.timings.totalMs),
+      standard_iterations_to_within_5pct: reached?.iteration ?? null,
+      meets_quarter: reached !== undefined && reached.iteration <= referenceIterations / 4,
+    });
+  }
+}
+
+mkdirSync(OUT, { recursive: true });
+const sections = (process.env.EVAL_SECTIONS ?? 'sheet,convergence').split(',');
+const { model, loadMs } = await loadEmbedded();
+emit({ case: 'embedded model load', ms: Math.round(loadMs) });
+if (sections.includes('sheet')) await sheet(model, fixturesFromEnv('EVAL_IMAGES'), (process.env.EVAL_PRESET ?? 'draft') as Preset);
+if (sections.includes('convergence')) await convergence(model, fixturesFromEnv('EVAL_CONVERGENCE_IMAGES'));
+writeFileSync(new URL('metrics.json', OUT), `${JSON.stringify(rows, null, 2)}\n`);
+await model.dispose();
+process.exit(0); // onnxruntime keeps handles open
