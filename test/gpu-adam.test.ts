@@ -24,7 +24,7 @@ async function read(device: GPUDevice, buffer: GPUBuffer, floats: number): Promi
 
 function storage(device: GPUDevice, data: Float32Array): GPUBuffer {
   const b = device.createBuffer({ size: Math.ceil(data.byteLength / 16) * 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
-  device.queue.writeBuffer(b, 0, data);
+  device.queue.writeBuffer(b, 0, data as Float32Array<ArrayBuffer>);
   return b;
 }
 

@@ -1,0 +1,75 @@
+// The CPU path's iteration, step for step the loop body of sketch.ts (rasterize each seed,
+// one batched lossAndGradient over all seeds' views, backward per seed, Adam, clamp), with
+// the same interface and phase timings as the GPU pipeline: the reference the GPU pipeline
+// is tested against, and the CPU rows of bench/pipeline.ts.
+import { gatherTargets, type TargetPool } from '../augment/targets.ts';
+import type { LossModel, LossWeights } from '../model/types.ts';
+import { Adam } from '../optim/adam.ts';
+import type { Rasterizer } from '../raster/types.ts';
+import { CLAMP_MARGIN } from '../sketch.ts';
+import type { IterationTimings } from './pipeline.ts';
+
+export interface CpuPipelineOptions {
+  model: LossModel;
+  /** One per seed (CPU rasterizers on the CPU path). */
+  rasterizers: Rasterizer[];
+  pool: TargetPool;
+  weights: LossWeights;
+  strokes: number;
+  width: number;
+  lr: number;
+}
+
+export interface CpuPipeline {
+  readonly points: Float32Array[];
+  readonly losses: number[];
+  setPoints(seed: number, points: Float32Array): void;
+  /** Same contract as GpuPipeline.iterate; timings are always measured (no GPU to wait for). */
+  iterate(views: Float32Array, targets: readonly number[]): Promise<IterationTimings>;
+}
+
+export function createCpuPipeline({ model, rasterizers, pool, weights, strokes, width, lr }: CpuPipelineOptions): CpuPipeline {
+  const size = model.size;
+  const plane = size * size;
+  const points = rasterizers.map(() => new Float32Array(strokes * 8));
+  const adams = rasterizers.map(() => new Adam(strokes * 8, { lr }));
+  const losses: number[] = [];
+  const lo = -CLAMP_MARGIN * size, hi = size * (1 + CLAMP_MARGIN);
+  return {
+    points,
+    losses,
+    setPoints(seed, data) {
+      if (data.length !== strokes * 8) throw new Error(`setPoints: expected ${strokes * 8} values, got ${data.length}`);
+      points[seed].set(data);
+      adams[seed] = new Adam(strokes * 8, { lr });
+    },
+    async iterate(views, targets) {
+      const V = targets.length;
+      if (views.length !== V * 9) throw new Error(`iterate: expected ${V} view maps, got ${views.length / 9}`);
+      let t = performance.now();
+      const lap = (): number => {
+        const now = performance.now();
+        const ms = now - t;
+        t = now;
+        return ms;
+      };
+      const images = new Float32Array(rasterizers.length * V * plane);
+      for (let s = 0; s < rasterizers.length; s++) {
+        images.set(await rasterizers[s].forward({ points: points[s], views, size, width }), s * V * plane);
+      }
+      const rasterizeMs = lap();
+      const result = await model.lossAndGradient(images, gatherTargets(pool, rasterizers.flatMap(() => targets)), weights);
+      losses.push(result.loss);
+      const modelMs = lap();
+      const grads: Float32Array[] = [];
+      for (let s = 0; s < rasterizers.length; s++) grads.push(await rasterizers[s].backward(result.grad.subarray(s * V * plane, (s + 1) * V * plane)));
+      const backwardMs = lap();
+      grads.forEach((g, s) => {
+        adams[s].step(points[s], g);
+        const p = points[s];
+        for (let i = 0; i < p.length; i++) p[i] = p[i] < lo ? lo : p[i] > hi ? hi : p[i];
+      });
+      return { rasterizeMs, modelMs, backwardMs, optimizerMs: lap() };
+    },
+  };
+}
