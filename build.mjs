@@ -110,8 +110,10 @@ const engineWorker = {
         entryPoints: [args.path],
         bundle: true,
         write: false,
-        // A module worker: the ORT bundle uses import.meta and top-level await.
-        format: 'esm',
+        // A classic worker: Chromium refuses module workers from blob URLs in an opaque-origin
+        // (sandboxed, Figma-like) iframe. ORT only reads import.meta.url to locate files it
+        // does not need here (the wasm is inlined), and guards those reads.
+        format: 'iife',
         target: 'es2022',
         platform: 'browser',
         loader: BINARY_LOADERS,

@@ -1,6 +1,7 @@
 // Main-thread handle on the engine worker. build.mjs bundles src/ui/worker/engine-worker.ts
-// (with onnxruntime-web and its wasm) into a string; it runs as a module worker from a blob
-// URL, since the single-file iframe has no other URL to load it from.
+// (with onnxruntime-web and its wasm) into a string; it runs as a worker from a blob
+// URL, since the single-file iframe has no other URL to load it from. A classic worker: module
+// workers from blob URLs are refused in an opaque-origin iframe like Figma's.
 import workerSource from 'sketchify:engine-worker';
 import type { FromWorker, ToWorker } from './worker/messages.ts';
 
@@ -12,12 +13,12 @@ export class EngineClient {
 
   constructor() {
     const url = URL.createObjectURL(new Blob([workerSource], { type: 'text/javascript' }));
-    this.worker = new Worker(url, { type: 'module', name: 'sketchify-engine' });
+    this.worker = new Worker(url, { name: 'sketchify-engine' });
     this.worker.onmessage = (event: MessageEvent<FromWorker>) => {
       for (const listener of this.listeners) listener(event.data);
     };
     this.worker.onerror = (event) => {
-      const message = event.message || 'the engine worker failed to start';
+      const message = event.message ? `${event.message} (${event.filename}:${event.lineno})` : 'the engine worker failed to start';
       for (const listener of this.listeners) listener({ type: 'error', runId: -1, error: { name: 'WorkerError', message } });
     };
   }
