@@ -24,3 +24,21 @@ describe('Adam', () => {
     expect(() => new Adam(2, { lr: 1 }).step(new Float32Array(3), [1, 2, 3])).toThrow(/expected 2 params/);
   });
 });
+
+describe('learningRate', () => {
+  it('constant keeps the peak; cosine decays from the peak to a tenth', async () => {
+    const { learningRate, COSINE_FLOOR } = await import('../src/engine/optim/schedule.ts');
+    expect(learningRate('constant', 2, 50, 100)).toBe(2);
+    expect(learningRate('cosine', 2, 1, 100)).toBe(2);
+    expect(learningRate('cosine', 2, 100, 100)).toBeCloseTo(2 * COSINE_FLOOR, 12);
+    expect(learningRate('cosine', 2, 50.5, 100)).toBeCloseTo(2 * (COSINE_FLOOR + (1 - COSINE_FLOOR) / 2), 12);
+    const rates = Array.from({ length: 100 }, (_, i) => learningRate('cosine', 2, i + 1, 100));
+    expect(rates.every((r, i) => i === 0 || r <= rates[i - 1])).toBe(true);
+  });
+
+  it('Adam.step takes a per-step learning rate', () => {
+    const p = Float64Array.of(0);
+    new Adam(1, { lr: 1 }).step(p, [1], 0.25);
+    expect(p[0]).toBeCloseTo(-0.25, 6);
+  });
+});

@@ -119,6 +119,7 @@ describe('sketchify with a pixel-MSE test model', () => {
     await expect(sketchify({ width: 8, height: 8, data: new Uint8Array(256) }, {}, { model })).rejects.toThrow(/at least 16 px/);
     expect(() => resolveOptions({ strokes: 16, colour: 'red' } as never)).toThrow(/unknown option 'colour'/);
     expect(() => resolveOptions({ earlyStop: 'no' } as never)).toThrow(/'earlyStop' must be true or false/);
+    expect(() => resolveOptions({ lrSchedule: 'step' } as never)).toThrow(/'lrSchedule' must be constant or cosine/);
   });
 
   it('loads the model by id through the runtime', async () => {

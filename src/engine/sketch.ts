@@ -11,6 +11,7 @@ import { cleanTerms, weightedSum } from './loss/evaluate.ts';
 import { normalizeWeights, resolveWeights, unitWeights } from './loss/weights.ts';
 import type { LossModel, LossWeights } from './model/types.ts';
 import { Adam } from './optim/adam.ts';
+import { learningRate } from './optim/schedule.ts';
 import { PLATEAU_TOLERANCE, resolveOptions, type ResolvedOptions, type SketchOptions } from './options.ts';
 import { validateImage, type RgbaImage } from './preprocess/image.ts';
 import { preprocess } from './preprocess/preprocess.ts';
@@ -145,9 +146,10 @@ export async function sketchify(image: RgbaImage, options: SketchOptions = {}, r
       }
       const batchIndices = seeds.flatMap(() => indices);
       const result = await model.lossAndGradient(images, gatherTargets(targets, batchIndices), norm);
+      const lr = learningRate(opts.lrSchedule, opts.lr, it, opts.iterations);
       for (let s = 0; s < seeds.length; s++) {
         const grad = await seeds[s].rasterizer.backward(result.grad.subarray(s * batchViews * plane, (s + 1) * batchViews * plane));
-        seeds[s].adam.step(seeds[s].points, grad);
+        seeds[s].adam.step(seeds[s].points, grad, lr);
         clampPoints(seeds[s].points, size);
       }
       lossHistory.push(result.loss);

@@ -30,8 +30,8 @@ export class Adam {
     return this.t;
   }
 
-  /** params -= lr * mhat / (sqrt(vhat) + eps). */
-  step(params: Float32Array | Float64Array, grad: ArrayLike<number>): void {
+  /** params -= lr * mhat / (sqrt(vhat) + eps); `lr` overrides the constructor's for this step (schedules). */
+  step(params: Float32Array | Float64Array, grad: ArrayLike<number>, lr = this.lr): void {
     if (params.length !== this.m.length || grad.length !== this.m.length) {
       throw new Error(`Adam: expected ${this.m.length} params and grads, got ${params.length} and ${grad.length}`);
     }
@@ -41,7 +41,7 @@ export class Adam {
       const g = grad[i];
       this.m[i] = this.beta1 * this.m[i] + (1 - this.beta1) * g;
       this.v[i] = this.beta2 * this.v[i] + (1 - this.beta2) * g * g;
-      params[i] -= (this.lr * (this.m[i] / c1)) / (Math.sqrt(this.v[i] / c2) + this.eps);
+      params[i] -= (lr * (this.m[i] / c1)) / (Math.sqrt(this.v[i] / c2) + this.eps);
     }
   }
 }
