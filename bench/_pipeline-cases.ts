@@ -1,0 +1,162 @@
+// One per-iteration benchmark case of bench/pipeline.ts, shared by the Node (CPU path) and the
+// headless Chromium page (WebGPU path, bench/_pipeline-page.ts): random strokes, B views
+// (identity + random perspective), random target features of the right shapes (timing does
+// not depend on their values), loss weights 1 per tap and 0.1 semantic.
+import type * as Ort from 'onnxruntime-web';
+import { gatherTargets, gatherViews, type TargetPool } from '../src/engine/augment/targets.ts';
+import { viewPool } from '../src/engine/augment/views.ts';
+import { createCpuPipeline } from '../src/engine/gpu/cpu-pipeline.ts';
+import { createGpuPipeline, type IterationTimings } from '../src/engine/gpu/pipeline.ts';
+import { GpuLossSession } from '../src/engine/model/gpu-loss-session.ts';
+import { createOnnxLossModel } from '../src/engine/model/onnx-loss-model.ts';
+import { CLIP_RN101, clipResNet, clipResNetSpec } from '../src/engine/nn/arch/clip-resnet.ts';
+import { mobileNetV2 } from '../src/engine/nn/arch/mobilenet-v2.ts';
+import { countFlops } from '../src/engine/nn/flops.ts';
+import { buildLossGraph, type Architecture } from '../src/engine/nn/loss.ts';
+import { unpackLayersModel } from '../src/engine/nn/tfjs-pack.ts';
+import { createRandom } from '../src/engine/random.ts';
+import { createCpuRasterizer } from '../src/engine/raster/cpu.ts';
+
+export const SIZE = 224;
+export type ModelName = 'embedded' | 'rn101';
+
+export interface CaseSpec {
+  model: ModelName;
+  batch: number;
+  strokes: number;
+  /** Timed iterations (after one warm-up). */
+  iterations: number;
+}
+
+export const MODEL_LABELS: Record<ModelName, string> = {
+  embedded: 'embedded MobileNetV2 (real weights, taps block_5_add + block_12_add + out_relu)',
+  rn101: 'CLIP RN101 shape, random weights (taps layer2 + layer3 + embedding)',
+};
+
+/** The embedded model's architecture from its packed weight file. */
+export function embeddedArchitecture(bytes: Uint8Array): Architecture {
+  return mobileNetV2(unpackLayersModel(bytes).model);
+}
+
+/** RN101 with random weights: small conv weights, unit BatchNorm variance (no NaN). */
+export function rn101Random(): Architecture {
+  const spec = clipResNetSpec(CLIP_RN101);
+  const random = createRandom(5);
+  return clipResNet(CLIP_RN101, {
+    float32(name) {
+      const n = spec.tensors.get(name)!.reduce((a, b) => a * b, 1);
+      if (/running_var$|bn\d*\.weight$/.test(name)) return new Float32Array(n).fill(1);
+      return Float32Array.from({ length: n }, () => 0.02 * (random() - 0.5));
+    },
+  });
+}
+
+export type Backend = { kind: 'cpu'; ort: Pick<typeof Ort, 'InferenceSession' | 'Tensor'> } | { kind: 'webgpu'; ort: typeof Ort; device: GPUDevice };
+
+export interface CaseRow {
+  model_flops: number;
+  ms_iteration: number;
+  ms_rasterize: number;
+  ms_model: number;
+  ms_backward: number;
+  ms_optimizer: number;
+  ms_overhead: number;
+  /** Round trip of an empty queue.onSubmittedWorkDone() (webgpu; each timed phase pays one). */
+  ms_sync_roundtrip?: number;
+  share_non_model: number;
+  /** (rasterize + backward + optimizer) / sum of the four parts, from the timed iterations alone. */
+  share_non_model_parts: number;
+  share_overhead: number;
+  model_gflop_s: number;
+  iteration_gflop_s: number;
+  ms_setup: number;
+}
+
+// Means (not medians): the wall time is a mean over the same number of iterations.
+const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+export async function runCase(spec: CaseSpec, arch: Architecture, backend: Backend): Promise<CaseRow> {
+  const t0 = performance.now();
+  const { batch: B, strokes: N } = spec;
+  const graph = buildLossGraph(arch, { batch: B, size: SIZE });
+  const flops = countFlops(graph);
+  const random = createRandom(B * 1000 + N);
+  // Pool of B entries: identity + B-1 random views, random target features per entry.
+  const views = new Float32Array(9 * B);
+  views.set([1, 0, 0, 0, 1, 0, 0, 0, 1]);
+  views.set(viewPool(SIZE, B - 1, random), 9);
+  const features: Record<string, Float32Array>[] = [];
+  for (let b = 0; b < B; b++) {
+    const entry: Record<string, Float32Array> = {};
+    for (const t of graph.inputs) {
+      if (t.name.startsWith('target_')) entry[t.name.slice(7)] = Float32Array.from({ length: t.size / B }, () => random());
+    }
+    features.push(entry);
+  }
+  const pool: TargetPool = { views, features };
+  const taps = graph.inputs.filter((t) => t.name.startsWith('w_') && t.name !== 'w_semantic').map((t) => t.name.slice(2));
+  const weights = { geometric: Object.fromEntries(taps.map((t) => [t, 1])), semantic: 0.1 };
+  const indices = Array.from({ length: B }, (_, i) => i);
+  const batchViews = gatherViews(pool, indices);
+  const points = Float32Array.from({ length: N * 8 }, () => SIZE * (0.1 + 0.8 * random()));
+  const phases: IterationTimings[] = [];
+  let wall = 0;
+  let setup = 0;
+  let syncMs: number | undefined;
+
+  if (backend.kind === 'cpu') {
+    const model = await createOnnxLossModel({ id: spec.model, size: SIZE, architecture: arch, defaultWeights: weights }, { ort: backend.ort });
+    const cpu = createCpuPipeline({ model, rasterizers: [createCpuRasterizer()], pool, weights, strokes: N, width: 3, lr: 1 });
+    cpu.setPoints(0, points);
+    await cpu.iterate(batchViews, indices); // warm-up: session creation, first-run allocations
+    setup = performance.now() - t0;
+    const w0 = performance.now();
+    for (let i = 0; i < spec.iterations; i++) phases.push(await cpu.iterate(batchViews, indices));
+    wall = (performance.now() - w0) / spec.iterations;
+    await model.dispose();
+  } else {
+    const { ort, device } = backend;
+    const session = await GpuLossSession.create({ ort, device, id: spec.model, architecture: arch, size: SIZE, batch: B });
+    session.setWeights(weights);
+    session.setTargetPool(gatherTargets(pool, indices));
+    const gpu = await createGpuPipeline({ device, session, seeds: 1, strokes: N, width: 3, lr: 1 });
+    gpu.setPoints(0, points);
+    await gpu.iterate(batchViews, indices);
+    await gpu.sync();
+    setup = performance.now() - t0;
+    // Phase times: a GPU wait after each phase. Wall time: the same iterations back to back,
+    // with one wait at the end (what the optimization loop does between throttled readbacks).
+    for (let i = 0; i < spec.iterations; i++) phases.push((await gpu.iterate(batchViews, indices, true))!);
+    const w0 = performance.now();
+    for (let i = 0; i < spec.iterations; i++) await gpu.iterate(batchViews, indices);
+    await gpu.sync();
+    wall = (performance.now() - w0) / spec.iterations;
+    const s0 = performance.now();
+    for (let i = 0; i < 5; i++) await gpu.sync();
+    syncMs = (performance.now() - s0) / 5;
+    const losses = await gpu.readLosses();
+    if (!losses.every((l) => Number.isFinite(l) && l !== 0)) throw new Error(`webgpu losses not finite / zero: ${losses.join(', ')}`);
+    gpu.dispose();
+    await session.dispose();
+  }
+  const m = (k: keyof IterationTimings) => mean(phases.map((p) => p[k]));
+  const parts = { r: m('rasterizeMs'), mo: m('modelMs'), b: m('backwardMs'), o: m('optimizerMs') };
+  const overhead = wall - (parts.r + parts.mo + parts.b + parts.o);
+  const round = (x: number, d = 1) => +x.toFixed(d);
+  return {
+    model_flops: flops,
+    ms_iteration: round(wall),
+    ms_rasterize: round(parts.r),
+    ms_model: round(parts.mo),
+    ms_backward: round(parts.b),
+    ms_optimizer: round(parts.o, 2),
+    ms_overhead: round(overhead),
+    ...(syncMs === undefined ? {} : { ms_sync_roundtrip: round(syncMs, 2) }),
+    share_non_model: round((wall - parts.mo) / wall, 3),
+    share_non_model_parts: round((parts.r + parts.b + parts.o) / (parts.r + parts.mo + parts.b + parts.o), 4),
+    share_overhead: round(overhead / wall, 3),
+    model_gflop_s: round(flops / parts.mo / 1e6, 2),
+    iteration_gflop_s: round(flops / wall / 1e6, 2),
+    ms_setup: Math.round(setup),
+  };
+}

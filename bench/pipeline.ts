@@ -1,0 +1,126 @@
+// `npm run bench -- pipeline`: the per-iteration budget of the optimization loop, split into
+// rasterize / model loss-and-gradient / rasterizer backward / optimizer / overhead
+// (= iteration wall time minus the four parts: waits, copies, dispatch, allocation), with
+// the model's matrix FLOPs and achieved GFLOP/s, for the embedded MobileNetV2 and a CLIP
+// RN101-shaped graph, B views in {1, 5}, N strokes in {16, 64}:
+//   cpu     CPU rasterizer + onnxruntime-web wasm, one thread, in Node (the CPU path)
+//   webgpu  the one-device GPU pipeline (src/engine/gpu) in headless Chromium on whatever
+//           adapter it finds (SwiftShader here: a CPU emulation; its absolute times are not
+//           GPU numbers, the shares are still meaningful)
+//   sketch  whole sketches: 16 strokes, each preset, embedded model, CPU path
+// Sections: BENCH_PIPELINE=cpu,webgpu,sketch (default all). Timed iterations per case (after
+// one warm-up): BENCH_ITERS (cpu, default 3), BENCH_GPU_ITERS (webgpu, default 1).
+// BENCH_PRESETS (default draft,standard,best) for the whole sketches.
+// onnxruntime-web's webgpu EP does not run in Node with the npm `webgpu` package (session
+// creation fails with "Invalid argument" in its asyncify wasm), hence Chromium.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import * as ort from 'onnxruntime-web';
+import type { Emit } from './run.ts';
+import { embeddedArchitecture, MODEL_LABELS, rn101Random, runCase, type CaseSpec, type ModelName } from './_pipeline-cases.ts';
+import { loadEmbedded, loadFixture } from './_sketch-util.ts';
+import { sketchify } from '../src/engine/sketch.ts';
+import type { Architecture } from '../src/engine/nn/loss.ts';
+import { openBrowserPage } from '../test/helpers/browser.ts';
+import { bundleForBrowser } from '../test/helpers/bundle.ts';
+
+ort.env.wasm.numThreads = 1;
+const EMBEDDED_BIN = resolve(import.meta.dirname, '../build/models/embedded-mobilenetv2.bin');
+const ITERS = Number(process.env.BENCH_ITERS ?? 3);
+const GPU_ITERS = Number(process.env.BENCH_GPU_ITERS ?? 1);
+const sections = (process.env.BENCH_PIPELINE ?? 'cpu,webgpu,sketch').split(',');
+
+function cases(model: ModelName, webgpu: boolean): CaseSpec[] {
+  const out: CaseSpec[] = [];
+  for (const batch of [1, 5]) {
+    for (const strokes of [16, 64]) {
+      // SwiftShader runs MobileNetV2 at ~0.05 GFLOP/s: B=5 x N=64 and every RN101 case would
+      // take many minutes per iteration there (webgpuSection reports RN101 as blocked).
+      if (webgpu && (model === 'rn101' || (batch === 5 && strokes === 64))) continue;
+      out.push({ model, batch, strokes, iterations: webgpu ? GPU_ITERS : ITERS });
+    }
+  }
+  return out;
+}
+
+async function cpuSection(emit: Emit): Promise<void> {
+  await loadEmbedded().then((m) => m.model.dispose()); // builds the packed weight file if missing
+  const archs: Record<ModelName, () => Architecture> = {
+    embedded: () => embeddedArchitecture(new Uint8Array(readFileSync(EMBEDDED_BIN))),
+    rn101: rn101Random,
+  };
+  for (const model of ['embedded', 'rn101'] as ModelName[]) {
+    const arch = archs[model]();
+    for (const spec of cases(model, false)) {
+      const row = await runCase(spec, arch, { kind: 'cpu', ort });
+      emit({ case: 'iteration', backend: 'cpu raster + ort wasm 1 thread (Node)', model: MODEL_LABELS[model], B: spec.batch, N: spec.strokes, timed: spec.iterations, ...row });
+    }
+  }
+}
+
+async function webgpuSection(emit: Emit): Promise<void> {
+  const session = await openBrowserPage();
+  try {
+    await session.page.addScriptTag({
+      type: 'module',
+      content: `import * as ort from '/node_modules/onnxruntime-web/dist/ort.webgpu.min.mjs';
+        ort.env.wasm.wasmPaths = '/node_modules/onnxruntime-web/dist/';
+        ort.env.wasm.numThreads = 1;
+        window.ort = ort;`,
+    });
+    await session.page.waitForFunction(() => 'ort' in window, undefined, { timeout: 60_000 });
+    await session.page.addScriptTag({ type: 'module', content: await bundleForBrowser(resolve(import.meta.dirname, '_pipeline-page.ts')) });
+    await session.page.waitForFunction(() => 'runPipelineCase' in window, undefined, { timeout: 60_000 });
+    let embeddedGflops = 0;
+    for (const model of ['embedded'] as ModelName[]) {
+      for (const spec of cases(model, true)) {
+        const row = (await session.page.evaluate(`runPipelineCase(${JSON.stringify(spec)})`)) as Record<string, unknown>;
+        if (row.error) emit({ case: 'iteration', backend: 'webgpu (Chromium)', model: MODEL_LABELS[model], B: spec.batch, N: spec.strokes, error: String(row.error).slice(0, 400), logs: session.logs.slice(-5) });
+        else {
+          emit({ case: 'iteration', backend: 'webgpu one-device pipeline (headless Chromium)', B: spec.batch, N: spec.strokes, timed: spec.iterations, ...row, target_share_non_model: 0.1 });
+          embeddedGflops = Math.max(embeddedGflops, Number(row.model_gflop_s));
+        }
+      }
+    }
+    const rn101Flops = 38_041_082_880; // loss-and-gradient at B=1 (countFlops; the cpu rows print it)
+    emit({
+      case: 'iteration',
+      backend: 'webgpu one-device pipeline (headless Chromium)',
+      model: MODEL_LABELS.rn101,
+      B: 1,
+      N: 16,
+      blocked: `not run: at the ${embeddedGflops} GFLOP/s this adapter reached on MobileNetV2, one RN101 iteration (${(rn101Flops / 1e9).toFixed(1)} GFLOP) would take ~${Math.round(rn101Flops / (embeddedGflops * 1e9))} s`,
+    });
+  } finally {
+    await session.close();
+  }
+}
+
+async function sketchSection(emit: Emit): Promise<void> {
+  const { model } = await loadEmbedded();
+  const image = process.env.BENCH_IMAGE ?? 'chelsea.png';
+  for (const preset of (process.env.BENCH_PRESETS ?? 'draft,standard,best').split(',') as ('draft' | 'standard' | 'best')[]) {
+    const result = await sketchify(loadFixture(image), { preset, strokes: 16, backend: 'cpu' }, { model });
+    const t = result.timings;
+    emit({
+      case: 'whole sketch',
+      backend: 'cpu raster + ort wasm 1 thread (Node)',
+      model: 'embedded',
+      image,
+      preset,
+      strokes: 16,
+      ms_total: Math.round(t.totalMs),
+      iterations: result.iterations,
+      stopped_early: result.stoppedEarly,
+      ms_per_iteration: Math.round(t.perIterationMs),
+      ...(preset === 'standard' ? { target_ms: 60000, meets: t.totalMs <= 60000 } : {}),
+    });
+  }
+  await model.dispose();
+}
+
+export async function run(emit: Emit): Promise<void> {
+  if (sections.includes('cpu')) await cpuSection(emit);
+  if (sections.includes('webgpu')) await webgpuSection(emit);
+  if (sections.includes('sketch')) await sketchSection(emit);
+}
