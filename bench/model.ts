@@ -11,6 +11,9 @@ import { Graph as GraphClass, type Graph } from '../src/engine/nn/graph.ts';
 import { relu } from '../src/engine/nn/ops/elementwise.ts';
 import { serializeModel } from '../src/engine/nn/onnx.ts';
 import { mobileNetShaped } from './mobilenet-shaped.ts';
+import { readNsfwjsMobileNetV2 } from '../models/build-embedded.ts';
+import { packLayersModel, unpackLayersModel } from '../src/engine/nn/tfjs-pack.ts';
+import { MOBILENET_V2_DEFAULT_TAPS, MOBILENET_V2_SIZE, mobileNetV2 } from '../src/engine/nn/arch/mobilenet-v2.ts';
 
 ortWeb.env.wasm.numThreads = 1;
 
@@ -60,10 +63,17 @@ async function timeGraph(rt: Runtime, graph: Graph, runs: number): Promise<{ wal
 }
 
 export async function run(emit: Emit): Promise<void> {
-  // Until the embedded model's architecture lands in src/engine/nn/arch, a random-weight
-  // network of MobileNetV2's exact topology stands in (same FLOPs and op mix).
+  // The embedded model (nsfwjs MobileNetV2 read from node_modules, default taps), then a
+  // random-weight net of the same topology in cheaper configurations, for choosing them.
+  // Packed up to out_relu exactly as the build does (models/build-embedded.ts), in memory.
+  const { model: keras } = unpackLayersModel(packLayersModel(readNsfwjsMobileNetV2().model, ['out_relu'], { origin: 'bench', licence: 'MIT' }));
   const models: { model: string; arch: Architecture; size: number; batches: number[]; wasmOnly?: boolean }[] = [
-    { model: 'mobilenet_v2-shaped random weights @224 (taps block_5_add, block_12_add; embedding out_relu)', arch: mobileNetShaped(), size: 224, batches: [1, 5] },
+    {
+      model: `embedded mobilenet_v2 @${MOBILENET_V2_SIZE} (taps ${MOBILENET_V2_DEFAULT_TAPS.join(', ')}; embedding out_relu)`,
+      arch: mobileNetV2(keras, { taps: MOBILENET_V2_DEFAULT_TAPS }),
+      size: MOBILENET_V2_SIZE,
+      batches: [1, 5],
+    },
     // What a cheaper embedded-model configuration would cost (for choosing taps and size).
     { model: 'mobilenet_v2-shaped @224 truncated after block_12 (embedding = pooled block_12)', arch: mobileNetShaped({ lastBlock: 12 }), size: 224, batches: [5], wasmOnly: true },
     { model: 'mobilenet_v2-shaped @160 (full)', arch: mobileNetShaped(), size: 160, batches: [5], wasmOnly: true },
