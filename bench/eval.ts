@@ -9,7 +9,8 @@
 //                iterations `standard` needs to come within 5 % of the reference's best loss.
 // Env: EVAL_SECTIONS=sheet,convergence  EVAL_PRESET=draft  EVAL_IMAGES=chelsea,horse
 //      EVAL_STROKES=4,8,16,32  EVAL_CONVERGENCE_IMAGES=...  EVAL_REFERENCE_ITERATIONS=2000
-// Output: JSON lines on stdout, everything also in out/eval/metrics.json.
+// Output: JSON lines on stdout, also in out/eval/metrics-<sections>.json; contact-sheet-half.png
+// is the size copied to docs/ for the README.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import { randomStrokes } from '../src/engine/init/sample.ts';
@@ -48,6 +49,22 @@ async function score(model: LossModel, target: TargetFeatures, edges: Uint8Array
   const { loss } = await cleanTerms(model, raster, points, target, result.weights, { width: result.canvasWidth });
   const gray = await renderClean(raster, points, SIZE, { width: result.canvasWidth });
   return { loss, chamfer: symmetricChamfer(inkMask(gray), edges, SIZE), gray };
+}
+
+/** Halves a PNG by 2x2 box filtering (the README copy). */
+function halfPng(bytes: Uint8Array): Uint8Array {
+  const src = PNG.sync.read(Buffer.from(bytes));
+  const w = src.width >> 1, h = src.height >> 1;
+  const out = new PNG({ width: w, height: h });
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      for (let k = 0; k < 4; k++) {
+        const at = (dx: number, dy: number) => src.data[4 * ((2 * y + dy) * src.width + 2 * x + dx) + k];
+        out.data[4 * (y * w + x) + k] = Math.round((at(0, 0) + at(1, 0) + at(0, 1) + at(1, 1)) / 4);
+      }
+    }
+  }
+  return new Uint8Array(PNG.sync.write(out));
 }
 
 function sheetPng(cells: Float32Array[][]): Uint8Array {
@@ -108,7 +125,9 @@ async function sheet(model: LossModel, images: string[], preset: Preset): Promis
     }
     cells.push(row);
   }
-  writeFileSync(new URL('contact-sheet.png', OUT), sheetPng(cells));
+  const png = sheetPng(cells);
+  writeFileSync(new URL('contact-sheet.png', OUT), png);
+  writeFileSync(new URL('contact-sheet-half.png', OUT), halfPng(png));
   const sixteen = rows.filter((r) => r.case === 'sketch' && r.strokes === 16);
   if (sixteen.length > 0) {
     emit({
@@ -157,6 +176,6 @@ const { model, loadMs } = await loadEmbedded();
 emit({ case: 'embedded model load', ms: Math.round(loadMs) });
 if (sections.includes('sheet')) await sheet(model, fixturesFromEnv('EVAL_IMAGES'), (process.env.EVAL_PRESET ?? 'draft') as Preset);
 if (sections.includes('convergence')) await convergence(model, fixturesFromEnv('EVAL_CONVERGENCE_IMAGES'));
-writeFileSync(new URL('metrics.json', OUT), `${JSON.stringify(rows, null, 2)}\n`);
+writeFileSync(new URL(`metrics-${sections.join('+')}.json`, OUT), `${JSON.stringify(rows, null, 2)}\n`);
 await model.dispose();
 process.exit(0); // onnxruntime keeps handles open
