@@ -42,7 +42,8 @@ describe('GPU Adam kernel vs the CPU Adam', () => {
   it.each([
     { name: '16 strokes, lr 1 (CLIPasso), 8 steps', count: 128, lr: 1, steps: 8 },
     { name: '3 seeds x 5 strokes, lr 0.3, custom betas, 5 steps', count: 120, lr: 0.3, steps: 5, beta1: 0.8, beta2: 0.99 },
-  ])('$name', async ({ count, lr, steps, beta1, beta2 }) => {
+    { name: 'per-step lr (a decaying schedule), 6 steps', count: 64, lr: 3, steps: 6, schedule: true },
+  ])('$name', async ({ count, lr, steps, beta1, beta2, schedule }) => {
     const size = 64;
     // Points across [-10, 74]: some start outside the clamp range, many within 1 px of it.
     const points = randomArray(count, 7, 42, 32);
@@ -57,9 +58,10 @@ describe('GPU Adam kernel vs the CPU Adam', () => {
       const grad = randomArray(count, 100 + t, 1).map((g, i) => (i % 7 === 0 ? 0 : g * 10 ** ((i % 5) - 2)));
       device.queue.writeBuffer(gradBuffer, 0, grad);
       const enc = device.createCommandEncoder();
-      gpuAdam.step(enc, buffer, gradBuffer);
+      const stepLr = schedule ? lr * (1 - t / steps) : undefined;
+      gpuAdam.step(enc, buffer, gradBuffer, stepLr);
       device.queue.submit([enc.finish()]);
-      cpuAdam.step(cpu, grad);
+      cpuAdam.step(cpu, grad, stepLr);
       cpuClamp(cpu, size);
     }
     const got = await read(device, buffer, count);

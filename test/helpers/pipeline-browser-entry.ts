@@ -71,8 +71,9 @@ async function runPipelineComparison(c: PipelineCase): Promise<PipelineRun | { e
   for (let it = 0; it < c.iterations; it++) {
     const targets = [0, ...Array.from({ length: V - 1 }, (_, k) => 1 + ((it + k) % 3))];
     const views = gatherViews(pool, targets);
-    await cpu.iterate(views, targets);
-    await gpu.iterate(views, targets);
+    const lr = c.lr * (1 - it / (c.iterations + 1)); // a decaying schedule, as sketch.ts applies
+    await cpu.iterate(views, targets, lr);
+    await gpu.iterate(views, targets, false, lr);
   }
   const result: PipelineRun = {
     adapter: `${adapter.info.vendor} ${adapter.info.architecture} ${adapter.info.description}`.trim(),

@@ -21,9 +21,10 @@ export interface GpuAdam {
   /**
    * Records one step into `encoder`: points -= lr * mhat / (sqrt(vhat) + eps), then clamp.
    * The step's bias corrections go through queue.writeBuffer, so submit the encoder before
-   * the next step() (one step per submit).
+   * the next step() (one step per submit). `lr` overrides the options' for this step (schedules,
+   * as the CPU Adam's step(params, grad, lr)).
    */
-  step(encoder: GPUCommandEncoder, points: GPUBuffer, grad: GPUBuffer): void;
+  step(encoder: GPUCommandEncoder, points: GPUBuffer, grad: GPUBuffer, lr?: number): void;
   /** Zeroes the moments and the step count (a fresh optimizer over the same buffers). */
   reset(): void;
   dispose(): void;
@@ -68,14 +69,15 @@ export function createGpuAdam(device: GPUDevice, { count, lr, beta1 = 0.9, beta2
     get steps() {
       return t;
     },
-    step(encoder, points, grad) {
+    step(encoder, points, grad, stepLr = lr) {
       if (disposed) throw new Error('GpuAdam used after dispose()');
+      if (!(stepLr > 0)) throw new Error(`GpuAdam lr must be > 0, got ${stepLr}`);
       if (points.size < count * 4 || grad.size < count * 4) {
         throw new Error(`GpuAdam: points (${points.size} B) and grad (${grad.size} B) need at least ${count * 4} bytes`);
       }
       t++;
       const c1 = 1 - beta1 ** t, c2 = 1 - beta2 ** t;
-      device.queue.writeBuffer(uniform, 0, packAdamParams({ count, lr, beta1, beta2, eps, c1, c2, lo, hi }));
+      device.queue.writeBuffer(uniform, 0, packAdamParams({ count, lr: stepLr, beta1, beta2, eps, c1, c2, lo, hi }));
       if (!cached || cached.points !== points || cached.grad !== grad) {
         const group = device.createBindGroup({
           label: 'Adam.bindGroup',

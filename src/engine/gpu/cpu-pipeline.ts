@@ -25,7 +25,7 @@ export interface CpuPipeline {
   readonly losses: number[];
   setPoints(seed: number, points: Float32Array): void;
   /** Same contract as GpuPipeline.iterate; timings are always measured (no GPU to wait for). */
-  iterate(views: Float32Array, targets: readonly number[]): Promise<IterationTimings>;
+  iterate(views: Float32Array, targets: readonly number[], lr?: number): Promise<IterationTimings>;
 }
 
 export function createCpuPipeline({ model, rasterizers, pool, weights, strokes, width, lr }: CpuPipelineOptions): CpuPipeline {
@@ -43,7 +43,7 @@ export function createCpuPipeline({ model, rasterizers, pool, weights, strokes, 
       points[seed].set(data);
       adams[seed] = new Adam(strokes * 8, { lr });
     },
-    async iterate(views, targets) {
+    async iterate(views, targets, stepLr = lr) {
       const V = targets.length;
       if (views.length !== V * 9) throw new Error(`iterate: expected ${V} view maps, got ${views.length / 9}`);
       let t = performance.now();
@@ -65,7 +65,7 @@ export function createCpuPipeline({ model, rasterizers, pool, weights, strokes, 
       for (let s = 0; s < rasterizers.length; s++) grads.push(await rasterizers[s].backward(result.grad.subarray(s * V * plane, (s + 1) * V * plane)));
       const backwardMs = lap();
       grads.forEach((g, s) => {
-        adams[s].step(points[s], g);
+        adams[s].step(points[s], g, stepLr);
         const p = points[s];
         for (let i = 0; i < p.length; i++) p[i] = p[i] < lo ? lo : p[i] > hi ? hi : p[i];
       });

@@ -40,9 +40,10 @@ export interface GpuPipeline {
   /**
    * One iteration: `views` are the V projective maps (V x 9) shared by every seed, `targets`
    * the V pool indices of their targets. With `timed`, waits for the GPU after each phase
-   * and returns the phase times (for benchmarks; the waits cost time themselves).
+   * and returns the phase times (for benchmarks; the waits cost time themselves). `lr`
+   * overrides the options' learning rate for this step (schedules).
    */
-  iterate(views: Float32Array, targets: readonly number[], timed?: boolean): Promise<IterationTimings | null>;
+  iterate(views: Float32Array, targets: readonly number[], timed?: boolean, lr?: number): Promise<IterationTimings | null>;
   /** Losses of the iterations since the last call (at most lossRing of them): one readback. */
   readLosses(): Promise<number[]>;
   readPoints(): Promise<Float32Array[]>;
@@ -92,7 +93,7 @@ export async function createGpuPipeline({ device, session, seeds, strokes, width
       device.queue.writeBuffer(points[seed], 0, data as Float32Array<ArrayBuffer>);
       adams[seed].reset();
     },
-    async iterate(views, targets, timed = false) {
+    async iterate(views, targets, timed = false, stepLr = lr) {
       alive();
       if (views.length !== V * 9) throw new Error(`iterate: expected ${V} view maps (${V * 9} values), got ${views.length}`);
       if (targets.length !== V) throw new Error(`iterate: expected ${V} target indices, got ${targets.length}`);
@@ -127,7 +128,7 @@ export async function createGpuPipeline({ device, session, seeds, strokes, width
       enc = device.createCommandEncoder({ label: 'Pipeline.adam' });
       adams.forEach((a, s) => {
         // One Adam per seed, each with its own uniform: several steps may share this encoder.
-        a.step(enc, points[s], grads[s]);
+        a.step(enc, points[s], grads[s], stepLr);
       });
       device.queue.submit([enc.finish()]);
       const optimizerMs = timed ? await lap() : 0;
