@@ -3,6 +3,7 @@
 import { CLIP_RN50_ENTRY } from './clip-rn50.ts';
 import { CLIP_RN101_ENTRY } from './clip-rn101.ts';
 import { CLIP_VIT_B32_ENTRY } from './clip-vit-b32.ts';
+import { EMBEDDED_MOBILENETV2_ENTRY } from './embedded-mobilenetv2.ts';
 
 export type Architecture = 'mobilenet_v2' | 'clip_resnet' | 'clip_vit';
 
@@ -28,7 +29,7 @@ export interface ModelEntry {
 }
 
 export const MODEL_REGISTRY: ModelEntry[] = [];
-MODEL_REGISTRY.push(CLIP_RN50_ENTRY, CLIP_RN101_ENTRY, CLIP_VIT_B32_ENTRY);
+MODEL_REGISTRY.push(EMBEDDED_MOBILENETV2_ENTRY, CLIP_RN50_ENTRY, CLIP_RN101_ENTRY, CLIP_VIT_B32_ENTRY);
 
 export function findModel(id: string): ModelEntry {
   const entry = MODEL_REGISTRY.find((m) => m.id === id);

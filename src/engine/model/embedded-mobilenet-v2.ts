@@ -1,0 +1,46 @@
+// The embedded default model: MobileNetV2 from the packed weight file that the build writes
+// (build/models/embedded-mobilenetv2.bin, from nsfwjs; models/build-embedded.ts). The UI and
+// CLI bundles import that file as bytes; tests read it with fs. Not CLIP: ImageNet features.
+import { MOBILENET_V2_DEFAULT_TAPS, MOBILENET_V2_SIZE, mobileNetV2 } from '../nn/arch/mobilenet-v2.ts';
+import type { WeightOptions } from '../nn/graph.ts';
+import { unpackLayersModel } from '../nn/tfjs-pack.ts';
+import { createOnnxLossModel, type OnnxLossModel, type OnnxLossModelOptions } from './onnx-loss-model.ts';
+import type { LossWeights } from './types.ts';
+
+export const EMBEDDED_MODEL_ID = 'embedded';
+
+/**
+ * Default loss weights (reasoning in models/embedded-mobilenetv2.ts). The engine normalizes
+ * each term to its weight at initialization (src/engine/loss/weights.ts), so these are the
+ * terms' relative sizes at the start, comparable across models.
+ */
+export const EMBEDDED_DEFAULT_WEIGHTS: LossWeights = {
+  geometric: { block_5_add: 1, block_12_add: 1 },
+  semantic: 0.1,
+};
+
+export interface EmbeddedModelOptions extends OnnxLossModelOptions {
+  /** Taps to compile (default block_5_add, block_12_add); weights of extra taps default to 0. */
+  taps?: readonly string[];
+  /** Initializer storage in the ONNX graphs; arithmetic is float32 either way. */
+  storage?: WeightOptions['storage'];
+}
+
+/** A LossModel over the embedded MobileNetV2 weight file (uint8-quantized, dequantized to float32). */
+export async function loadEmbeddedModel(weightBytes: Uint8Array, options: EmbeddedModelOptions): Promise<OnnxLossModel> {
+  const { taps = MOBILENET_V2_DEFAULT_TAPS, storage, ...runtime } = options;
+  if (taps.length === 0) throw new Error('loadEmbeddedModel: at least one tap is needed');
+  const { model } = unpackLayersModel(weightBytes);
+  const geometric: Record<string, number> = {};
+  for (const t of taps) geometric[t] = EMBEDDED_DEFAULT_WEIGHTS.geometric[t] ?? 0;
+  if (Object.values(geometric).every((w) => w === 0)) geometric[taps[0]] = 1;
+  return createOnnxLossModel(
+    {
+      id: EMBEDDED_MODEL_ID,
+      size: MOBILENET_V2_SIZE,
+      architecture: mobileNetV2(model, { taps, storage }),
+      defaultWeights: { geometric, semantic: EMBEDDED_DEFAULT_WEIGHTS.semantic },
+    },
+    runtime,
+  );
+}

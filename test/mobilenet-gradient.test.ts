@@ -1,0 +1,89 @@
+// Gradients of the embedded MobileNetV2's loss: (1) the compiled loss-and-gradient graph at a
+// reduced input side (the net is fully convolutional) against central finite differences of
+// the same graph evaluated in float64 by the independent reference interpreter, along random
+// pixel directions; (2) the product LossModel at 224 (ORT wasm): finite gradients whose
+// first-order prediction of a small descent step matches the loss change. FD through ORT's
+// float32 at 224 is limited by rounding and by ReLU6 kinks (the loss along random directions
+// is far from quadratic at steps above 1e-4), hence the float64 check at 64.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mobileNetV2 } from '../src/engine/nn/arch/mobilenet-v2.ts';
+import { buildLossGraph } from '../src/engine/nn/loss.ts';
+import { unpackLayersModel } from '../src/engine/nn/tfjs-pack.ts';
+import { loadEmbeddedModel } from '../src/engine/model/embedded-mobilenet-v2.ts';
+import type { OnnxLossModel } from '../src/engine/model/onnx-loss-model.ts';
+import type { TargetFeatures } from '../src/engine/model/types.ts';
+import { embeddedModelBytes, photo } from './helpers/mobilenet-fixtures.ts';
+import { ort, randomArray, runOrt, seeded } from './helpers/nn-check.ts';
+import { evaluate } from './helpers/nn-reference.ts';
+
+const gray = (chw: Float32Array, n: number): Float32Array => Float32Array.from({ length: n }, (_, i) => (chw[i] + chw[n + i] + chw[2 * n + i]) / 3);
+
+describe('embedded MobileNetV2 loss gradient vs float64 finite differences (64x64 input)', () => {
+  it('matches central differences along random directions, all terms active', async () => {
+    const S = 64;
+    const { model } = unpackLayersModel(embeddedModelBytes());
+    const g = buildLossGraph(mobileNetV2(model), { batch: 1, size: S });
+    const feeds: Record<string, Float32Array> = {};
+    // targets: the features of another random image (non-trivial, same statistics)
+    for (const [k, t] of g.inputs.entries()) feeds[t.name] = t.name.startsWith('w_') ? Float32Array.of(t.name === 'w_semantic' ? 5 : 1) : randomArray(t.size, 10 + k, 0.5, 0.5);
+    const lossTensor = g.outputs.find((o) => o.name === 'loss')!;
+    const out = await runOrt(g, feeds);
+    const grad = out.grad_views;
+    expect(grad.every(Number.isFinite)).toBe(true);
+    const views = Float64Array.from(feeds.views);
+    for (const seed of [1, 2]) {
+      const r = seeded(seed);
+      const dir = Float64Array.from({ length: views.length }, () => r());
+      const h = 1e-6; // float64: small enough that almost no ReLU6 kink lies within the step
+      const at = (s: number): number => evaluate(g, { ...feeds, views: views.map((v, i) => v + s * h * dir[i]) }, [lossTensor])[0].data[0];
+      const numeric = (at(1) - at(-1)) / (2 * h);
+      const analytic = grad.reduce((a, v, i) => a + v * dir[i], 0);
+      expect(Math.abs(numeric - analytic), `seed ${seed}: numeric ${numeric}, analytic ${analytic}`).toBeLessThan(1e-4 * Math.abs(analytic)) // measured 7e-7;
+    }
+  }, 120_000);
+});
+
+describe('embedded MobileNetV2 LossModel (224, ORT wasm)', () => {
+  const S = 224;
+  let model: OnnxLossModel;
+  let targets: TargetFeatures;
+  const cat = photo('chelsea');
+  const horse = photo('horse');
+  // two views against the cat photo twice: the gray horse silhouette and the gray cat itself
+  const views = new Float32Array(2 * S * S);
+  views.set(gray(horse.chw, S * S), 0);
+  views.set(gray(cat.chw, S * S), S * S);
+
+  beforeAll(async () => {
+    model = await loadEmbeddedModel(embeddedModelBytes(), { ort });
+    const images = new Float32Array(2 * 3 * S * S);
+    images.set(cat.chw, 0);
+    images.set(cat.chw, 3 * S * S);
+    targets = await model.targetFeatures(images, 2);
+  }, 120_000);
+  afterAll(() => model?.dispose());
+
+  it('has the default taps, weights and the 1280-d embedding', () => {
+    expect(model.taps).toEqual(['block_5_add', 'block_12_add']);
+    expect(model.defaultWeights).toEqual({ geometric: { block_5_add: 1, block_12_add: 1 }, semantic: 0.1 });
+    expect(targets.tensors.embedding).toHaveLength(2 * 1280);
+    expect(targets.tensors.block_5_add).toHaveLength(2 * 32 * 28 * 28);
+    expect(targets.tensors.block_12_add).toHaveLength(2 * 96 * 14 * 14);
+  });
+
+  it('gives finite gradients that predict the loss change of a small descent step', async () => {
+    const weights = { geometric: { block_5_add: 1, block_12_add: 1 }, semantic: 10 };
+    const base = await model.lossAndGradient(views, targets, weights);
+    expect(base.grad.every(Number.isFinite)).toBe(true);
+    for (const term of ['block_5_add', 'block_12_add', 'semantic']) expect(base.terms[term]).toBeGreaterThan(0);
+    // the gray cat is closer to the cat than the horse is: its view gets the smaller gradient
+    const norm = (b: number): number => Math.hypot(...base.grad.subarray(b * S * S, (b + 1) * S * S));
+    expect(norm(0)).toBeGreaterThan(norm(1));
+    const g2 = base.grad.reduce((a, v) => a + v * v, 0);
+    const eps = 1e-4 / Math.sqrt(g2);
+    const stepped = await model.lossAndGradient(views.map((v, i) => v - eps * base.grad[i]), targets, weights);
+    const ratio = (base.loss - stepped.loss) / (eps * g2);
+    expect(ratio).toBeGreaterThan(0.8);
+    expect(ratio).toBeLessThan(1.2);
+  }, 120_000);
+});
