@@ -10,6 +10,7 @@
 //   build/harness/host.js   the host harness script (tests and `npm run dev` only)
 // An entry that does not exist yet is skipped with a note, never an error.
 import { Buffer } from 'node:buffer';
+import { execFileSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, extname, join, normalize, resolve } from 'node:path';
@@ -231,6 +232,9 @@ function serveHarness() {
   server.listen(port, '127.0.0.1', () => log(`host harness: http://127.0.0.1:${port}/test/harness/host.html`));
 }
 
+// Embedded model first (the UI and CLI bundles import it): build/models/embedded-mobilenetv2.bin
+// from the installed nsfwjs (models/build-embedded.ts, TypeScript, hence run under tsx).
+execFileSync(process.execPath, ['--import', 'tsx', at('models/build-embedded.ts')], { stdio: 'inherit', cwd: ROOT });
 mkdirSync(at('dist'), { recursive: true });
 const steps = [
   ['sandbox', buildSandbox],
