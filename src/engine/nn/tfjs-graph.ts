@@ -3,10 +3,10 @@
 // before it (per output channel: W' = W s, b' = (b - mean) s + beta, s = gamma / sqrt(var + eps)),
 // and a ZeroPadding2D feeding a 'valid' conv becomes that conv's pads (no Pad node).
 import type { Graph, Tensor, WeightOptions } from './graph.ts';
-import { add, clip, relu } from './ops/elementwise.ts';
+import { add, clip, mul, relu } from './ops/elementwise.ts';
 import { conv } from './ops/linear.ts';
 import { pad } from './ops/shape.ts';
-import { layerWeight, type KerasLayer, type LayersModel } from './tfjs-layers.ts';
+import { ancestors, layerWeight, type KerasLayer, type LayersModel } from './tfjs-layers.ts';
 
 export interface KerasGraphOptions {
   /** Layers whose outputs are returned (NCHW); their ancestors are emitted, nothing else. */
@@ -31,7 +31,7 @@ export interface FoldedConv {
 /** Emits `model` on `images` [B, C, H, W] (the InputLayer's value); returns the requested outputs. */
 export function emitKerasModel(g: Graph, model: LayersModel, images: Tensor, o: KerasGraphOptions): Record<string, Tensor> {
   const consumers = new Map<string, KerasLayer[]>();
-  for (const l of model.layers) for (const src of l.inbound) consumers.set(src, [...(consumers.get(src) ?? []), l]);
+  for (const l of ancestors(model, o.outputs)) for (const src of l.inbound) consumers.set(src, [...(consumers.get(src) ?? []), l]);
   const wanted = new Set(o.outputs);
   const values = new Map<string, Value>();
   const folded = new Set<string>();
@@ -42,7 +42,7 @@ export function emitKerasModel(g: Graph, model: LayersModel, images: Tensor, o: 
   };
   const dense = (v: Value): Tensor => (v.pads ? pad(v.tensor, [0, 0, v.pads[0], v.pads[1], 0, 0, v.pads[2], v.pads[3]]) : v.tensor);
 
-  for (const l of model.layers) {
+  for (const l of ancestors(model, o.outputs)) {
     if (folded.has(l.name)) continue;
     const c = l.config;
     switch (l.className) {
@@ -82,8 +82,16 @@ export function emitKerasModel(g: Graph, model: LayersModel, images: Tensor, o: 
         }
         break;
       }
-      case 'BatchNormalization':
-        throw new Error(`Keras layer '${l.name}': BatchNormalization must directly follow a conv it can be folded into`);
+      case 'BatchNormalization': {
+        // Not foldable (its conv is an output itself, or no conv before it): y = x * scale + shift.
+        const x = dense(input(l));
+        const ch = x.shape[1];
+        const { scale, shift } = batchNormAffine(model, l, ch);
+        const s = g.weight(`${l.name}_scale`, Float32Array.from(scale), [ch, 1, 1], { storage: o.storage });
+        const t = g.weight(`${l.name}_shift`, Float32Array.from(shift), [ch, 1, 1], { storage: o.storage });
+        values.set(l.name, { tensor: add(mul(x, s), t) });
+        break;
+      }
       case 'ReLU': {
         const max = c.max_value as number | null | undefined;
         if ((c.negative_slope ?? 0) !== 0 || (c.threshold ?? 0) !== 0) throw new Error(`Keras layer '${l.name}': leaky/threshold ReLU is not supported`);
