@@ -71,6 +71,15 @@ describe('embedded MobileNetV2 LossModel (224, ORT wasm)', () => {
     expect(targets.tensors.block_12_add).toHaveLength(2 * 96 * 14 * 14);
   });
 
+  it('derives saliency from the out_relu projection on the embedding (224², min-max normalized)', async () => {
+    const map = await model.saliency(cat.chw);
+    expect(map).toHaveLength(S * S);
+    expect(Math.min(...map)).toBe(0);
+    expect(Math.max(...map)).toBeCloseTo(1, 6);
+    // a photo's map is not flat: a fair share of pixels sits far from the extremes
+    expect(map.filter((v) => v > 0.2 && v < 0.8).length).toBeGreaterThan(0.1 * S * S);
+  });
+
   it('gives finite gradients that predict the loss change of a small descent step', async () => {
     const weights = { geometric: { block_5_add: 1, block_12_add: 1 }, semantic: 10 };
     const base = await model.lossAndGradient(views, targets, weights);
