@@ -10,7 +10,7 @@ import { buildForwardGraph, buildLossGraph, type Architecture } from '../src/eng
 import { Graph as GraphClass, type Graph } from '../src/engine/nn/graph.ts';
 import { relu } from '../src/engine/nn/ops/elementwise.ts';
 import { serializeModel } from '../src/engine/nn/onnx.ts';
-import { mobileNetShaped } from './mobilenet-shaped.ts';
+import { mobileNetShaped } from './_mobilenet-shaped.ts';
 import { readNsfwjsMobileNetV2 } from '../models/build-embedded.ts';
 import { packLayersModel, unpackLayersModel } from '../src/engine/nn/tfjs-pack.ts';
 import { MOBILENET_V2_DEFAULT_TAPS, MOBILENET_V2_SIZE, mobileNetV2 } from '../src/engine/nn/arch/mobilenet-v2.ts';
