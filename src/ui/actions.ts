@@ -98,7 +98,7 @@ function runOnce(strokes: number, seed: number): Promise<WireResult> {
         width: subject.image.width,
         height: subject.image.height,
         pixels,
-        options: { strokes, width: s.strokeWidth.value, preset: s.preset.value, seed, model: s.modelId.value },
+        options: { strokes, width: s.strokeWidth.value, preset: s.preset.value, seed, model: s.modelId.value, iterations: s.iterationsOverride.value ?? undefined },
         backend: s.backendChoice.value,
         webgpuUnavailable: gpu ? undefined : 'this host gives plugins no WebGPU (navigator.gpu is missing)',
       },

@@ -22,6 +22,8 @@ export const strokeWidth = signal(3);
 export const colorHex = signal('1E1E1E');
 export const seed = signal(0);
 export const backendChoice = signal<BackendChoice>('auto');
+/** Iterations instead of the preset's (Advanced); null: the preset decides. */
+export const iterationsOverride = signal<number | null>(null);
 export const showPhoto = signal(true);
 
 export const strokeCount = computed(() => (strokeChoice.value === 'custom' ? customStrokes.value : Number(strokeChoice.value)));

@@ -11,6 +11,13 @@ export interface UiSession extends BrowserSession {
   /** What the UI has sent to the (harness) sandbox so far. */
   requests(type?: string): Promise<RecordedRequest[]>;
   screenshot(name: string): Promise<void>;
+  /**
+   * Clicks the element with this test id through the DOM. Playwright's trusted click hangs in
+   * its hit-target check inside the sandboxed srcdoc iframe (an out-of-process frame in
+   * current Chromium); the UI's handlers are ordinary click listeners, so a DOM click is the
+   * same event to them.
+   */
+  click(testId: string): Promise<void>;
 }
 
 export const RESULTS_DIR = join(PROJECT_ROOT, 'test-results');
@@ -24,6 +31,8 @@ export async function openUi(query = ''): Promise<UiSession> {
   const handle = await session.page.$('#ui');
   const ui = await handle!.contentFrame();
   if (!ui) throw new Error('the UI iframe has no frame');
+  // The iframe does not move: measured once, while the page is idle.
+  const box = await handle!.boundingBox();
   return {
     ...session,
     ui,
@@ -31,11 +40,25 @@ export async function openUi(query = ''): Promise<UiSession> {
       const all = await session.page.evaluate(() => window.__host.requests.map((r) => ({ ...r, payload: JSON.parse(JSON.stringify(r.payload)) as unknown })));
       return type ? all.filter((r) => r.type === type) : all;
     },
+    async click(testId) {
+      const button = ui.getByTestId(testId);
+      await button.waitFor();
+      const clicked = await button.evaluate((el: HTMLElement) => {
+        if ((el as HTMLButtonElement).disabled) return false;
+        el.click();
+        return true;
+      });
+      if (!clicked) throw new Error(`${testId} is disabled`);
+    },
     async screenshot(name) {
       // A clip of the page, not an element screenshot: that waits for rAF stability, which a
-      // busy machine may not give within its timeout.
-      const box = await session.page.locator('#ui').boundingBox();
-      await session.page.screenshot({ path: join(RESULTS_DIR, `ui-${name}.png`), clip: box ?? undefined, timeout: 60_000 });
+      // busy machine may not give. An artifact for review, so a timeout only warns: on this
+      // loaded 2-core machine Chromium's main thread can be starved for tens of seconds.
+      try {
+        await session.page.screenshot({ path: join(RESULTS_DIR, `ui-${name}.png`), clip: box ?? undefined, timeout: 30_000 });
+      } catch (error) {
+        console.warn(`screenshot ui-${name}.png not taken: ${(error as Error).message.split('\n')[0]}`);
+      }
     },
   };
 }

@@ -8,6 +8,7 @@ import {
   backendChoice,
   colorHex,
   customStrokes,
+  iterationsOverride,
   measuredIterationMs,
   modelId,
   modelStatus,
@@ -27,7 +28,7 @@ const DEFAULT_UNIT_MS = 60;
 
 export function expectedMs(p: Preset, unitMs = measuredIterationMs.value ?? DEFAULT_UNIT_MS): number {
   const v = PRESETS[p];
-  return v.iterations * (1 + v.views) * v.seeds * unitMs;
+  return (iterationsOverride.value ?? v.iterations) * (1 + v.views) * v.seeds * unitMs;
 }
 
 const PRESET_LABEL: Record<Preset, string> = { draft: 'Draft', standard: 'Standard', best: 'Best' };
@@ -79,7 +80,7 @@ export function Controls() {
           options={(Object.keys(PRESETS) as Preset[]).map((p) => ({ value: p, children: PRESET_LABEL[p] }))}
         />
         <Text class="muted" data-testid="expected-time">
-          About {formatDuration(expectedMs(preset.value))} with {PRESETS[preset.value].iterations} iterations{measuredIterationMs.value ? '' : ' (estimate until the first run)'}.
+          About {formatDuration(expectedMs(preset.value))} with {iterationsOverride.value ?? PRESETS[preset.value].iterations} iterations{measuredIterationMs.value ? '' : ' (estimate until the first run)'}.
         </Text>
       </Row>
       <Row label="Model">
@@ -109,9 +110,21 @@ export function Controls() {
           <TextboxColor hexColor={colorHex.value} opacity="100%" onHexColorValueInput={(v) => (colorHex.value = v)} onOpacityValueInput={() => {}} />
         </div>
       </Row>
-      <Disclosure open={advanced} title="Advanced" onClick={() => setAdvanced(!advanced)}>
+      <Disclosure open={advanced} title="Advanced" onClick={() => setAdvanced(!advanced)} data-testid="advanced">
         <Row label="Seed">
           <TextboxNumeric disabled={disabled} integer minimum={0} value={String(seed.value)} onNumericValueInput={(v) => v !== null && v >= 0 && (seed.value = v)} data-testid="seed" />
+        </Row>
+        <Row label="Iterations">
+          <TextboxNumeric
+            disabled={disabled}
+            integer
+            minimum={1}
+            maximum={20000}
+            placeholder={`${PRESETS[preset.value].iterations} (preset)`}
+            value={iterationsOverride.value === null ? '' : String(iterationsOverride.value)}
+            onNumericValueInput={(v) => (iterationsOverride.value = v !== null && v >= 1 && v <= 20000 ? v : null)}
+            data-testid="iterations"
+          />
         </Row>
         <Row label="Compute">
           <Dropdown
