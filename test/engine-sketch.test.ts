@@ -88,6 +88,27 @@ describe('sketchify with a pixel-MSE test model', () => {
     expect(result.lossFinal).toBe(Math.min(...result.evalHistory.map((e) => e.loss)));
   });
 
+  it('sees an abort that arrives from another task (a worker message, a timer) while it runs', async () => {
+    // In the UI the abort comes from the worker's message handler, which only runs when the
+    // loop yields to the event loop; a loop chained on microtasks alone would never see it.
+    const image = await curvesImage();
+    const controller = new AbortController();
+    let started = false;
+    const run = sketchify(
+      image,
+      { strokes: 3, iterations: 20_000, views: 1, seeds: 1, evalEvery: 5, backend: 'cpu', earlyStop: false },
+      { model: createPixelLossModel(SIZE), signal: controller.signal, progressIntervalMs: 0, onProgress: (e) => { if (e.phase === 'optimize') started = true; } },
+    );
+    const timer = setInterval(() => {
+      if (started) controller.abort();
+    }, 5);
+    const result = await run;
+    clearInterval(timer);
+    expect(result.cancelled).toBe(true);
+    expect(result.iterations).toBeGreaterThan(0);
+    expect(result.iterations).toBeLessThan(20_000);
+  });
+
   it('stops early when the clean loss plateaus', async () => {
     const image = await curvesImage();
     const result = await sketchify(image, { strokes: 1, iterations: 3000, views: 0, seeds: 1, evalEvery: 5, lr: 1e-4, backend: 'cpu' }, { model: createPixelLossModel(SIZE) });

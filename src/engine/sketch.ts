@@ -133,6 +133,9 @@ export async function sketchify(image: RgbaImage, options: SketchOptions = {}, r
     const interval = runtime.progressIntervalMs ?? 100;
     const leader = (): SeedState => seeds.reduce((a, b) => (b.bestLoss < a.bestLoss ? b : a));
     for (let it = 1; it <= opts.iterations; it++) {
+      // Let other tasks run between iterations: in the UI worker the abort arrives as a message,
+      // and a loop chained only on microtasks (wasm sessions resolve that way) never sees it.
+      await yieldToEventLoop();
       if (signal?.aborted) {
         cancelled = true;
         break;
@@ -221,4 +224,9 @@ export async function sketchify(image: RgbaImage, options: SketchOptions = {}, r
   } finally {
     for (const r of selection.rasterizers) r.dispose();
   }
+}
+
+/** Resolves after the event loop has had a turn (a macrotask), so queued messages are handled. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
