@@ -154,4 +154,17 @@ describe('UI flow with the embedded model', () => {
     p.sketches.forEach((k, i) => expectStrokes(k, [4, 8, 16, 32][i]));
     expect(await s.page.evaluate(() => window.__host.rejections)).toEqual([]);
   }, 300_000);
+
+  it('says in plain words when Figma refuses the insert, and inserting again works', async () => {
+    await s.page.evaluate(() => window.__host.failNextInsert('node is locked'));
+    const before = (await s.requests('insertSketch')).length;
+    await s.click('insert');
+    await s.ui.getByTestId('problem').waitFor();
+    await expect(s.ui.getByTestId('problem').textContent()).resolves.toMatch(/could not be inserted.*node is locked/s);
+    await s.screenshot('insert-failed');
+    // The harness fails only the next insert: this one goes through.
+    await s.click('insert');
+    await s.ui.getByText('Inserted 32 strokes', { exact: false }).waitFor();
+    expect((await s.requests('insertSketch')).length).toBe(before + 2);
+  });
 });
