@@ -42,8 +42,6 @@ describe('UI flow with the embedded model', () => {
   const summary = () => s.ui.getByTestId('summary').textContent();
   const waitSummary = (pattern: RegExp) =>
     s.ui.waitForFunction((src) => new RegExp(src).test(document.querySelector('[data-testid=summary]')?.textContent ?? ''), pattern.source, { timeout: 110_000 });
-  const waitIteration = (n: number) =>
-    s.ui.waitForFunction((k) => Number(document.querySelector('[data-testid=preview]')?.getAttribute('data-iteration')) >= k, n, { timeout: 110_000 });
   /** Types into a numeric textbox the way the UI hears it (an input event). */
   const setNumber = (testId: string, value: string) =>
     s.ui.getByTestId(testId).evaluate((el, v) => {
@@ -114,16 +112,13 @@ describe('UI flow with the embedded model', () => {
     await waitSummary(/Done after \d+ iterations.*seed 1/);
   });
 
-  // Skipped, a known engine bug: sketchify's optimization loop never yields a macrotask, so the
-  // engine worker's onmessage (the 'cancel') only runs after the run has ended (observed: the
-  // run went on to 270 iterations and stopped early). Unskip once src/engine/sketch.ts yields
-  // (e.g. a setTimeout(0) per progress interval).
-  it.skip('cancels mid-run, keeps the best strokes so far and can insert them', async () => {
+  it('cancels mid-run, keeps the best strokes so far and can insert them', async () => {
     await setNumber('iterations', '2000');
     await s.ui.evaluate(() => ((window as unknown as UiWindow).__longTasks = []));
     await s.click('run');
     await s.ui.getByTestId('progress').waitFor();
-    await waitIteration(3);
+    // The preview still holds the last run's strokes: wait for this run's own iterations.
+    await s.ui.waitForFunction(() => /Iteration ([3-9]|\d{2,}) \/ 2000/.test(document.querySelector('[data-testid=progress]')?.textContent ?? ''), undefined, { timeout: 110_000 });
     // Cancel at once: waiting (for a screenshot, say) lets early stopping end the run first.
     await s.click('cancel');
     await s.ui.getByTestId('run').waitFor({ timeout: 110_000 });
