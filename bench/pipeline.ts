@@ -21,7 +21,7 @@ import { embeddedArchitecture, MODEL_LABELS, rn101Random, runCase, type CaseSpec
 import { loadEmbedded, loadFixture } from './_sketch-util.ts';
 import { sketchify } from '../src/engine/sketch.ts';
 import type { Architecture } from '../src/engine/nn/loss.ts';
-import { openBrowserPage } from '../test/helpers/browser.ts';
+import { loadOrtInPage, openBrowserPage } from '../test/helpers/browser.ts';
 import { bundleForBrowser } from '../test/helpers/bundle.ts';
 
 ort.env.wasm.numThreads = 1;
@@ -61,14 +61,7 @@ async function cpuSection(emit: Emit): Promise<void> {
 async function webgpuSection(emit: Emit): Promise<void> {
   const session = await openBrowserPage();
   try {
-    await session.page.addScriptTag({
-      type: 'module',
-      content: `import * as ort from '/node_modules/onnxruntime-web/dist/ort.webgpu.min.mjs';
-        ort.env.wasm.wasmPaths = '/node_modules/onnxruntime-web/dist/';
-        ort.env.wasm.numThreads = 1;
-        window.ort = ort;`,
-    });
-    await session.page.waitForFunction(() => 'ort' in window, undefined, { timeout: 60_000 });
+    await loadOrtInPage(session.page);
     await session.page.addScriptTag({ type: 'module', content: await bundleForBrowser(resolve(import.meta.dirname, '_pipeline-page.ts')) });
     await session.page.waitForFunction(() => 'runPipelineCase' in window, undefined, { timeout: 60_000 });
     let embeddedGflops = 0;

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Graph } from '../src/engine/nn/graph.ts';
 import { buildForwardGraph, buildLossGraph } from '../src/engine/nn/loss.ts';
 import { serializeModel } from '../src/engine/nn/onnx.ts';
-import { openBrowserPage, type BrowserSession } from './helpers/browser.ts';
+import { loadOrtInPage, openBrowserPage, type BrowserSession } from './helpers/browser.ts';
 import { randomArray, runOrt } from './helpers/nn-check.ts';
 import { tinyConvNet, tinyTransformer } from './helpers/tiny-archs.ts';
 import { gradients } from '../src/engine/nn/autodiff.ts';
@@ -48,15 +48,7 @@ describe('onnxruntime-web wasm (Node) vs webgpu EP (Chromium)', () => {
   let session: BrowserSession;
   beforeAll(async () => {
     session = await openBrowserPage();
-    // A module script (not page.evaluate) so the test transform leaves the import alone.
-    await session.page.addScriptTag({
-      type: 'module',
-      content: `import * as ort from '/node_modules/onnxruntime-web/dist/ort.webgpu.min.mjs';
-        ort.env.wasm.wasmPaths = '/node_modules/onnxruntime-web/dist/';
-        ort.env.wasm.numThreads = 1;
-        window.ort = ort;`,
-    });
-    await session.page.waitForFunction(() => 'ort' in window, undefined, { timeout: 60_000 });
+    await loadOrtInPage(session.page);
   });
   afterAll(async () => {
     await session?.close();

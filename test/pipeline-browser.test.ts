@@ -9,7 +9,7 @@
 // beyond the tolerance; besides, the loss must be clearly non-zero and the points must move.
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBrowserPage, type BrowserSession } from './helpers/browser.ts';
+import { loadOrtInPage, openBrowserPage, type BrowserSession } from './helpers/browser.ts';
 import { bundleForBrowser } from './helpers/bundle.ts';
 import type { PipelineCase, PipelineRun } from './helpers/pipeline-browser-entry.ts';
 
@@ -20,14 +20,7 @@ describe('GPU pipeline iteration vs the CPU path (headless Chromium, SwiftShader
   let session: BrowserSession;
   beforeAll(async () => {
     session = await openBrowserPage();
-    await session.page.addScriptTag({
-      type: 'module',
-      content: `import * as ort from '/node_modules/onnxruntime-web/dist/ort.webgpu.min.mjs';
-        ort.env.wasm.wasmPaths = '/node_modules/onnxruntime-web/dist/';
-        ort.env.wasm.numThreads = 1;
-        window.ort = ort;`,
-    });
-    await session.page.waitForFunction(() => 'ort' in window, undefined, { timeout: 60_000 });
+    await loadOrtInPage(session.page);
     const content = await bundleForBrowser(resolve(import.meta.dirname, 'helpers/pipeline-browser-entry.ts'));
     await session.page.addScriptTag({ type: 'module', content });
     await session.page.waitForFunction(() => 'runPipelineComparison' in window, undefined, { timeout: 60_000 });

@@ -89,7 +89,7 @@ describe('UI flow with the embedded model', () => {
     expect(await s.ui.getByTestId('preview').getAttribute('data-strokes')).toBe('4');
     const longTasks = await s.ui.evaluate(() => (window as unknown as UiWindow).__longTasks);
     // A measurement, not an assertion: wall-clock task lengths depend on the machine's load.
-    writeFileSync(join(RESULTS_DIR, 'ui-longtasks.json'), `${JSON.stringify({ during: 'first run (6 iterations)', longTasksMs: longTasks, over100: longTasks.filter((d) => d > 100).length })}\n`);
+    writeFileSync(join(RESULTS_DIR, 'ui-longtasks-first-run.json'), `${JSON.stringify({ during: 'first run (6 iterations)', longTasksMs: longTasks, over100: longTasks.filter((d) => d > 100).length })}\n`);
     await s.screenshot('done');
 
     await s.click('insert');
@@ -130,7 +130,7 @@ describe('UI flow with the embedded model', () => {
     expect(stoppedAt).toBeLessThan(2000);
     const longTasks = await s.ui.evaluate(() => (window as unknown as UiWindow).__longTasks);
     // A measurement, not an assertion: wall-clock task lengths depend on the machine's load.
-    writeFileSync(join(RESULTS_DIR, 'ui-longtasks.json'), `${JSON.stringify({ during: 'cancelled run', longTasksMs: longTasks, over100: longTasks.filter((d) => d > 100).length })}\n`);
+    writeFileSync(join(RESULTS_DIR, 'ui-longtasks-cancelled-run.json'), `${JSON.stringify({ during: 'cancelled run', longTasksMs: longTasks, over100: longTasks.filter((d) => d > 100).length })}\n`);
     await s.click('insert');
     await s.ui.getByText('Inserted 4 strokes', { exact: false }).waitFor();
     expect(await s.requests('insertSketch')).toHaveLength(2);

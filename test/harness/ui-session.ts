@@ -1,6 +1,6 @@
 // Opens the host harness with the built dist/ui.html in headless Chromium and gives tests the
 // UI's frame and the harness's record of what the UI sent.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
 import { openBrowserPage, PROJECT_ROOT, type BrowserSession } from '../helpers/browser.ts';
@@ -26,6 +26,8 @@ export async function openUi(query = ''): Promise<UiSession> {
   for (const f of ['dist/ui.html', 'build/harness/host.js']) {
     if (!existsSync(join(PROJECT_ROOT, f))) throw new Error(`${f} is missing: run \`node build.mjs\` first (npm test does)`);
   }
+  // A fresh clone has no test-results/ yet: screenshots and measurements are written there.
+  mkdirSync(RESULTS_DIR, { recursive: true });
   const session = await openBrowserPage(`/test/harness/host.html${query}`);
   await session.page.waitForFunction(() => window.__host?.ready === true, undefined, { timeout: 90_000 });
   const handle = await session.page.$('#ui');

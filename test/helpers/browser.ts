@@ -64,3 +64,16 @@ export async function openBrowserPage(path = '/test/helpers/blank.html', root = 
 }
 
 export type { Browser, Page };
+
+/** Loads onnxruntime-web's webgpu build into the page as `window.ort` (wasm from the server, one thread). */
+export async function loadOrtInPage(page: Page): Promise<void> {
+  // A module script (not page.evaluate) so the test transform leaves the import alone.
+  await page.addScriptTag({
+    type: 'module',
+    content: `import * as ort from '/node_modules/onnxruntime-web/dist/ort.webgpu.min.mjs';
+      ort.env.wasm.wasmPaths = '/node_modules/onnxruntime-web/dist/';
+      ort.env.wasm.numThreads = 1;
+      window.ort = ort;`,
+  });
+  await page.waitForFunction(() => 'ort' in window, undefined, { timeout: 60_000 });
+}
