@@ -5,7 +5,12 @@ export type Random = () => number;
 
 /** Uniform [0, 1) generator for a 32-bit seed. */
 export function createRandom(seed: number): Random {
-  let a = (Math.floor(seed) ^ 0x9e3779b9) >>> 0;
+  return mulberry32((Math.floor(seed) ^ 0x9e3779b9) >>> 0);
+}
+
+/** The mulberry32 generator from a raw 32-bit state (tests use it for seeded fixtures). */
+export function mulberry32(state: number): Random {
+  let a = state >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;

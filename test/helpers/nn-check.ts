@@ -4,20 +4,15 @@ import * as ort from 'onnxruntime-web';
 import { serializeModel } from '../../src/engine/nn/onnx.ts';
 import type { Graph, Shape, Tensor } from '../../src/engine/nn/graph.ts';
 import { evaluate } from './nn-reference.ts';
+import { mulberry32 } from '../../src/engine/random.ts';
 
 ort.env.wasm.numThreads = 1;
 export { ort };
 
 /** Deterministic uniform [-1, 1) values rounded to float32 (mulberry32). */
 export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.fround((((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1);
-  };
+  const random = mulberry32(seed);
+  return () => Math.fround(random() * 2 - 1);
 }
 
 export function randomArray(n: number, seed: number, scale = 1, offset = 0): Float32Array {

@@ -1,16 +1,10 @@
 // Deterministic random scenes shared by the rasterizer tests (CPU and WebGPU).
 import { squareToQuad } from '../../src/engine/geometry/projective.ts';
+import { mulberry32 } from '../../src/engine/random.ts';
 
 /** Small seeded PRNG (mulberry32) so failures reproduce. */
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed);
 }
 
 /** N CLIPasso-like strokes: a start point, then each control point a small random step on. */
