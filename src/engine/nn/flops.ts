@@ -1,6 +1,6 @@
 // Floating-point operation count of a graph's live matrix ops (2 per multiply-add), for
 // benchmarks. Elementwise ops are ignored: they are memory-bound and small next to these.
-import type { Graph, Node } from './graph.ts';
+import { liveNodes, type Graph, type Node } from './graph.ts';
 
 function nodeFlops(n: Node): number {
   const [a, b] = n.inputs;
@@ -25,15 +25,7 @@ function nodeFlops(n: Node): number {
 
 /** FLOPs of the nodes that feed the graph's outputs. */
 export function countFlops(graph: Graph): number {
-  const live = new Set<Node>();
-  const stack = graph.outputs.map((t) => t.producer).filter((n): n is Node => n !== null);
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (live.has(n)) continue;
-    live.add(n);
-    for (const t of n.inputs) if (t?.producer) stack.push(t.producer);
-  }
   let total = 0;
-  for (const n of live) total += nodeFlops(n);
+  for (const n of liveNodes(graph)) total += nodeFlops(n);
   return total;
 }

@@ -223,3 +223,16 @@ export const identityPrimitive: Primitive = {
   infer: ([x]) => [{ shape: x!.shape, dtype: x!.dtype }],
   backward: (_ctx, [g]) => [g],
 };
+
+/** Nodes that contribute to an output, in emission order (emission order is topological). */
+export function liveNodes(graph: Graph): Node[] {
+  const live = new Set<Node>();
+  const stack = graph.outputs.map((t) => t.producer).filter((n): n is Node => n !== null);
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (live.has(n)) continue;
+    live.add(n);
+    for (const t of n.inputs) if (t?.producer) stack.push(t.producer);
+  }
+  return graph.nodes.filter((n) => live.has(n));
+}

@@ -1,7 +1,7 @@
 // Serialization of a Graph to ONNX ModelProto bytes through onnx-proto (protobufjs).
 // Opset 17 (LayerNormalization; ReduceMean still takes axes as an attribute).
 import onnxProto from 'onnx-proto';
-import { ONNX_DTYPE, type AttrKind, type AttrValue, type Graph, type Node, type Tensor } from './graph.ts';
+import { liveNodes, ONNX_DTYPE, type AttrKind, type AttrValue, type Graph, type Tensor } from './graph.ts';
 
 const { onnx } = onnxProto;
 export const OPSET = 17;
@@ -24,19 +24,6 @@ function valueInfo(t: Tensor): onnxProto.onnx.IValueInfoProto {
     name: t.name,
     type: { tensorType: { elemType: ONNX_DTYPE[t.dtype], shape: { dim: t.shape.map((d) => ({ dimValue: d })) } } },
   };
-}
-
-/** Nodes that contribute to an output, in emission order (emission order is topological). */
-function liveNodes(graph: Graph): Node[] {
-  const live = new Set<Node>();
-  const stack = graph.outputs.map((t) => t.producer).filter((n): n is Node => n !== null);
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (live.has(n)) continue;
-    live.add(n);
-    for (const t of n.inputs) if (t?.producer) stack.push(t.producer);
-  }
-  return graph.nodes.filter((n) => live.has(n));
 }
 
 export function serializeModel(graph: Graph, docString = ''): Uint8Array {
