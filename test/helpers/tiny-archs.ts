@@ -4,26 +4,15 @@ import type { Graph, Tensor } from '../../src/engine/nn/graph.ts';
 import * as nn from '../../src/engine/nn/index.ts';
 import type { Architecture } from '../../src/engine/nn/loss.ts';
 import { randomArray } from './nn-check.ts';
+import { tinyConvNetOf } from './tiny-conv-net.ts';
 
 function weights(g: Graph, seed: number) {
   let s = seed;
   return (shape: number[], scale = 0.4): Tensor => g.weight('w', randomArray(shape.reduce((a, b) => a * b, 1), s++, scale), shape);
 }
 
-/** Stem (stride 2, asymmetric pad), inverted residual (expand, depthwise, project, add), pools. */
-export const tinyConvNet: Architecture = (g, images) => {
-  const W = weights(g, 100);
-  const B = images.shape[0];
-  const x = nn.sub(nn.mul(images, 2), 1); // MobileNet-style [-1, 1] normalization
-  const stem = nn.relu6(nn.conv(x, W([4, 3, 3, 3]), W([4]), { strides: [2, 2], pads: [0, 0, 1, 1] }));
-  const e = nn.relu6(nn.conv(stem, W([8, 4, 1, 1]), W([8])));
-  const d = nn.relu6(nn.conv(e, W([8, 1, 3, 3]), W([8]), { pads: [1, 1, 1, 1], group: 8 }));
-  const block = nn.add(stem, nn.conv(d, W([4, 8, 1, 1]), W([4])));
-  const down = nn.relu(nn.conv(block, W([6, 4, 3, 3]), null, { strides: [2, 2], pads: [1, 1, 1, 1] }));
-  const pooled = nn.averagePool(down, { kernel: [2, 2], strides: [2, 2] });
-  const embedding = nn.gemm(nn.reshape(nn.globalAveragePool(pooled), [B, 6]), W([5, 6]), { transB: true }, W([5]));
-  return { taps: { block, down }, embedding };
-};
+/** Stem, inverted residual, strided conv, pools (tiny-conv-net.ts) with this file's weights. */
+export const tinyConvNet: Architecture = tinyConvNetOf((g) => weights(g, 100));
 
 /** Patch embedding, class token, one pre-LN attention block with QuickGELU MLP, CLS projection. */
 export const tinyTransformer: Architecture = (g, images) => {
