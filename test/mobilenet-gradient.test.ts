@@ -63,15 +63,16 @@ describe('embedded MobileNetV2 LossModel (224, ORT wasm)', () => {
   }, 120_000);
   afterAll(() => model?.dispose());
 
-  it('has the default taps, weights and the 1280-d embedding', () => {
-    expect(model.taps).toEqual(['block_5_add', 'block_12_add']);
-    expect(model.defaultWeights).toEqual({ geometric: { block_5_add: 1, block_12_add: 1 }, semantic: 0.1 });
-    expect(targets.tensors.embedding).toHaveLength(2 * 1280);
-    expect(targets.tensors.block_5_add).toHaveLength(2 * 32 * 28 * 28);
-    expect(targets.tensors.block_12_add).toHaveLength(2 * 96 * 14 * 14);
+  it('has the shipped taps and weights, runs at 160 px inside, and embeds the pooled block_12_add', () => {
+    expect(model.size).toBe(224);
+    expect(model.taps).toEqual(['block_4_add', 'block_12_add']);
+    expect(model.defaultWeights).toEqual({ geometric: { block_4_add: 1, block_12_add: 1 }, semantic: 0 });
+    expect(targets.tensors.embedding).toHaveLength(2 * 96);
+    expect(targets.tensors.block_4_add).toHaveLength(2 * 32 * 20 * 20);
+    expect(targets.tensors.block_12_add).toHaveLength(2 * 96 * 10 * 10);
   });
 
-  it('derives saliency from the out_relu projection on the embedding (224², min-max normalized)', async () => {
+  it('derives saliency from the out_relu projection on its global average (224², min-max normalized)', async () => {
     const map = await model.saliency(cat.chw);
     expect(map).toHaveLength(S * S);
     expect(Math.min(...map)).toBe(0);
@@ -81,10 +82,10 @@ describe('embedded MobileNetV2 LossModel (224, ORT wasm)', () => {
   });
 
   it('gives finite gradients that predict the loss change of a small descent step', async () => {
-    const weights = { geometric: { block_5_add: 1, block_12_add: 1 }, semantic: 10 };
+    const weights = { geometric: { block_4_add: 1, block_12_add: 1 }, semantic: 10 };
     const base = await model.lossAndGradient(views, targets, weights);
     expect(base.grad.every(Number.isFinite)).toBe(true);
-    for (const term of ['block_5_add', 'block_12_add', 'semantic']) expect(base.terms[term]).toBeGreaterThan(0);
+    for (const term of ['block_4_add', 'block_12_add', 'semantic']) expect(base.terms[term]).toBeGreaterThan(0);
     // the gray cat is closer to the cat than the horse is: its view gets the smaller gradient
     const norm = (b: number): number => Math.hypot(...base.grad.subarray(b * S * S, (b + 1) * S * S));
     expect(norm(0)).toBeGreaterThan(norm(1));
