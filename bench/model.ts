@@ -90,11 +90,19 @@ export async function run(emit: Emit): Promise<void> {
   for (const { model, arch, size, batches, wasmOnly } of models) {
     for (const batch of batches) {
       const fwd = buildForwardGraph(arch, { batch, size });
+      // The same network as the loss graph (taps + embedding): the forward model also
+      // computes the saliency, which needs out_relu, i.e. the whole network.
+      const lossNetwork: Architecture = (g, images) => {
+        const { taps, embedding } = arch(g, images);
+        return { taps, embedding };
+      };
+      const fwdSame = buildForwardGraph(lossNetwork, { batch, size });
       const loss = buildLossGraph(arch, { batch, size });
       const fwdFlops = countFlops(fwd);
       const lossFlops = countFlops(loss);
       for (const rt of wasmOnly ? runtimes.slice(0, 1) : runtimes) {
         const forward = await timeGraph(rt, fwd, runs);
+        const forwardSame = await timeGraph(rt, fwdSame, runs);
         const lossT = await timeGraph(rt, loss, runs);
         const lossMs = lossT.wall;
         emit({
@@ -103,10 +111,13 @@ export async function run(emit: Emit): Promise<void> {
           forwardMs: +forward.wall.toFixed(1),
           lossAndGradientMs: +lossMs.toFixed(1),
           ratio: +(lossMs / forward.wall).toFixed(2),
+          forwardSameNetworkMs: +forwardSame.wall.toFixed(1),
+          ratioSameNetwork: +(lossMs / forwardSame.wall).toFixed(2),
           forwardCpuMsMin: +forward.cpu.toFixed(1),
           lossAndGradientCpuMsMin: +lossT.cpu.toFixed(1),
           loadAverage1m: +loadavg()[0].toFixed(2),
           forwardGFlop: +(fwdFlops / 1e9).toFixed(3),
+          forwardSameNetworkGFlop: +(countFlops(fwdSame) / 1e9).toFixed(3),
           lossAndGradientGFlop: +(lossFlops / 1e9).toFixed(3),
           lossGFlopPerS: +(lossFlops / 1e6 / lossMs).toFixed(1),
           runs,
