@@ -42,3 +42,56 @@ export function symmetricChamfer(a: Uint8Array, b: Uint8Array, size: number): nu
 export function inkMask(gray: Float32Array): Uint8Array {
   return Uint8Array.from(gray, (v) => (v < 0.5 ? 1 : 0));
 }
+
+export type Side = 'top' | 'bottom' | 'left' | 'right';
+
+export interface BorderTracing {
+  /** Strokes with at least `share` of their length within `band` px of one of the sides. */
+  tracing: number;
+  /** Share of all strokes' length within the band (compare: the band's share of the content area). */
+  inkShare: number;
+}
+
+/**
+ * Do strokes (canvas px, N*8) trace the frame of a non-square photo? `sides` of the content
+ * rectangle (x0, y0, x1, y1) are lines where the photo meets the white padding; each stroke is
+ * sampled at 33 points and counted as tracing when `share` of them lie within `band` px of one
+ * side (between its ends).
+ */
+export function borderTracing(
+  points: ArrayLike<number>,
+  rect: { x0: number; y0: number; x1: number; y1: number },
+  sides: readonly Side[],
+  band = 4,
+  share = 0.5,
+): BorderTracing {
+  const lines = sides.map((side) => (side === 'top' ? { horizontal: true, at: rect.y0 } : side === 'bottom' ? { horizontal: true, at: rect.y1 } : side === 'left' ? { horizontal: false, at: rect.x0 } : { horizontal: false, at: rect.x1 }));
+  const n = Math.floor(points.length / 8), samples = 33;
+  const hits = new Float64Array(lines.length);
+  let tracing = 0, inBand = 0;
+  for (let s = 0; s < n; s++) {
+    hits.fill(0);
+    let any = 0;
+    for (let i = 0; i < samples; i++) {
+      const t = i / (samples - 1), u = 1 - t;
+      const w = [u * u * u, 3 * t * u * u, 3 * t * t * u, t * t * t];
+      let x = 0, y = 0;
+      for (let j = 0; j < 4; j++) {
+        x += w[j] * points[s * 8 + 2 * j];
+        y += w[j] * points[s * 8 + 2 * j + 1];
+      }
+      let near = false;
+      lines.forEach((l, k) => {
+        const [across, along, lo, hi] = l.horizontal ? [y, x, rect.x0, rect.x1] : [x, y, rect.y0, rect.y1];
+        if (Math.abs(across - l.at) <= band && along >= lo - band && along <= hi + band) {
+          hits[k]++;
+          near = true;
+        }
+      });
+      if (near) any++;
+    }
+    inBand += any;
+    if (hits.some((h) => h >= share * samples)) tracing++;
+  }
+  return { tracing, inkShare: n > 0 ? inBand / (n * samples) : 0 };
+}

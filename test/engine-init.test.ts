@@ -1,7 +1,16 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { defaultSpacing, growStrokes, randomStrokes, sampleStartPoints, startDistribution, WALK } from '../src/engine/init/sample.ts';
+import { borderTracing } from '../bench/_metrics.ts';
+import { buildEmbeddedModel } from '../models/build-embedded.ts';
+import { decodeImage } from '../src/cli/decode.ts';
+import { embeddedLossModel, embeddedModelCandidates, readEmbeddedWeights } from '../src/cli/models.ts';
+import { defaultSpacing, growStrokes, PADDING_MARGIN, randomStrokes, sampleStartPoints, startDistribution, startRegion, WALK } from '../src/engine/init/sample.ts';
 import { gaussianBlur, otsuThreshold, xdog, xdogEdges } from '../src/engine/init/xdog.ts';
+import type { RgbaImage } from '../src/engine/preprocess/image.ts';
+import { contentRect, preprocess } from '../src/engine/preprocess/preprocess.ts';
 import { createRandom } from '../src/engine/random.ts';
+import { sketchify } from '../src/engine/sketch.ts';
+import { createPixelLossModel } from './helpers/engine-pixel-model.ts';
 
 const SIZE = 64;
 
@@ -119,4 +128,91 @@ describe('start point sampling', () => {
     }
     expect(randomStrokes(SIZE, 5, createRandom(1)).length).toBe(40);
   });
+});
+
+/** 448 x 200: mid gray with a dark disc in the middle, no content edge within 60 px of the frame. */
+function wideImage(): RgbaImage {
+  const w = 448, h = 200, data = new Uint8Array(w * h * 4);
+  for (let i = 0; i < w * h; i++) {
+    const x = i % w, y = Math.floor(i / w);
+    const v = Math.hypot(x - 224, y - 100) < 40 ? 30 : 110;
+    data.set([v, v, v, 255], 4 * i);
+  }
+  return { width: w, height: h, data };
+}
+
+describe('start points of a non-square photo stay off its padding', () => {
+  const image = wideImage();
+  const pre = preprocess(image, 224);
+  const rect = contentRect(pre.map); // x 0..224, y 62..162 on the canvas
+  const clear = (x: number, y: number) => y >= rect.y0 + PADDING_MARGIN && y <= rect.y1 - PADDING_MARGIN && x >= rect.x0 && x <= rect.x1;
+
+  it('the frame is an XDoG edge, the region excludes the padding and the margin', () => {
+    const edges = xdogEdges(pre.gray, 224);
+    const region = startRegion(pre.map);
+    let frameEdges = 0;
+    for (let y = 0; y < 224; y++) {
+      for (let x = 0; x < 224; x++) {
+        const inside = clear(x, y) && clear(x + 1, y + 1);
+        expect(region[y * 224 + x], `pixel ${x},${y}`).toBe(inside ? 1 : 0);
+        if (edges[y * 224 + x] && Math.abs(y + 0.5 - rect.y0) < PADDING_MARGIN) frameEdges++;
+      }
+    }
+    expect(frameEdges).toBeGreaterThan(224); // what the margin is for: a band of spurious edges
+    // Without the region the distribution puts most of its mass on the frame.
+    const flat = new Float32Array(224 * 224).fill(1);
+    const p = startDistribution(flat, edges, 16);
+    const q = startDistribution(flat, edges, 16, region);
+    let pFrame = 0, qOutside = 0;
+    for (let i = 0; i < p.length; i++) {
+      const x = i % 224, y = Math.floor(i / 224);
+      if (!clear(x + 0.5, y + 0.5)) {
+        pFrame += p[i];
+        qOutside += q[i];
+      }
+    }
+    expect(pFrame).toBeGreaterThan(0.5);
+    expect(qOutside).toBe(0);
+  });
+
+  it('sketchify starts no stroke in the padding or within the margin (any seed)', async () => {
+    const model = createPixelLossModel(224, 'embedded');
+    for (let seed = 0; seed < 4; seed++) {
+      const result = await sketchify(image, { strokes: 32, iterations: 0, seeds: 1, seed, backend: 'cpu' }, { model });
+      for (let s = 0; s < 32; s++) {
+        const [x, y] = [result.canvasPoints[8 * s], result.canvasPoints[8 * s + 1]];
+        expect(clear(x, y), `seed ${seed} stroke ${s} starts at ${x.toFixed(1)},${y.toFixed(1)}`).toBe(true);
+      }
+    }
+  });
+
+  it('a small content strip still gets its strokes (falls back inside the content, then anywhere)', () => {
+    const strip = preprocess({ width: 400, height: 20, data: new Uint8Array(400 * 20 * 4).fill(128) }, 224);
+    const region = startRegion(strip.map); // the strip is 11 px tall: nothing is 12 px from both sides
+    expect(region.every((v) => v === 0)).toBe(true);
+    const p = startDistribution(new Float32Array(224 * 224).fill(1), xdogEdges(strip.gray, 224), 8, region);
+    expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
+  });
+});
+
+async function embeddedWeights(): Promise<Uint8Array> {
+  const path = embeddedModelCandidates(new URL('../src/cli/models.ts', import.meta.url).href)[1];
+  if (!existsSync(path)) buildEmbeddedModel();
+  return readEmbeddedWeights([path]);
+}
+
+describe('final strokes on a real non-square photo', () => {
+  // rocket.jpg (224 x 149): dark night sky up to its top edge, white padding above it. Before
+  // the start region, 60 draft iterations left 4-7 of 16 strokes along that top frame line
+  // (seeds 0-3). Criterion: no stroke with half its length within 4 px of the line.
+  it('does not trace the frame of the rocket photo (top side: sky meets padding)', async () => {
+    const model = await embeddedLossModel(await embeddedWeights());
+    const image = decodeImage(new Uint8Array(readFileSync(new URL('./fixtures/rocket.jpg', import.meta.url))));
+    for (const seed of [0, 1]) {
+      const result = await sketchify(image, { preset: 'draft', strokes: 16, iterations: 60, seed, backend: 'cpu' }, { model });
+      const rect = contentRect(preprocess(image, model.size).map);
+      expect(borderTracing(result.canvasPoints, rect, ['top']).tracing, `seed ${seed}`).toBe(0);
+    }
+    await model.dispose();
+  }, 180_000);
 });

@@ -5,7 +5,7 @@
 import { buildTargetPool, gatherTargets, gatherViews, type TargetPool } from './augment/targets.ts';
 import { viewPool } from './augment/views.ts';
 import { selectBackend } from './backend.ts';
-import { growStrokes, sampleStartPoints, startDistribution } from './init/sample.ts';
+import { growStrokes, sampleStartPoints, startDistribution, startRegion } from './init/sample.ts';
 import { xdogEdges } from './init/xdog.ts';
 import { cleanTerms, weightedSum } from './loss/evaluate.ts';
 import { normalizeWeights, resolveWeights, unitWeights } from './loss/weights.ts';
@@ -98,7 +98,7 @@ export async function sketchify(image: RgbaImage, options: SketchOptions = {}, r
   try {
     // Initialization: saliency x edges -> spaced start points -> short random walks.
     const saliency = await model.saliency(pre.rgb);
-    const prob = startDistribution(saliency, xdogEdges(pre.gray, size), opts.strokes);
+    const prob = startDistribution(saliency, xdogEdges(pre.gray, size), opts.strokes, startRegion(pre.map));
     const seeds: SeedState[] = selection.rasterizers.map((rasterizer, s) => {
       const random = createRandom(opts.seed + s);
       const points = growStrokes(sampleStartPoints(prob, size, opts.strokes, random), size, random);

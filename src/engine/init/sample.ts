@@ -1,20 +1,44 @@
 // Start points for the strokes: a softmax (temperature 0.3) over the saliency x edge map,
 // sampled without replacement with a minimum spacing (the prototype's strokes clumped on the
 // strongest edge, DESIGN.md §10); each stroke then grows by a small random walk (§5).
+import { contentMask, type CanvasMap } from '../preprocess/preprocess.ts';
 import type { Random } from '../random.ts';
+import { XDOG_DEFAULTS } from './xdog.ts';
 
 export const INIT_TEMPERATURE = 0.3;
 /** Each next control point = previous + WALK * size * (U - 0.5) per axis. */
 export const WALK = 0.05;
 
 /**
- * Sampling probabilities (sum 1) over size*size pixels: softmax(v / temperature) over the
- * pixels where v = saliency * edges is nonzero. Falls back to the saliency alone, then to
- * uniform, when fewer than `minPixels` pixels are nonzero (blank or edgeless images).
+ * Margin (canvas px) kept free of start points along content sides that border the white
+ * padding of a non-square image. The step from photo to padding is an edge to XDoG (its wide
+ * blur, sigma*k = 8 px, inks a band up to 9 px deep on the dark side, measured) and to the
+ * saliency, so without it strokes start on, and then trace, the frame of the photo.
  */
-export function startDistribution(saliency: Float32Array, edges: Float32Array, minPixels: number, temperature = INIT_TEMPERATURE): Float64Array {
+export const PADDING_MARGIN = Math.ceil(1.5 * XDOG_DEFAULTS.sigma * XDOG_DEFAULTS.k);
+
+/** Where strokes may start: the content minus PADDING_MARGIN along padded sides (preprocess map). */
+export function startRegion(map: CanvasMap, margin = PADDING_MARGIN): Float32Array {
+  return contentMask(map, margin);
+}
+
+/**
+ * Sampling probabilities (sum 1) over size*size pixels: softmax(v / temperature) over the
+ * pixels where v = saliency * edges * allowed is nonzero. Falls back to the saliency alone,
+ * then to uniform (both still within `allowed`), then to the whole canvas, when fewer than
+ * `minPixels` pixels are nonzero (blank or edgeless images, a sliver of content).
+ */
+export function startDistribution(
+  saliency: Float32Array,
+  edges: Float32Array,
+  minPixels: number,
+  allowed?: Float32Array,
+  temperature = INIT_TEMPERATURE,
+): Float64Array {
   if (saliency.length !== edges.length) throw new Error(`saliency (${saliency.length}) and edges (${edges.length}) differ in size`);
-  const candidates = [saliency.map((s, i) => s * edges[i]), saliency, new Float32Array(saliency.length).fill(1)];
+  if (allowed && allowed.length !== edges.length) throw new Error(`allowed region (${allowed.length}) and edges (${edges.length}) differ in size`);
+  const inside = allowed ?? new Float32Array(saliency.length).fill(1);
+  const candidates = [saliency.map((s, i) => s * edges[i] * inside[i]), saliency.map((s, i) => s * inside[i]), inside, new Float32Array(saliency.length).fill(1)];
   for (const v of candidates) {
     let nonzero = 0, max = -Infinity;
     for (const x of v) {

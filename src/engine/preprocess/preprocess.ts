@@ -37,6 +37,29 @@ export function imageToCanvas(map: CanvasMap, x: number, y: number): [number, nu
   return [(x + map.offsetX) / map.scale, (y + map.offsetY) / map.scale];
 }
 
+/** The canvas rectangle covered by the input image (canvas px; the rest is white padding). */
+export function contentRect(map: CanvasMap): { x0: number; y0: number; x1: number; y1: number } {
+  const [x0, y0] = imageToCanvas(map, 0, 0);
+  const [x1, y1] = imageToCanvas(map, map.width, map.height);
+  return { x0, y0, x1, y1 };
+}
+
+/**
+ * size x size mask: 1 for canvas pixels lying wholly inside the content and at least `margin`
+ * px away from every side of it that borders padding, else 0. Sides that are the canvas edge
+ * keep no margin: the padding, not the canvas edge, is what makes a spurious edge there.
+ */
+export function contentMask(map: CanvasMap, margin: number): Float32Array {
+  const r = contentRect(map);
+  const padX = map.offsetX > 0 ? margin : 0, padY = map.offsetY > 0 ? margin : 0;
+  const x0 = r.x0 + padX, x1 = r.x1 - padX, y0 = r.y0 + padY, y1 = r.y1 - padY;
+  const mask = new Float32Array(map.size * map.size);
+  for (let y = Math.max(0, Math.ceil(y0)); y + 1 <= y1 && y < map.size; y++) {
+    for (let x = Math.max(0, Math.ceil(x0)); x + 1 <= x1 && x < map.size; x++) mask[y * map.size + x] = 1;
+  }
+  return mask;
+}
+
 /** Per output sample: overlapped source indices and areas, plus the area that falls on padding. */
 interface AreaWeights {
   start: Int32Array;
