@@ -30,6 +30,7 @@ describe('parseArgs', () => {
     [['cat.png', '--backend', 'tpu'], /'backend' must be auto, cpu or webgpu/],
     [['cat.png', '--width', '-1'], /'width' must be between/],
     [['cat.png', '--colour', 'red'], /unknown option --colour/],
+    [['cat.png', '--model', 'clip-vit-l14'], /unknown model 'clip-vit-l14': known models are embedded, clip-rn50, clip-rn101, clip-vit-b32/],
     [['cat.png', '--json=yes'], /--json takes no value/],
     [['cat.png', '--seed', '1', '--seed', '2'], /--seed given twice/],
     [['cat.png', '-o', 'a.svg', '--output', 'b.svg'], /-o and --output both given/],

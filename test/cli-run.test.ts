@@ -25,7 +25,7 @@ function fakeIo(files: Record<string, Uint8Array>, extra: Partial<CliIo> = {}) {
       written[path] = data;
     },
     loadModel: async (id) => {
-      if (id !== 'embedded') throw new Error(`Unknown model '${id}'`);
+      if (id !== 'embedded') throw new Error('no network');
       return createPixelLossModel(48, 'embedded');
     },
     version: '0.1.0',
@@ -61,11 +61,14 @@ describe('runCli', () => {
 
   it.each([
     ['usage error', ['--strokes', '500', 'x.png'], {}, 2, /usage error: option 'strokes' must be between 1 and 128/],
-    ['missing file', ['missing.png'], {}, 1, /cannot read missing.png: ENOENT/],
-    ['unsupported format', ['a.gif'], { 'a.gif': new TextEncoder().encode('GIF89a....') }, 1, /unsupported image format GIF/],
-    ['not an image', ['a.png'], { 'a.png': new TextEncoder().encode('hello world') }, 1, /not a PNG or JPEG file/],
-    ['corrupt PNG', ['a.png'], { 'a.png': fixture('horse.png').slice(0, 200) }, 1, /corrupt PNG file/],
-    ['unknown model', ['h.png', '--model', 'nope'], { 'h.png': fixture('horse.png') }, 1, /Unknown model 'nope'/],
+    ['out-of-range float', ['--width', '0.1', 'x.png'], {}, 2, /usage error: option 'width' must be between 0.25 and 32, got 0.1/],
+    ['unknown model', ['h.png', '--model', 'nope'], { 'h.png': fixture('horse.png') }, 2, /usage error: unknown model 'nope': known models are embedded, clip-rn50, clip-rn101, clip-vit-b32/],
+    ['missing file', ['missing.png'], {}, 3, /error: cannot read missing.png: ENOENT/],
+    ['unsupported format', ['a.gif'], { 'a.gif': new TextEncoder().encode('GIF89a....') }, 3, /a.gif: unsupported image format GIF/],
+    ['not an image', ['a.png'], { 'a.png': new TextEncoder().encode('hello world') }, 3, /not a PNG or JPEG file/],
+    ['corrupt PNG', ['a.png'], { 'a.png': fixture('horse.png').slice(0, 200) }, 3, /corrupt PNG file/],
+    ['image too small', ['s.png'], { 's.png': new Uint8Array(PNG.sync.write(new PNG({ width: 8, height: 40 }))) }, 3, /8x40: each side must be at least 16 px/],
+    ['model fails to load', ['h.png', '--model', 'clip-rn50'], { 'h.png': fixture('horse.png') }, 1, /error: no network/],
   ])('%s', async (_name, argv, files, code, message) => {
     const { io, err } = fakeIo(files as Record<string, Uint8Array>);
     expect(await runCli(argv as string[], io)).toBe(code);
@@ -73,12 +76,39 @@ describe('runCli', () => {
   });
 
   it('interrupted runs write the best strokes so far and exit 130', async () => {
-    const controller = new AbortController();
-    controller.abort();
-    const { io, written } = fakeIo({ 'h.png': fixture('horse.png') }, { signal: controller.signal });
-    // Aborted before start: the engine refuses (nothing to return) -> failure.
-    expect(await runCli(['h.png', ...FAST, '-o', 'o.svg'], io)).toBe(1);
-    expect(written['o.svg']).toBeUndefined();
+    const early = new AbortController();
+    early.abort();
+    const a = fakeIo({ 'h.png': fixture('horse.png') }, { signal: early.signal });
+    // Aborted before the first strokes: nothing to write, still 'interrupted'.
+    expect(await runCli(['h.png', ...FAST, '-o', 'o.svg'], a.io)).toBe(130);
+    expect(a.written['o.svg']).toBeUndefined();
+    const late = new AbortController();
+    const b = fakeIo({ 'h.png': fixture('horse.png') }, { signal: late.signal, isTTY: true });
+    const argv = ['h.png', '--iterations', '400', '--seeds', '1', '--strokes', '4', '-o', 'o.svg'];
+    const run = runCli(argv, { ...b.io, stderr: (s) => s.startsWith('\r') && late.abort() }); // at the first progress line
+    expect(await run).toBe(130);
+    expect(String(b.written['o.svg'])).toMatch(/<path /);
+  });
+
+  it('an unwritable output is a failure (1) with the path in the message', async () => {
+    const { io, err } = fakeIo({ 'h.png': fixture('horse.png') }, { writeFile: async () => Promise.reject(Object.assign(new Error('denied'), { code: 'EACCES' })) });
+    expect(await runCli(['h.png', ...FAST, '-o', '/ro/out.svg'], io)).toBe(1);
+    expect(err.join('')).toMatch(/cannot write \/ro\/out.svg: EACCES/);
+  });
+
+  it('--json times the whole command: model load and the first preview inside ms_total', async () => {
+    const slowLoad = 60;
+    const { io, out } = fakeIo({ 'h.png': fixture('horse.png') });
+    const load = io.loadModel;
+    io.loadModel = async (id, note) => {
+      await new Promise((r) => setTimeout(r, slowLoad));
+      return load(id, note);
+    };
+    expect(await runCli(['h.png', ...FAST, '--json'], io)).toBe(0);
+    const json = JSON.parse(out.join(''));
+    expect(json.ms_model_load).toBeGreaterThanOrEqual(slowLoad - 1);
+    expect(json.ms_first_preview).toBeGreaterThanOrEqual(json.ms_model_load);
+    expect(json.ms_total).toBeGreaterThanOrEqual(json.ms_first_preview);
   });
 
   it('prints help and version; colours only on a TTY without NO_COLOR', async () => {

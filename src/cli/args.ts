@@ -1,5 +1,6 @@
 // argv -> a plain command object (pure: no I/O), table-tested. Range checks are the engine's
 // own (resolveOptions), so the CLI and the library reject the same values with the same words.
+import { MODEL_REGISTRY } from '../../models/registry.ts';
 import { resolveOptions, type BackendChoice, type Preset, type SketchOptions } from '../engine/options.ts';
 
 export class UsageError extends Error {}
@@ -28,7 +29,7 @@ Options:
   --views N         augmented views per step (overrides the preset)
   --seeds N         initializations optimized together; the lowest loss wins
   --seed N          random seed (default 0)
-  --model ID        loss model (default embedded)
+  --model ID        loss model: ${MODEL_REGISTRY.map((m) => m.id).join(', ')} (default embedded)
   --width W         stroke width in pixels of the 224 px canvas (default 3)
   --backend B       auto | cpu | webgpu (default auto)
   -o, --output F    write the SVG to F (default: stdout)
@@ -37,6 +38,10 @@ Options:
   -q, --quiet       no progress on stderr
   -h, --help        this help
   --version         the version
+
+Exit codes: 0 done, 1 failure (model load, writing output, engine error), 2 usage error
+(unknown or out-of-range option, unknown model), 3 unusable input image (unreadable file,
+unsupported format, corrupt, too small or large), 130 interrupted (best strokes so far written).
 `;
 
 const NUMERIC: Record<string, keyof SketchOptions> = {
@@ -89,7 +94,11 @@ export function parseArgs(argv: readonly string[]): Command {
     if (flag in values) (options as Record<string, number>)[key] = parseNumber(flag, values[flag]);
   }
   if ('--preset' in values) options.preset = values['--preset'] as Preset;
-  if ('--model' in values) options.model = values['--model'];
+  if ('--model' in values) {
+    const known = MODEL_REGISTRY.map((m) => m.id);
+    if (!known.includes(values['--model'])) throw new UsageError(`unknown model '${values['--model']}': known models are ${known.join(', ')}`);
+    options.model = values['--model'];
+  }
   if ('--backend' in values) options.backend = values['--backend'] as BackendChoice;
   if ('-o' in values && '--output' in values) throw new UsageError('-o and --output both given');
   if (positional.length === 0) throw new UsageError('missing <image>');

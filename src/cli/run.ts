@@ -1,11 +1,12 @@
 // The CLI as a function of its arguments and its I/O (tested without a process): returns
-// the exit code (0 ok, 1 failure, 2 usage, 130 interrupted). Only main.ts exits.
+// the exit code (0 ok, 1 failure, 2 usage, 3 unusable input image, 130 interrupted). Only
+// main.ts exits.
 import { sketchify } from '../engine/sketch.ts';
 import type { LossModel } from '../engine/model/types.ts';
 import type { SketchResult } from '../engine/result.ts';
 import { toSvg } from '../engine/svg.ts';
 import { parseArgs, USAGE, UsageError, type RunCommand } from './args.ts';
-import { decodeImage } from './decode.ts';
+import { decodeImage, ImageDecodeError } from './decode.ts';
 import { createProgressWriter } from './progress.ts';
 import { renderSketchPng } from './render-png.ts';
 
@@ -24,15 +25,28 @@ export interface CliIo {
   version: string;
 }
 
-export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
+export const EXIT = { ok: 0, failure: 1, usage: 2, input: 3, interrupted: 130 } as const;
 
-export function summary(result: SketchResult): Record<string, unknown> {
+/** The input image cannot be used (exit 3): unreadable, unsupported, corrupt, out of size limits. */
+export class InputError extends Error {}
+
+/** Wall-clock times of one CLI run, ms from its start (before the image is read). */
+export interface CliTimings {
+  modelLoadMs: number;
+  firstPreviewMs: number;
+  totalMs: number;
+}
+
+export function summary(result: SketchResult, times?: CliTimings): Record<string, unknown> {
   return {
     strokes: result.strokes,
     iterations: result.iterations,
     loss_initial: result.lossInitial,
     loss_final: result.lossFinal,
-    ms_total: Math.round(result.timings.totalMs),
+    // ms_total: the whole command (read + decode + model load + sketch + writing), not only sketchify.
+    ms_total: Math.round(times?.totalMs ?? result.timings.totalMs),
+    ms_model_load: Math.round(times?.modelLoadMs ?? result.timings.modelMs),
+    ms_first_preview: Math.round(times?.firstPreviewMs ?? result.timings.firstPreviewMs),
     backend: result.backend,
     backend_reason: result.backendReason,
     model: result.model,
@@ -47,31 +61,49 @@ async function run(cmd: RunCommand, io: CliIo): Promise<number> {
   const note = (line: string) => {
     if (!cmd.quiet) io.stderr(`${line}\n`);
   };
+  const t0 = performance.now();
   let bytes: Uint8Array;
   try {
     bytes = await io.readFile(cmd.image);
   } catch (error) {
-    throw new Error(`cannot read ${cmd.image}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new InputError(`cannot read ${cmd.image}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
-  const image = decodeImage(bytes);
+  let image;
+  try {
+    image = decodeImage(bytes);
+  } catch (error) {
+    throw error instanceof ImageDecodeError ? new InputError(`${cmd.image}: ${error.message}`) : error;
+  }
   const model = await io.loadModel(cmd.options.model ?? 'embedded', note);
+  const modelLoadMs = performance.now() - t0;
   const progress = createProgressWriter(io.stderr, io.columns, color);
   let result: SketchResult;
+  let firstPreviewMs = NaN;
   try {
     result = await sketchify(image, cmd.options, {
       model,
       signal: io.signal,
       progressIntervalMs: 200,
-      onProgress: io.isTTY && !cmd.quiet ? (e) => progress.update(e) : undefined,
+      onProgress: (e) => {
+        if (Number.isNaN(firstPreviewMs)) firstPreviewMs = performance.now() - t0;
+        if (io.isTTY && !cmd.quiet) progress.update(e);
+      },
     });
   } finally {
     progress.done();
   }
+  const write = async (path: string, data: string | Uint8Array) => {
+    try {
+      await io.writeFile(path, data);
+    } catch (error) {
+      throw new Error(`cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+  };
   const svg = toSvg(result);
-  if (cmd.output) await io.writeFile(cmd.output, svg);
+  if (cmd.output) await write(cmd.output, svg);
   else if (!cmd.json) io.stdout(svg);
-  if (cmd.png) await io.writeFile(cmd.png, await renderSketchPng(result));
-  if (cmd.json) io.stdout(`${JSON.stringify(summary(result))}\n`);
+  if (cmd.png) await write(cmd.png, await renderSketchPng(result));
+  if (cmd.json) io.stdout(`${JSON.stringify(summary(result, { modelLoadMs, firstPreviewMs, totalMs: performance.now() - t0 }))}\n`);
   note(
     `${result.cancelled ? 'interrupted: best so far, ' : ''}${result.strokes} strokes, ${result.iterations} iterations, ` +
       `loss ${result.lossInitial.toFixed(4)} -> ${result.lossFinal.toFixed(4)}, ${(result.timings.totalMs / 1000).toFixed(1)} s, ` +
@@ -103,6 +135,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return await run(cmd, io);
   } catch (error) {
     io.stderr(`${label('error:')} ${(error as Error).message}\n`);
-    return EXIT.failure;
+    if (error instanceof InputError) return EXIT.input;
+    return io.signal?.aborted ? EXIT.interrupted : EXIT.failure;
   }
 }
