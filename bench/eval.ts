@@ -13,19 +13,19 @@
 // is the size copied to docs/ for the README.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
-import { randomStrokes } from '../src/engine/init/sample.ts';
+import { randomStrokes, startRegion } from '../src/engine/init/sample.ts';
 import { xdogEdges } from '../src/engine/init/xdog.ts';
 import { cleanTerms, renderClean } from '../src/engine/loss/evaluate.ts';
 import type { LossModel, TargetFeatures } from '../src/engine/model/types.ts';
 import type { Preset } from '../src/engine/options.ts';
 import type { RgbaImage } from '../src/engine/preprocess/image.ts';
-import { preprocess } from '../src/engine/preprocess/preprocess.ts';
+import { contentRect, preprocess } from '../src/engine/preprocess/preprocess.ts';
 import { createRandom } from '../src/engine/random.ts';
 import { createCpuRasterizer } from '../src/engine/raster/cpu.ts';
 import type { SketchResult } from '../src/engine/result.ts';
 import { sketchify } from '../src/engine/sketch.ts';
 import { toSvg } from '../src/engine/svg.ts';
-import { inkMask, symmetricChamfer } from './_metrics.ts';
+import { borderTracing, inkMask, symmetricChamfer, type Side } from './_metrics.ts';
 import { fixturesFromEnv, loadEmbedded, loadFixture } from './_sketch-util.ts';
 
 const OUT = new URL('../out/eval/', import.meta.url);
@@ -92,7 +92,11 @@ async function sheet(model: LossModel, images: string[], preset: Preset): Promis
   for (const name of images) {
     const image: RgbaImage = loadFixture(name);
     const pre = preprocess(image, SIZE);
-    const edges = Uint8Array.from(xdogEdges(pre.gray, SIZE));
+    // The photo's edges without the band along the white padding: the frame of a non-square
+    // photo is an XDoG edge but not part of the subject (a sketch tracing it is not faithful).
+    const region = startRegion(pre.map);
+    const edges = Uint8Array.from(xdogEdges(pre.gray, SIZE), (v, i) => v * region[i]);
+    const sides: Side[] = [...(pre.map.offsetY > 0 ? (['top', 'bottom'] as const) : []), ...(pre.map.offsetX > 0 ? (['left', 'right'] as const) : [])];
     const target = await model.targetFeatures(pre.rgb, 1);
     const row: Float32Array[] = [pre.rgb];
     for (const n of strokeCounts) {
@@ -116,6 +120,7 @@ async function sheet(model: LossModel, images: string[], preset: Preset): Promis
         chamfer_px: round(optimized.chamfer, 2),
         chamfer_init_baseline_px: round(initial.chamfer, 2),
         chamfer_random_baseline_px: round(random.chamfer, 2),
+        frame_tracing_strokes: borderTracing(result.canvasPoints, contentRect(pre.map), sides).tracing,
         beats_both: optimized.loss < Math.min(initial.loss, random.loss) && optimized.chamfer < Math.min(initial.chamfer, random.chamfer),
         loss_gain_vs_init_pct: round((100 * (initial.loss - optimized.loss)) / initial.loss, 1),
         loss_gain_vs_random_pct: round((100 * (random.loss - optimized.loss)) / random.loss, 1),
@@ -140,6 +145,16 @@ async function sheet(model: LossModel, images: string[], preset: Preset): Promis
       min_chamfer_gain_vs_random_pct: Math.min(...sixteen.map((r) => r.chamfer_gain_vs_random_pct as number)),
     });
   }
+  // The README table: one line per image and stroke count.
+  const lines = ['| image | strokes | its | s | loss (init / random) | Chamfer px (init / random) | beats both |', '|---|---|---|---|---|---|---|'];
+  for (const r of rows.filter((row) => row.case === 'sketch')) {
+    lines.push(
+      `| ${String(r.image).replace(/\..*/, '')} | ${r.strokes} | ${r.iterations} | ${((r.ms_total as number) / 1000).toFixed(1)} | ` +
+        `${(r.loss as number).toFixed(3)} (${(r.loss_init_baseline as number).toFixed(3)} / ${(r.loss_random_baseline as number).toFixed(3)}) | ` +
+        `${(r.chamfer_px as number).toFixed(1)} (${(r.chamfer_init_baseline_px as number).toFixed(1)} / ${(r.chamfer_random_baseline_px as number).toFixed(1)}) | ${r.beats_both ? 'yes' : 'no'} |`,
+    );
+  }
+  writeFileSync(new URL('table.md', OUT), `${lines.join('\n')}\n`);
 }
 
 async function convergence(model: LossModel, images: string[]): Promise<void> {
