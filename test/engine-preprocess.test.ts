@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateImage, type RgbaImage } from '../src/engine/preprocess/image.ts';
-import { areaWeights, canvasMap, canvasToImage, imageToCanvas, preprocess } from '../src/engine/preprocess/preprocess.ts';
+import { areaWeights, canvasMap, canvasToImage, contentMask, contentRect, imageToCanvas, preprocess } from '../src/engine/preprocess/preprocess.ts';
 
 function solid(width: number, height: number, rgba: [number, number, number, number]): RgbaImage {
   const data = new Uint8Array(width * height * 4);
@@ -68,5 +68,22 @@ describe('validateImage', () => {
 
   it('rejects data of the wrong length', () => {
     expect(() => validateImage({ width: 16, height: 16, data: new Uint8Array(10) })).toThrow(/expected width\*height\*4 = 1024/);
+  });
+});
+
+describe('content region', () => {
+  it('a tall image: the rectangle its pixels cover, the mask keeps a margin on the padded sides only', () => {
+    const map = canvasMap(50, 100, 20); // scale 5: the content is canvas x 5..15, y 0..20
+    expect(contentRect(map)).toEqual({ x0: 5, y0: 0, x1: 15, y1: 20 });
+    const mask = contentMask(map, 2);
+    const cols = (y: number) => Array.from({ length: 20 }, (_, x) => mask[y * 20 + x]).join('');
+    for (const y of [0, 10, 19]) expect(cols(y)).toBe('00000001111110000000'); // x 7..12: 2 px from 5 and 15
+    expect(contentMask(canvasMap(30, 30, 20), 2).every((v) => v === 1)).toBe(true); // square: nothing padded
+  });
+
+  it('maps a fractional rectangle conservatively (pixels wholly inside)', () => {
+    const map = canvasMap(224, 149, 224); // content y 37.5..186.5
+    const mask = contentMask(map, 0);
+    expect([mask[37 * 224 + 5], mask[38 * 224 + 5], mask[185 * 224 + 5], mask[186 * 224 + 5]]).toEqual([0, 1, 1, 0]);
   });
 });
