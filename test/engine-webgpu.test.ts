@@ -25,7 +25,8 @@ describe('sketchify on WebGPU', () => {
     const options = { strokes: 3, iterations: 8, views: 1, seeds: 2, evalEvery: 4, lrSchedule: 'constant' as const, lr: 0.5 };
     const gpu = await sketchify(image, { ...options, backend: 'auto' }, { model: createPixelLossModel(32), gpuDevice: device });
     expect(gpu.backend).toBe('webgpu');
-    expect(gpu.backendReason).toBe('GPUDevice available');
+    expect(gpu.pipeline).toBe('webgpu-rasterizer'); // the test model has no GPU loss session
+    expect(gpu.backendReason).toBe("GPUDevice available; model 'pixel-mse' has no GPU loss session: it runs on its own runtime");
     const cpu = await sketchify(image, { ...options, backend: 'cpu' }, { model: createPixelLossModel(32) });
     expect(gpu.lossInitial).toBeCloseTo(cpu.lossInitial, 4);
     expect(gpu.lossFinal).toBeLessThan(gpu.lossInitial);

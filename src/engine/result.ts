@@ -19,6 +19,21 @@ export interface SketchProgress extends SketchStrokes {
   elapsedMs: number;
   /** Estimated time to the last iteration (ignores early stopping). */
   etaMs: number;
+  /** Present once the run has moved to the CPU because its GPU device was lost. */
+  fallback?: BackendFallback;
+}
+
+/** The GPU device was lost mid-run and the run went on on the CPU path. */
+export interface BackendFallback {
+  /** Iteration that failed. */
+  iteration: number;
+  /** The CPU path started from the strokes of this iteration (the last readback); later ones were redone. */
+  resumedFrom: number;
+  /** What ran before: 'webgpu-rasterizer' (the model was on the CPU) or 'webgpu-one-device'. */
+  from: 'cpu' | 'webgpu-rasterizer' | 'webgpu-one-device';
+  reason: string;
+  /** The one-device loop keeps Adam's moments on the GPU: they are lost and Adam restarts. */
+  adamRestarted: boolean;
 }
 
 export interface SketchTimings {
@@ -54,8 +69,13 @@ export interface SketchResult extends SketchStrokes {
   seed: number;
   cancelled: boolean;
   stoppedEarly: boolean;
+  /** Where the run started: 'webgpu' = WebGPU rasterizer (and, with `pipeline` 'webgpu-one-device', the model too). */
   backend: 'cpu' | 'webgpu';
   backendReason: string;
+  /** How iterations ran: CPU path, WebGPU rasterizer with the model on its own runtime, or everything on one GPUDevice. */
+  pipeline: 'cpu' | 'webgpu-rasterizer' | 'webgpu-one-device';
+  /** Present when the GPU device was lost and the run finished on the CPU path. */
+  fallback?: BackendFallback;
   model: string;
   /** The normalized loss weights that were used (each term's raw initial value divided out). */
   weights: import('./model/types.ts').LossWeights;

@@ -2,7 +2,10 @@
 // saliency x XDoG map, then optimize every seed's control points together with Adam against
 // the model's loss over the clean view plus augmented views (targets precomputed for a pool),
 // evaluating the clean view every few iterations and keeping each seed's best strokes.
-import { buildTargetPool, gatherTargets, gatherViews, type TargetPool } from './augment/targets.ts';
+// Where iterations run is a stepper (optimize/steppers.ts): the CPU path, the WebGPU
+// rasterizer with the model on its own runtime, or the one-device WebGPU loop when the model
+// offers a GPU loss session; the schedule around them is one (optimize/loop.ts).
+import { buildTargetPool, gatherTargets, type TargetPool } from './augment/targets.ts';
 import { viewPool } from './augment/views.ts';
 import { selectBackend } from './backend.ts';
 import { growStrokes, sampleStartPoints, startDistribution, startRegion } from './init/sample.ts';
@@ -10,14 +13,18 @@ import { xdogEdges } from './init/xdog.ts';
 import { cleanTerms, weightedSum } from './loss/evaluate.ts';
 import { normalizeWeights, resolveWeights, unitWeights } from './loss/weights.ts';
 import type { LossModel, LossWeights } from './model/types.ts';
-import { Adam } from './optim/adam.ts';
-import { learningRate } from './optim/schedule.ts';
-import { PLATEAU_TOLERANCE, resolveOptions, type ResolvedOptions, type SketchOptions } from './options.ts';
+import { clampPoints } from './optimize/clamp.ts';
+import { optimize, type SeedState } from './optimize/loop.ts';
+import { cpuFallback, cpuStepper, oneDeviceStepper, type Stepper, type StepperSetup } from './optimize/steppers.ts';
+import { resolveOptions, type ResolvedOptions, type SketchOptions } from './options.ts';
 import { validateImage, type RgbaImage } from './preprocess/image.ts';
 import { preprocess } from './preprocess/preprocess.ts';
-import { createRandom, type Random } from './random.ts';
+import { createRandom } from './random.ts';
+import { createCpuRasterizer } from './raster/cpu.ts';
 import type { Rasterizer } from './raster/types.ts';
 import { mapStrokes, type SketchProgress, type SketchResult } from './result.ts';
+
+export { CLAMP_MARGIN } from './optimize/clamp.ts';
 
 export interface SketchRuntime {
   onProgress?: (event: SketchProgress) => void;
@@ -27,26 +34,15 @@ export interface SketchRuntime {
   model?: LossModel;
   /** ... or a loader by id. The caller owns the model: sketchify never disposes it. */
   loadModel?: (id: string) => Promise<LossModel>;
-  /** Enables the WebGPU rasterizer. */
+  /**
+   * Enables the WebGPU backend: the rasterizer, and the whole loop on this device when the
+   * model offers createGpuLossSession. If the device is lost mid-run the run goes on on the CPU.
+   */
   gpuDevice?: GPUDevice;
+  /** false keeps the model on its own runtime even when it offers a GPU loss session. */
+  oneDevice?: boolean;
   /** Minimum time between optimize progress events (default 100 ms). */
   progressIntervalMs?: number;
-}
-
-/** Keeps points within this fraction of the canvas outside its edges (off-canvas drift, DESIGN.md §10). */
-export const CLAMP_MARGIN = 0.02;
-
-interface SeedState {
-  seed: number;
-  rasterizer: Rasterizer;
-  points: Float32Array;
-  adam: Adam;
-  best: Float32Array;
-  bestLoss: number;
-  initLoss: number;
-  /** Best loss after each evaluation (for the plateau test). */
-  bestTrail: number[];
-  evals: { iteration: number; loss: number }[];
 }
 
 const now = (): number => performance.now();
@@ -60,25 +56,11 @@ async function obtainModel(opts: ResolvedOptions, explicitModel: boolean, runtim
   return runtime.loadModel(opts.model);
 }
 
-/** `count` distinct pool indices (1-based: 0 is the clean view). */
-function pickViews(random: Random, poolSize: number, count: number): number[] {
-  const all = Array.from({ length: poolSize }, (_, i) => i + 1);
-  for (let i = 0; i < count; i++) {
-    const j = i + Math.floor(random() * (poolSize - i));
-    [all[i], all[j]] = [all[j], all[i]];
-  }
-  return all.slice(0, count);
-}
-
-function clampPoints(points: Float32Array, size: number): void {
-  const lo = -CLAMP_MARGIN * size, hi = size * (1 + CLAMP_MARGIN);
-  for (let i = 0; i < points.length; i++) points[i] = points[i] < lo ? lo : points[i] > hi ? hi : points[i];
-}
-
-function plateaued(trail: number[], patience: number): boolean {
-  if (trail.length <= patience) return false;
-  const before = trail[trail.length - 1 - patience];
-  return trail[trail.length - 1] > before - PLATEAU_TOLERANCE * Math.abs(before);
+/** Watches the device: the reason it was lost, once it is. */
+function watchDevice(device?: GPUDevice): () => string | null {
+  let lost: string | null = null;
+  device?.lost?.then((info) => (lost = `GPU device lost (${info.reason}${info.message ? `: ${info.message}` : ''})`));
+  return () => lost;
 }
 
 export async function sketchify(image: RgbaImage, options: SketchOptions = {}, runtime: SketchRuntime = {}): Promise<SketchResult> {
@@ -93,18 +75,20 @@ export async function sketchify(image: RgbaImage, options: SketchOptions = {}, r
   const style = { width: opts.width };
   const pre = preprocess(image, size);
   const weights = resolveWeights(model, opts.weights);
+  const deviceLost = watchDevice(runtime.gpuDevice);
   const selection = await selectBackend(opts.backend, opts.seeds, runtime.gpuDevice);
+  const owned: Rasterizer[] = [...selection.rasterizers];
   const report = (points: Float32Array) => mapStrokes(points, pre.map);
+  let stepper: Stepper | null = null;
   try {
     // Initialization: saliency x edges -> spaced start points -> short random walks.
     const saliency = await model.saliency(pre.rgb);
     const prob = startDistribution(saliency, xdogEdges(pre.gray, size), opts.strokes, startRegion(pre.map));
-    const seeds: SeedState[] = selection.rasterizers.map((rasterizer, s) => {
+    const seeds: SeedState[] = selection.rasterizers.map((_, s) => {
       const random = createRandom(opts.seed + s);
       const points = growStrokes(sampleStartPoints(prob, size, opts.strokes, random), size, random);
       clampPoints(points, size);
-      const adam = new Adam(points.length, { lr: opts.lr });
-      return { seed: opts.seed + s, rasterizer, points, adam, best: points.slice(), bestLoss: Infinity, initLoss: NaN, bestTrail: [], evals: [] };
+      return { seed: opts.seed + s, points, best: points.slice(), bestLoss: Infinity, initLoss: NaN, bestTrail: [], evals: [] };
     });
     const firstPreviewMs = now() - start;
     runtime.onProgress?.({ phase: 'init', iteration: 0, iterations: opts.iterations, loss: NaN, bestLoss: NaN, elapsedMs: firstPreviewMs, etaMs: NaN, ...report(seeds[0].points) });
@@ -116,80 +100,63 @@ export async function sketchify(image: RgbaImage, options: SketchOptions = {}, r
     // Normalize each term by its raw value for the first seed's initial strokes: runs with the
     // same image, strokes and base seed share the scale whatever their seed count or schedule.
     const raw: Record<string, number>[] = [];
-    for (const st of seeds) raw.push((await cleanTerms(model, st.rasterizer, st.points, clean, unitWeights(weights), style)).terms);
+    for (let s = 0; s < seeds.length; s++) raw.push((await cleanTerms(model, selection.rasterizers[s], seeds[s].points, clean, unitWeights(weights), style)).terms);
     const norm: LossWeights = normalizeWeights(weights, raw[0]);
     seeds.forEach((st, s) => {
       st.initLoss = st.bestLoss = weightedSum(norm, raw[s]);
       st.bestTrail.push(st.bestLoss);
       st.evals.push({ iteration: 0, loss: st.initLoss });
     });
+
+    const setup: StepperSetup = { model, targets, weights: norm, strokes: opts.strokes, width: opts.width, lr: opts.lr };
+    const initial = seeds.map((st) => st.points);
+    let backendReason = selection.reason;
+    if (selection.backend === 'webgpu' && runtime.gpuDevice) {
+      const device = runtime.gpuDevice;
+      if (runtime.oneDevice === false) backendReason += `; model '${model.id}' on its own runtime (oneDevice: false)`;
+      else if (!model.createGpuLossSession) backendReason += `; model '${model.id}' has no GPU loss session: it runs on its own runtime`;
+      else {
+        try {
+          const session = await model.createGpuLossSession(device, opts.seeds * (1 + opts.views));
+          stepper = await oneDeviceStepper({ ...setup, device, session, maxUnread: opts.evalEvery + 1 }, initial);
+          backendReason += `; the whole loop on one GPUDevice (model '${model.id}' on the webgpu EP)`;
+        } catch (error) {
+          backendReason += `; the GPU loss session failed (${(error as Error).message}): model on its own runtime`;
+        }
+      }
+    }
+    stepper ??= cpuStepper(setup, selection.rasterizers, initial);
+    const pipeline = stepper.kind;
     const tTargets = now();
 
-    const lossHistory: number[] = [];
-    const batchViews = 1 + opts.views;
-    const plane = size * size;
-    const viewRandom = createRandom(opts.seed ^ 0x27d4eb2f);
-    let iterations = 0, cancelled = false, stoppedEarly = false, lastEmit = -Infinity;
-    const interval = runtime.progressIntervalMs ?? 100;
-    const leader = (): SeedState => seeds.reduce((a, b) => (b.bestLoss < a.bestLoss ? b : a));
-    for (let it = 1; it <= opts.iterations; it++) {
-      // Let other tasks run between iterations: in the UI worker the abort arrives as a message,
-      // and a loop chained only on microtasks (wasm sessions resolve that way) never sees it.
-      await yieldToEventLoop();
-      if (signal?.aborted) {
-        cancelled = true;
-        break;
-      }
-      const indices = [0, ...pickViews(viewRandom, opts.poolSize, opts.views)];
-      const views = gatherViews(targets, indices);
-      const images = new Float32Array(seeds.length * batchViews * plane);
-      for (let s = 0; s < seeds.length; s++) {
-        const scene = { points: seeds[s].points, views, size, width: opts.width };
-        images.set(await seeds[s].rasterizer.forward(scene), s * batchViews * plane);
-      }
-      const batchIndices = seeds.flatMap(() => indices);
-      const result = await model.lossAndGradient(images, gatherTargets(targets, batchIndices), norm);
-      const lr = learningRate(opts.lrSchedule, opts.lr, it, opts.iterations);
-      for (let s = 0; s < seeds.length; s++) {
-        const grad = await seeds[s].rasterizer.backward(result.grad.subarray(s * batchViews * plane, (s + 1) * batchViews * plane));
-        seeds[s].adam.step(seeds[s].points, grad, lr);
-        clampPoints(seeds[s].points, size);
-      }
-      lossHistory.push(result.loss);
-      iterations = it;
-      if (it % opts.evalEvery === 0 || it === opts.iterations) {
-        // Evaluate the strokes as they are now (after this step) and keep them if best.
-        for (const st of seeds) {
-          const { loss } = await cleanTerms(model, st.rasterizer, st.points, clean, norm, style);
-          st.evals.push({ iteration: it, loss });
-          if (loss < st.bestLoss) {
-            st.bestLoss = loss;
-            st.best = st.points.slice();
-          }
-          st.bestTrail.push(st.bestLoss);
-        }
-        if (opts.earlyStop && seeds.every((st) => plateaued(st.bestTrail, opts.patience))) stoppedEarly = it < opts.iterations;
-      }
-      const t = now();
-      if (t - lastEmit >= interval || stoppedEarly || it === opts.iterations) {
-        lastEmit = t;
-        const perIt = (t - tTargets) / it;
-        const lead = leader();
-        runtime.onProgress?.({
-          phase: 'optimize',
-          iteration: it,
-          iterations: opts.iterations,
-          loss: result.loss,
-          bestLoss: lead.bestLoss,
-          elapsedMs: t - start,
-          etaMs: perIt * (opts.iterations - it),
-          ...report(lead.points),
-        });
-      }
-      if (stoppedEarly) break;
-    }
+    const outcome = await optimize({
+      opts,
+      model,
+      seeds,
+      targets,
+      clean,
+      weights: norm,
+      style,
+      stepper,
+      evalRasterizers: selection.rasterizers,
+      deviceLost,
+      async fallback(points) {
+        const cpu = points.map(() => createCpuRasterizer());
+        owned.push(...cpu);
+        const next = await cpuFallback(stepper!, setup, points, cpu);
+        return { ...next, evalRasterizers: cpu };
+      },
+      signal,
+      onProgress: runtime.onProgress,
+      progressIntervalMs: runtime.progressIntervalMs ?? 100,
+      start,
+      loopStart: tTargets,
+      report,
+    });
+    stepper = outcome.stepper;
+    const { iterations, fallback } = outcome;
     const end = now();
-    const winner = leader();
+    const winner = seeds.reduce((a, b) => (b.bestLoss < a.bestLoss ? b : a));
     return {
       ...report(winner.best),
       strokes: opts.strokes,
@@ -201,14 +168,16 @@ export async function sketchify(image: RgbaImage, options: SketchOptions = {}, r
       canvasSize: size,
       lossInitial: winner.initLoss,
       lossFinal: winner.bestLoss,
-      lossHistory,
+      lossHistory: outcome.lossHistory,
       evalHistory: winner.evals,
       iterations,
       seed: winner.seed,
-      cancelled,
-      stoppedEarly,
+      cancelled: outcome.cancelled,
+      stoppedEarly: outcome.stoppedEarly,
       backend: selection.backend,
-      backendReason: selection.reason,
+      backendReason: fallback ? `${backendReason}; ${fallback.reason} at iteration ${fallback.iteration}: continued on the CPU from iteration ${fallback.resumedFrom}${fallback.adamRestarted ? ' (Adam restarted)' : ''}` : backendReason,
+      pipeline,
+      ...(fallback ? { fallback } : {}),
       model: model.id,
       weights: norm,
       timings: {
@@ -222,11 +191,7 @@ export async function sketchify(image: RgbaImage, options: SketchOptions = {}, r
       },
     };
   } finally {
-    for (const r of selection.rasterizers) r.dispose();
+    await stepper?.dispose().catch(() => undefined);
+    for (const r of owned) r.dispose();
   }
-}
-
-/** Resolves after the event loop has had a turn (a macrotask), so queued messages are handled. */
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
 }

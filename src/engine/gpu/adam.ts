@@ -2,7 +2,7 @@
 // coordinate to the canvas margin exactly as the CPU engine does (optim/adam.ts, then
 // sketch.ts clampPoints). The moments live in float32 GPU buffers (the CPU Adam keeps
 // float64; test/gpu-adam.test.ts states the resulting tolerance).
-import { CLAMP_MARGIN } from '../sketch.ts';
+import { CLAMP_MARGIN } from '../optimize/clamp.ts';
 import { ADAM_PARAMS_BYTES, ADAM_WGSL, ADAM_WORKGROUP, packAdamParams } from './adam.wgsl.ts';
 
 export interface GpuAdamOptions {

@@ -1,12 +1,13 @@
-// The CPU path's iteration, step for step the loop body of sketch.ts (rasterize each seed,
-// one batched lossAndGradient over all seeds' views, backward per seed, Adam, clamp), with
-// the same interface and phase timings as the GPU pipeline: the reference the GPU pipeline
-// is tested against, and the CPU rows of bench/pipeline.ts.
+// The CPU path's iteration (rasterize each seed, one batched lossAndGradient over all seeds'
+// views, backward per seed, Adam, clamp), with the same interface and phase timings as the
+// GPU pipeline: the iteration sketchify runs on the CPU path and with the WebGPU rasterizer
+// alone (optimize/steppers.ts), the reference the GPU pipeline is tested against, and the
+// CPU rows of bench/pipeline.ts.
 import { gatherTargets, type TargetPool } from '../augment/targets.ts';
 import type { LossModel, LossWeights } from '../model/types.ts';
 import { Adam } from '../optim/adam.ts';
 import type { Rasterizer } from '../raster/types.ts';
-import { CLAMP_MARGIN } from '../sketch.ts';
+import { clampPoints } from '../optimize/clamp.ts';
 import type { IterationTimings } from './pipeline.ts';
 
 export interface CpuPipelineOptions {
@@ -22,19 +23,25 @@ export interface CpuPipelineOptions {
 
 export interface CpuPipeline {
   readonly points: Float32Array[];
+  /** Every iteration's loss. */
   readonly losses: number[];
   setPoints(seed: number, points: Float32Array): void;
+  /**
+   * Swaps the rasterizers (same count) keeping points and Adam state: the WebGPU rasterizer's
+   * device was lost and the run goes on with CPU ones.
+   */
+  setRasterizers(rasterizers: Rasterizer[]): void;
   /** Same contract as GpuPipeline.iterate; timings are always measured (no GPU to wait for). */
   iterate(views: Float32Array, targets: readonly number[], lr?: number): Promise<IterationTimings>;
 }
 
-export function createCpuPipeline({ model, rasterizers, pool, weights, strokes, width, lr }: CpuPipelineOptions): CpuPipeline {
+export function createCpuPipeline({ model, rasterizers: initialRasterizers, pool, weights, strokes, width, lr }: CpuPipelineOptions): CpuPipeline {
+  let rasterizers = initialRasterizers;
   const size = model.size;
   const plane = size * size;
   const points = rasterizers.map(() => new Float32Array(strokes * 8));
   const adams = rasterizers.map(() => new Adam(strokes * 8, { lr }));
   const losses: number[] = [];
-  const lo = -CLAMP_MARGIN * size, hi = size * (1 + CLAMP_MARGIN);
   return {
     points,
     losses,
@@ -42,6 +49,10 @@ export function createCpuPipeline({ model, rasterizers, pool, weights, strokes, 
       if (data.length !== strokes * 8) throw new Error(`setPoints: expected ${strokes * 8} values, got ${data.length}`);
       points[seed].set(data);
       adams[seed] = new Adam(strokes * 8, { lr });
+    },
+    setRasterizers(next) {
+      if (next.length !== rasterizers.length) throw new Error(`setRasterizers: expected ${rasterizers.length}, got ${next.length}`);
+      rasterizers = next;
     },
     async iterate(views, targets, stepLr = lr) {
       const V = targets.length;
@@ -66,8 +77,7 @@ export function createCpuPipeline({ model, rasterizers, pool, weights, strokes, 
       const backwardMs = lap();
       grads.forEach((g, s) => {
         adams[s].step(points[s], g, stepLr);
-        const p = points[s];
-        for (let i = 0; i < p.length; i++) p[i] = p[i] < lo ? lo : p[i] > hi ? hi : p[i];
+        clampPoints(points[s], size);
       });
       return { rasterizeMs, modelMs, backwardMs, optimizerMs: lap() };
     },

@@ -8,14 +8,14 @@
 // GPU and read (with the points) only when the caller asks, e.g. every few iterations.
 // Seeds are separate scenes (one rasterizer each) because a stroke must only ink its own
 // seed's images; putting all seeds' strokes into one scene would mix them.
-import type { GpuLossSession } from '../model/gpu-loss-session.ts';
+import type { GpuLoss } from '../model/types.ts';
 import { createWebGpuRasterizer, type WebGpuRasterizer } from '../raster/webgpu.ts';
 import { createGpuAdam, type GpuAdam } from './adam.ts';
 
 export interface GpuPipelineOptions {
   device: GPUDevice;
   /** Its batch must be seeds x views per seed. */
-  session: GpuLossSession;
+  session: GpuLoss;
   seeds: number;
   strokes: number;
   /** Full stroke width in canvas pixels. */

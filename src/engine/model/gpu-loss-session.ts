@@ -10,7 +10,7 @@ import type { Tensor as GraphTensor } from '../nn/graph.ts';
 import { buildLossGraph, type Architecture } from '../nn/loss.ts';
 import { serializeModel } from '../nn/onnx.ts';
 import type { OrtModule } from './onnx-loss-model.ts';
-import type { LossWeights, TargetFeatures } from './types.ts';
+import type { GpuLoss, LossWeights, TargetFeatures } from './types.ts';
 
 export interface GpuLossSessionOptions {
   ort: OrtModule;
@@ -40,7 +40,7 @@ interface InputSlot {
   tensor: Ort.Tensor;
 }
 
-export class GpuLossSession {
+export class GpuLossSession implements GpuLoss {
   readonly batch: number;
   readonly size: number;
   readonly taps: readonly string[];

@@ -3,8 +3,9 @@
 import type * as Ort from 'onnxruntime-web';
 import { buildForwardGraph, buildLossGraph, checkTapNames, tapOutput, type Architecture } from '../nn/loss.ts';
 import { serializeModel } from '../nn/onnx.ts';
+import { GpuLossSession } from './gpu-loss-session.ts';
 import { channelEnergy, minMaxNormalize, resizeBilinear } from './saliency.ts';
-import type { LossModel, LossResult, LossWeights, TargetFeatures } from './types.ts';
+import type { GpuLoss, LossModel, LossResult, LossWeights, TargetFeatures } from './types.ts';
 
 /** The parts of the onnxruntime-web module we use (pass the wasm or the webgpu build). */
 export type OrtModule = Pick<typeof Ort, 'InferenceSession' | 'Tensor'>;
@@ -30,6 +31,12 @@ export interface OnnxLossModelOptions {
    * session holding its own copy of the weights; 1 keeps a single forward session.
    */
   maxForwardBatch?: number;
+  /**
+   * The `onnxruntime-web/webgpu` module (it may be the same object as `ort`): enables
+   * createGpuLossSession, the one-device WebGPU loop. Not the default build: it ignores a
+   * foreign GPUDevice and reads our buffers as zeros (gpu-loss-session.ts).
+   */
+  webgpuOrt?: OrtModule;
 }
 
 export async function createOnnxLossModel(spec: OnnxModelSpec, options: OnnxLossModelOptions): Promise<OnnxLossModel> {
@@ -46,6 +53,8 @@ export class OnnxLossModel implements LossModel {
   private readonly ort: OrtModule;
   private readonly sessionOptions: Ort.InferenceSession.SessionOptions;
   private readonly maxForwardBatch: number;
+  /** Present when the model was given the webgpu build of onnxruntime-web (options.webgpuOrt). */
+  readonly createGpuLossSession?: (device: GPUDevice, batch: number) => Promise<GpuLoss>;
   private readonly forward = new Map<number, Promise<Ort.InferenceSession>>();
   private readonly loss = new Map<number, Promise<Ort.InferenceSession>>();
   /** Shape of each forward output at batch 1. */
@@ -62,6 +71,10 @@ export class OnnxLossModel implements LossModel {
     this.maxForwardBatch = options.maxForwardBatch ?? Infinity;
     if (!(this.maxForwardBatch >= 1)) throw new Error(`maxForwardBatch must be >= 1, got ${options.maxForwardBatch}`);
     this.sessionOptions = options.sessionOptions ?? { executionProviders: ['wasm'], graphOptimizationLevel: 'all' };
+    const webgpuOrt = options.webgpuOrt;
+    if (webgpuOrt) {
+      this.createGpuLossSession = (device, batch) => GpuLossSession.create({ ort: webgpuOrt, device, id: spec.id, architecture: spec.architecture, size: spec.size, batch });
+    }
   }
 
   forwardSession(batch: number): Promise<Ort.InferenceSession> {

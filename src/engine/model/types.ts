@@ -35,4 +35,25 @@ export interface LossModel {
   /** Saliency map (size*size, min-max normalized to [0, 1]) of one RGB image (3*size*size). */
   saliency(image: Float32Array): Promise<Float32Array>;
   dispose(): Promise<void>;
+  /**
+   * Optional: a loss-and-gradient session living on `device` with batch `batch` (seeds x
+   * views), for the one-device WebGPU loop (gpu/pipeline.ts). Models without it run on the
+   * CPU path (or with the WebGPU rasterizer only).
+   */
+  createGpuLossSession?(device: GPUDevice, batch: number): Promise<GpuLoss>;
+}
+
+/** What the one-device loop needs of a loss session on the GPU (model/gpu-loss-session.ts). */
+export interface GpuLoss {
+  readonly id: string;
+  readonly batch: number;
+  readonly size: number;
+  setWeights(weights: LossWeights): void;
+  /** Target features of the whole augmentation pool, uploaded once. */
+  setTargetPool(pool: TargetFeatures): void;
+  /** Records the copies that select pool entries `indices` (length batch) as the batch's targets. */
+  selectTargets(encoder: GPUCommandEncoder, indices: readonly number[]): void;
+  /** Loss and dLoss/dViews for views (batch x 1 x size x size f32) that stay on the GPU. */
+  run(views: GPUBuffer): Promise<{ loss: GPUBuffer; gradViews: GPUBuffer; release(): void }>;
+  dispose(): Promise<void>;
 }
