@@ -10,7 +10,8 @@ import { createGpuPipeline, type IterationTimings } from '../src/engine/gpu/pipe
 import { GpuLossSession } from '../src/engine/model/gpu-loss-session.ts';
 import { createOnnxLossModel } from '../src/engine/model/onnx-loss-model.ts';
 import { CLIP_RN101, clipResNet, clipResNetSpec } from '../src/engine/nn/arch/clip-resnet.ts';
-import { mobileNetV2 } from '../src/engine/nn/arch/mobilenet-v2.ts';
+import { EMBEDDED_EMBEDDING_LAYER, EMBEDDED_INPUT_SIZE } from '../src/engine/model/embedded-mobilenet-v2.ts';
+import { MOBILENET_V2_DEFAULT_TAPS, mobileNetV2 } from '../src/engine/nn/arch/mobilenet-v2.ts';
 import { countFlops } from '../src/engine/nn/flops.ts';
 import { buildLossGraph, type Architecture } from '../src/engine/nn/loss.ts';
 import { unpackLayersModel } from '../src/engine/nn/tfjs-pack.ts';
@@ -29,13 +30,13 @@ export interface CaseSpec {
 }
 
 export const MODEL_LABELS: Record<ModelName, string> = {
-  embedded: 'embedded MobileNetV2 (real weights, taps block_5_add + block_12_add + out_relu)',
+  embedded: `embedded MobileNetV2 as shipped (real weights, ${EMBEDDED_INPUT_SIZE} px inside the graph, taps ${MOBILENET_V2_DEFAULT_TAPS.join(' + ')}, embedding ${EMBEDDED_EMBEDDING_LAYER})`,
   rn101: 'CLIP RN101 shape, random weights (taps layer2 + layer3 + embedding)',
 };
 
-/** The embedded model's architecture from its packed weight file. */
+/** The embedded model's architecture from its packed weight file, configured as loadEmbeddedModel does. */
 export function embeddedArchitecture(bytes: Uint8Array): Architecture {
-  return mobileNetV2(unpackLayersModel(bytes).model);
+  return mobileNetV2(unpackLayersModel(bytes).model, { taps: MOBILENET_V2_DEFAULT_TAPS, inputSize: EMBEDDED_INPUT_SIZE, embedding: EMBEDDED_EMBEDDING_LAYER });
 }
 
 /** RN101 with random weights: small conv weights, unit BatchNorm variance (no NaN). */
@@ -51,7 +52,9 @@ export function rn101Random(): Architecture {
   });
 }
 
-export type Backend = { kind: 'cpu'; ort: Pick<typeof Ort, 'InferenceSession' | 'Tensor'> } | { kind: 'webgpu'; ort: typeof Ort; device: GPUDevice };
+export type Backend =
+  | { kind: 'cpu'; ort: Pick<typeof Ort, 'InferenceSession' | 'Tensor'>; sessionOptions?: Ort.InferenceSession.SessionOptions }
+  | { kind: 'webgpu'; ort: typeof Ort; device: GPUDevice };
 
 export interface CaseRow {
   model_flops: number;
@@ -105,7 +108,7 @@ export async function runCase(spec: CaseSpec, arch: Architecture, backend: Backe
   let syncMs: number | undefined;
 
   if (backend.kind === 'cpu') {
-    const model = await createOnnxLossModel({ id: spec.model, size: SIZE, architecture: arch, defaultWeights: weights }, { ort: backend.ort });
+    const model = await createOnnxLossModel({ id: spec.model, size: SIZE, architecture: arch, defaultWeights: weights }, { ort: backend.ort, sessionOptions: backend.sessionOptions });
     const cpu = createCpuPipeline({ model, rasterizers: [createCpuRasterizer()], pool, weights, strokes: N, width: 3, lr: 1 });
     cpu.setPoints(0, points);
     await cpu.iterate(batchViews, indices); // warm-up: session creation, first-run allocations

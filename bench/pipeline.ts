@@ -3,14 +3,17 @@
 // (= iteration wall time minus the four parts: waits, copies, dispatch, allocation), with
 // the model's matrix FLOPs and achieved GFLOP/s, for the embedded MobileNetV2 and a CLIP
 // RN101-shaped graph, B views in {1, 5}, N strokes in {16, 64}:
-//   cpu     CPU rasterizer + onnxruntime-web wasm, one thread, in Node (the CPU path)
+//   cpu     CPU rasterizer + the CLI's CPU runtimes, one thread, in Node (the CPU path):
+//           onnxruntime-node (what the CLI uses when installed) and onnxruntime-web wasm
 //   webgpu  the one-device GPU pipeline (src/engine/gpu) in headless Chromium on whatever
 //           adapter it finds (SwiftShader here: a CPU emulation; its absolute times are not
 //           GPU numbers, the shares are still meaningful)
-//   sketch  whole sketches: 16 strokes, each preset, embedded model, CPU path
+//   sketch  whole sketches: 16 strokes, each preset, embedded model, CPU path (each runtime)
 // Sections: BENCH_PIPELINE=cpu,webgpu,sketch (default all). Timed iterations per case (after
 // one warm-up): BENCH_ITERS (cpu, default 3), BENCH_GPU_ITERS (webgpu, default 1).
-// BENCH_PRESETS (default draft,standard,best) for the whole sketches.
+// BENCH_PRESETS (default draft,standard,best) for the whole sketches. BENCH_ORT: CPU runtimes
+// (default node,wasm; node is skipped when onnxruntime-node is not installed). BENCH_MODELS:
+// embedded,rn101 (default both) for the cpu section.
 // onnxruntime-web's webgpu EP does not run in Node with the npm `webgpu` package (session
 // creation fails with "Invalid argument" in its asyncify wasm), hence Chromium.
 import { readFileSync } from 'node:fs';
@@ -20,7 +23,9 @@ import type { Emit } from './run.ts';
 import { embeddedArchitecture, MODEL_LABELS, rn101Random, runCase, type CaseSpec, type ModelName } from './_pipeline-cases.ts';
 import { loadEmbedded, loadFixture } from './_sketch-util.ts';
 import { sketchify } from '../src/engine/sketch.ts';
+import { cpuRuntime, embeddedLossModel, type CpuRuntime } from '../src/cli/models.ts';
 import type { Architecture } from '../src/engine/nn/loss.ts';
+import type { LossModel } from '../src/engine/model/types.ts';
 import { loadOrtInPage, openBrowserPage } from '../test/helpers/browser.ts';
 import { bundleForBrowser } from '../test/helpers/bundle.ts';
 
@@ -29,6 +34,19 @@ const EMBEDDED_BIN = resolve(import.meta.dirname, '../build/models/embedded-mobi
 const ITERS = Number(process.env.BENCH_ITERS ?? 3);
 const GPU_ITERS = Number(process.env.BENCH_GPU_ITERS ?? 1);
 const sections = (process.env.BENCH_PIPELINE ?? 'cpu,webgpu,sketch').split(',');
+const runtimeNames = (process.env.BENCH_ORT ?? 'node,wasm').split(',');
+const models = (process.env.BENCH_MODELS ?? 'embedded,rn101').split(',') as ModelName[];
+
+/** The CPU runtimes to measure, as the CLI configures them. */
+async function runtimes(): Promise<CpuRuntime[]> {
+  const out: CpuRuntime[] = [];
+  for (const name of runtimeNames) {
+    const r = await cpuRuntime(name === 'wasm' ? 'wasm' : undefined);
+    const isNode = r.name === 'onnxruntime-node';
+    if (name === 'wasm' || isNode) out.push(r); // 'node' without onnxruntime-node installed: skipped
+  }
+  return out;
+}
 
 function cases(model: ModelName, webgpu: boolean): CaseSpec[] {
   const out: CaseSpec[] = [];
@@ -49,11 +67,14 @@ async function cpuSection(emit: Emit): Promise<void> {
     embedded: () => embeddedArchitecture(new Uint8Array(readFileSync(EMBEDDED_BIN))),
     rn101: rn101Random,
   };
-  for (const model of ['embedded', 'rn101'] as ModelName[]) {
+  const rts = await runtimes();
+  for (const model of models) {
     const arch = archs[model]();
     for (const spec of cases(model, false)) {
-      const row = await runCase(spec, arch, { kind: 'cpu', ort });
-      emit({ case: 'iteration', backend: 'cpu raster + ort wasm 1 thread (Node)', model: MODEL_LABELS[model], B: spec.batch, N: spec.strokes, timed: spec.iterations, ...row });
+      for (const rt of rts) {
+        const row = await runCase(spec, arch, { kind: 'cpu', ort: rt.ort, sessionOptions: rt.sessionOptions });
+        emit({ case: 'iteration', backend: `cpu raster + ${rt.name} 1 thread (Node)`, model: MODEL_LABELS[model], B: spec.batch, N: spec.strokes, timed: spec.iterations, ...row });
+      }
     }
   }
 }
@@ -90,14 +111,22 @@ async function webgpuSection(emit: Emit): Promise<void> {
 }
 
 async function sketchSection(emit: Emit): Promise<void> {
-  const { model } = await loadEmbedded();
+  await loadEmbedded().then((m) => m.model.dispose()); // builds the packed weight file if missing
   const image = process.env.BENCH_IMAGE ?? 'chelsea.png';
+  for (const rt of await runtimes()) {
+    const model = await embeddedLossModel(new Uint8Array(readFileSync(EMBEDDED_BIN)), rt);
+    await sketchRows(emit, model, rt, image);
+    await model.dispose();
+  }
+}
+
+async function sketchRows(emit: Emit, model: LossModel, rt: CpuRuntime, image: string): Promise<void> {
   for (const preset of (process.env.BENCH_PRESETS ?? 'draft,standard,best').split(',') as ('draft' | 'standard' | 'best')[]) {
     const result = await sketchify(loadFixture(image), { preset, strokes: 16, backend: 'cpu' }, { model });
     const t = result.timings;
     emit({
       case: 'whole sketch',
-      backend: 'cpu raster + ort wasm 1 thread (Node)',
+      backend: `cpu raster + ${rt.name} 1 thread (Node)`,
       model: 'embedded',
       image,
       preset,
@@ -109,7 +138,6 @@ async function sketchSection(emit: Emit): Promise<void> {
       ...(preset === 'standard' ? { target_ms: 60000, meets: t.totalMs <= 60000 } : {}),
     });
   }
-  await model.dispose();
 }
 
 export async function run(emit: Emit): Promise<void> {
