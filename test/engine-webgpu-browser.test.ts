@@ -46,6 +46,10 @@ describe('sketchify on WebGPU in Chromium (tiny conv net, 64 px)', () => {
     expect(gpu.pipeline).toBe('webgpu-one-device');
     expect(gpu.backendReason).toContain('one GPUDevice');
     expect(gpu.fallback).toBeUndefined();
+    // The model's own runtime only scored the initial strokes (normalization): every iteration
+    // and evaluation ran on the device. The CPU run called it for all of them.
+    expect(gpu.modelLossCalls).toBe(base.seeds);
+    expect(cpu.modelLossCalls).toBe(base.seeds + base.iterations + 2 * base.seeds);
     expect(gpu.iterations).toBe(base.iterations);
     expect(gpu.lossHistory).toHaveLength(base.iterations); // every loss read back, in throttled batches
     cpu.lossHistory.forEach((l, i) => expect(Math.abs(gpu.lossHistory[i] - l), `loss ${i}: gpu ${gpu.lossHistory[i]} cpu ${l}`).toBeLessThanOrEqual(LOSS_REL_TOL * l));

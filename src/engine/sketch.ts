@@ -118,7 +118,11 @@ export async function sketchify(image: RgbaImage, options: SketchOptions = {}, r
       else {
         try {
           const session = await model.createGpuLossSession(device, opts.seeds * (1 + opts.views));
-          stepper = await oneDeviceStepper({ ...setup, device, session, maxUnread: opts.evalEvery + 1 }, initial);
+          const evalSession = await model.createGpuLossSession(device, 1).catch(async (error) => {
+            await session.dispose();
+            throw error;
+          });
+          stepper = await oneDeviceStepper({ ...setup, device, session, evalSession, maxUnread: opts.evalEvery + 1 }, initial);
           backendReason += `; the whole loop on one GPUDevice (model '${model.id}' on the webgpu EP)`;
         } catch (error) {
           backendReason += `; the GPU loss session failed (${(error as Error).message}): model on its own runtime`;

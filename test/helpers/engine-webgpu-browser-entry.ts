@@ -25,6 +25,8 @@ export type EngineRun = Pick<SketchResult, 'backend' | 'backendReason' | 'pipeli
   canvasPoints: number[];
   /** Iterations of the progress events, and whether each carried a fallback. */
   progress: { iteration: number; fallback: boolean }[];
+  /** Calls of the model's own (wasm) lossAndGradient during the run. */
+  modelLossCalls: number;
 };
 
 const SIZE = 64;
@@ -62,6 +64,9 @@ async function runEngineCase(c: EngineCase): Promise<EngineRun | { error: string
     const ort = (globalThis as unknown as { ort: typeof Ort }).ort;
     const spec = { id: 'pipeline-test', size: SIZE, architecture: pipelineTestNet, defaultWeights: { geometric: { block: 1, down: 1 }, semantic: 0.5 } };
     const model = await createOnnxLossModel(spec, { ort, sessionOptions: { executionProviders: ['wasm'] }, webgpuOrt: ort });
+    let modelLossCalls = 0;
+    const lossAndGradient = model.lossAndGradient.bind(model);
+    model.lossAndGradient = (...args) => (modelLossCalls++, lossAndGradient(...args));
     if (c.gpu && (!device || c.destroyAt !== undefined)) device = await newDevice();
     const gpuDevice = c.gpu ? device! : undefined;
     const progress: EngineRun['progress'] = [];
@@ -83,7 +88,7 @@ async function runEngineCase(c: EngineCase): Promise<EngineRun | { error: string
     await model.dispose();
     if (c.destroyAt !== undefined) device = null;
     const { backend, backendReason, pipeline, fallback, iterations, lossInitial, lossFinal, evalHistory, seed } = r;
-    return { backend, backendReason, pipeline, fallback, iterations, lossInitial, lossFinal, evalHistory, seed, lossHistory: r.lossHistory, canvasPoints: Array.from(r.canvasPoints), progress };
+    return { backend, backendReason, pipeline, fallback, iterations, lossInitial, lossFinal, evalHistory, seed, lossHistory: r.lossHistory, canvasPoints: Array.from(r.canvasPoints), progress, modelLossCalls };
   } catch (error) {
     return { error: `${(error as Error).message}\n${(error as Error).stack}` };
   }

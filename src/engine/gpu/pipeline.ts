@@ -10,7 +10,10 @@
 // seed's images; putting all seeds' strokes into one scene would mix them.
 import type { GpuLoss } from '../model/types.ts';
 import { createWebGpuRasterizer, type WebGpuRasterizer } from '../raster/webgpu.ts';
+import { IDENTITY_VIEW } from '../raster/types.ts';
 import { createGpuAdam, type GpuAdam } from './adam.ts';
+
+const CLEAN_VIEW = Float32Array.from(IDENTITY_VIEW);
 
 export interface GpuPipelineOptions {
   device: GPUDevice;
@@ -47,6 +50,11 @@ export interface GpuPipeline {
   /** Losses of the iterations since the last call (at most lossRing of them): one readback. */
   readLosses(): Promise<number[]>;
   readPoints(): Promise<Float32Array[]>;
+  /**
+   * Clean-view loss of each seed's current strokes through `session` (batch 1, whose target
+   * pool holds the clean target at index 0): rasterized, scored and read back on this device.
+   */
+  evaluate(session: GpuLoss): Promise<number[]>;
   /** Waits until the GPU has finished every submitted iteration. */
   sync(): Promise<void>;
   /** Whether the adapter offers shader-f16; the graphs compute in float32 either way. */
@@ -71,6 +79,8 @@ export async function createGpuPipeline({ device, session, seeds, strokes, width
   const adams: GpuAdam[] = rasterizers.map(() => createGpuAdam(device, { count: strokes * 8, lr, size }));
   const batchViews = buffer('views', seeds * V * plane * 4);
   const losses = buffer('losses', lossRing * 4);
+  const evalLosses = buffer('evalLosses', seeds * 4);
+  let evalRasterizer: WebGpuRasterizer | null = null;
   let iterations = 0;
   let readFrom = 0; // first iteration whose loss has not been read
   let disposed = false;
@@ -148,10 +158,29 @@ export async function createGpuPipeline({ device, session, seeds, strokes, width
       alive();
       return Promise.all(points.map((p) => rasterizers[0].readBuffer(p, strokes * 8)));
     },
+    async evaluate(evalSession) {
+      alive();
+      if (evalSession.batch !== 1 || evalSession.size !== size) throw new Error(`evaluate: needs a batch-1 session of size ${size}, got batch ${evalSession.batch} size ${evalSession.size}`);
+      evalRasterizer ??= await createWebGpuRasterizer(device);
+      for (let s = 0; s < seeds; s++) {
+        const image = evalRasterizer.forwardToBuffer({ points: points[s], strokes, views: CLEAN_VIEW, size, width });
+        let enc = device.createCommandEncoder({ label: 'Pipeline.evalTargets' });
+        evalSession.selectTargets(enc, [0]);
+        device.queue.submit([enc.finish()]);
+        const out = await evalSession.run(image);
+        enc = device.createCommandEncoder({ label: 'Pipeline.evalLoss' });
+        enc.copyBufferToBuffer(out.loss, 0, evalLosses, s * 4, 4);
+        device.queue.submit([enc.finish()]);
+        out.release();
+      }
+      return Array.from(await evalRasterizer.readBuffer(evalLosses, seeds));
+    },
     sync,
     dispose() {
       if (disposed) return;
       disposed = true;
+      evalRasterizer?.dispose();
+      evalLosses.destroy();
       for (const r of rasterizers) r.dispose();
       for (const a of adams) a.dispose();
       for (const b of [...points, ...gradSeed, batchViews, losses]) b.destroy();

@@ -99,8 +99,10 @@ export async function optimize(input: LoopInput): Promise<LoopOutcome> {
     synced = it;
   };
   const evaluate = async (it: number): Promise<void> => {
-    const losses: number[] = []; // all first, so a device lost midway leaves no partial evaluation
-    for (let s = 0; s < seeds.length; s++) losses.push((await cleanTerms(model, evalRasterizers[s], seeds[s].points, clean, weights, style)).loss);
+    // All losses first, so a device lost midway leaves no partial evaluation.
+    let losses: number[] = [];
+    if (stepper.evaluate) losses = await stepper.evaluate();
+    else for (let s = 0; s < seeds.length; s++) losses.push((await cleanTerms(model, evalRasterizers[s], seeds[s].points, clean, weights, style)).loss);
     for (let s = 0; s < seeds.length; s++) {
       const st = seeds[s];
       const loss = losses[s];

@@ -20,6 +20,8 @@ export interface Stepper {
   readLosses(): Promise<number[]>;
   /** Current points of every seed (a readback on the GPU). */
   readPoints(): Promise<Float32Array[]>;
+  /** Clean-view loss of each seed's current strokes, where the stepper has its own (on the GPU). */
+  evaluate?(): Promise<number[]>;
   /** Whether reading is free (points live on the CPU): the loop then syncs every iteration. */
   readonly cheapReads: boolean;
   dispose(): Promise<void>;
@@ -73,6 +75,8 @@ export function cpuStepper(setup: StepperSetup, rasterizers: Rasterizer[], point
 export interface OneDeviceSetup extends StepperSetup {
   device: GPUDevice;
   session: GpuLoss;
+  /** Batch 1, for the clean-view evaluation on the device (optional: else the loop uses the model). */
+  evalSession?: GpuLoss;
   /** Iterations between two sync points at most (the GPU keeps that many losses). */
   maxUnread: number;
 }
@@ -83,6 +87,11 @@ export async function oneDeviceStepper(setup: OneDeviceSetup, points: Float32Arr
   session.setTargetPool(gatherTargets(targets, Array.from({ length: targets.views.length / 9 }, (_, i) => i)));
   const gpu = await createGpuPipeline({ device, session, seeds: points.length, strokes: setup.strokes, width: setup.width, lr: setup.lr, lossRing: Math.max(64, setup.maxUnread) });
   points.forEach((p, s) => gpu.setPoints(s, p));
+  const { evalSession } = setup;
+  if (evalSession) {
+    evalSession.setWeights(weights);
+    evalSession.setTargetPool(gatherTargets(targets, [0]));
+  }
   return {
     kind: 'webgpu-one-device',
     cheapReads: false,
@@ -91,9 +100,11 @@ export async function oneDeviceStepper(setup: OneDeviceSetup, points: Float32Arr
     },
     readLosses: () => gpu.readLosses(),
     readPoints: () => gpu.readPoints(),
+    ...(evalSession ? { evaluate: () => gpu.evaluate(evalSession) } : {}),
     async dispose() {
       gpu.dispose();
       await session.dispose();
+      await evalSession?.dispose();
     },
   };
 }
