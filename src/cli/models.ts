@@ -32,8 +32,8 @@ export async function readEmbeddedWeights(candidates = embeddedModelCandidates()
   throw new Error(`embedded model not found (looked in ${candidates.join(', ')}): build it with 'npx tsx models/build-embedded.ts' or 'npm run build'`);
 }
 
-export function embeddedLossModel(bytes: Uint8Array, runtime: Pick<OnnxLossModelOptions, 'ort' | 'sessionOptions'> = { ort }): Promise<LossModel> {
-  return loadEmbeddedModel(bytes, runtime);
+export function embeddedLossModel(bytes: Uint8Array, runtime: Pick<CpuRuntime, 'ort' | 'sessionOptions'> & { name?: string } = { ort }): Promise<LossModel> {
+  return loadEmbeddedModel(bytes, { ort: runtime.ort, sessionOptions: runtime.sessionOptions, runtimeName: runtime.name });
 }
 
 export interface CpuRuntime {

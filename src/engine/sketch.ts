@@ -110,7 +110,7 @@ export async function sketchify(image: RgbaImage, options: SketchOptions = {}, r
 
     const setup: StepperSetup = { model, targets, weights: norm, strokes: opts.strokes, width: opts.width, lr: opts.lr };
     const initial = seeds.map((st) => st.points);
-    let backendReason = selection.reason;
+    let backendReason = selection.reason + (model.runtime ? `; model on ${model.runtime}` : '');
     if (selection.backend === 'webgpu' && runtime.gpuDevice) {
       const device = runtime.gpuDevice;
       if (runtime.oneDevice === false) backendReason += `; model '${model.id}' on its own runtime (oneDevice: false)`;

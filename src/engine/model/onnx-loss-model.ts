@@ -37,6 +37,8 @@ export interface OnnxLossModelOptions {
    * foreign GPUDevice and reads our buffers as zeros (gpu-loss-session.ts).
    */
   webgpuOrt?: OrtModule;
+  /** Reported as LossModel.runtime (the CLI says which CPU runtime it chose). */
+  runtimeName?: string;
 }
 
 export async function createOnnxLossModel(spec: OnnxModelSpec, options: OnnxLossModelOptions): Promise<OnnxLossModel> {
@@ -49,6 +51,7 @@ export class OnnxLossModel implements LossModel {
   readonly id: string;
   readonly size: number;
   readonly defaultWeights: LossWeights;
+  readonly runtime?: string;
   taps: readonly string[] = [];
   private readonly ort: OrtModule;
   private readonly sessionOptions: Ort.InferenceSession.SessionOptions;
@@ -67,6 +70,7 @@ export class OnnxLossModel implements LossModel {
     this.id = spec.id;
     this.size = spec.size;
     this.defaultWeights = spec.defaultWeights;
+    this.runtime = options.runtimeName;
     this.ort = options.ort;
     this.maxForwardBatch = options.maxForwardBatch ?? Infinity;
     if (!(this.maxForwardBatch >= 1)) throw new Error(`maxForwardBatch must be >= 1, got ${options.maxForwardBatch}`);

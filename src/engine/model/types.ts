@@ -28,6 +28,8 @@ export interface LossModel {
   readonly size: number;
   readonly taps: readonly string[];
   readonly defaultWeights: LossWeights;
+  /** Where the model's own sessions run, for reports (e.g. 'onnxruntime-node'); optional. */
+  readonly runtime?: string;
   /** Features of B RGB target images (B*3*size*size). */
   targetFeatures(images: Float32Array, batch: number): Promise<TargetFeatures>;
   /** Loss and its gradient for B gray sketch views (B*size*size) against targets of the same B. */
