@@ -85,4 +85,17 @@ describe('sketchify on WebGPU in Chromium (tiny conv net, 64 px)', () => {
       expect(r.progress.at(-1)!.fallback).toBe(true);
     }, 300_000);
   }
+
+  it('device destroyed before the loop (at the first preview): the whole run is on the CPU and says so', async () => {
+    const options = { ...base, iterations: 4, evalEvery: 2 };
+    const r = await run({ options, gpu: true, destroyAt: 0 });
+    console.log(JSON.stringify({ fallback: r.fallback, reason: r.backendReason }));
+    expect(r.backend).toBe('webgpu');
+    expect(r.pipeline).toBe('cpu');
+    expect(r.fallback).toMatchObject({ iteration: 0, resumedFrom: 0, adamRestarted: false });
+    expect(r.fallback!.reason).toMatch(/GPU device lost/);
+    expect(r.iterations).toBe(options.iterations);
+    expect(r.lossHistory.every(Number.isFinite)).toBe(true);
+    expect(r.progress.every((p) => p.fallback)).toBe(true);
+  }, 300_000);
 });

@@ -14,7 +14,7 @@ import { cleanTerms, weightedSum } from './loss/evaluate.ts';
 import { normalizeWeights, resolveWeights, unitWeights } from './loss/weights.ts';
 import type { LossModel, LossWeights } from './model/types.ts';
 import { clampPoints } from './optimize/clamp.ts';
-import { optimize, type SeedState } from './optimize/loop.ts';
+import { lostSoon, optimize, type SeedState } from './optimize/loop.ts';
 import { cpuFallback, cpuStepper, oneDeviceStepper, type Stepper, type StepperSetup } from './optimize/steppers.ts';
 import { resolveOptions, type ResolvedOptions, type SketchOptions } from './options.ts';
 import { validateImage, type RgbaImage } from './preprocess/image.ts';
@@ -22,7 +22,7 @@ import { preprocess } from './preprocess/preprocess.ts';
 import { createRandom } from './random.ts';
 import { createCpuRasterizer } from './raster/cpu.ts';
 import type { Rasterizer } from './raster/types.ts';
-import { mapStrokes, type SketchProgress, type SketchResult } from './result.ts';
+import { mapStrokes, type BackendFallback, type SketchProgress, type SketchResult } from './result.ts';
 
 export { CLAMP_MARGIN } from './optimize/clamp.ts';
 
@@ -100,7 +100,27 @@ export async function sketchify(image: RgbaImage, options: SketchOptions = {}, r
     // Normalize each term by its raw value for the first seed's initial strokes: runs with the
     // same image, strokes and base seed share the scale whatever their seed count or schedule.
     const raw: Record<string, number>[] = [];
-    for (let s = 0; s < seeds.length; s++) raw.push((await cleanTerms(model, selection.rasterizers[s], seeds[s].points, clean, unitWeights(weights), style)).terms);
+    // A device lost before the loop (here or while the GPU session builds) sends the whole run
+    // to the CPU path, reported as a fallback at iteration 0.
+    let rasterizers = selection.rasterizers;
+    let early: BackendFallback | undefined;
+    const cpuBeforeLoop = (from: BackendFallback['from'], error?: unknown): void => {
+      rasterizers = seeds.map(() => createCpuRasterizer());
+      owned.push(...rasterizers);
+      const detail = error ? ` (${(error as Error).message})` : '';
+      early = { iteration: 0, resumedFrom: 0, from, reason: `${deviceLost()}${detail}`, adamRestarted: false };
+    };
+    const scoreInitial = async () => {
+      raw.length = 0;
+      for (let s = 0; s < seeds.length; s++) raw.push((await cleanTerms(model, rasterizers[s], seeds[s].points, clean, unitWeights(weights), style)).terms);
+    };
+    try {
+      await scoreInitial();
+    } catch (error) {
+      if (selection.backend !== 'webgpu' || !(await lostSoon(deviceLost))) throw error;
+      cpuBeforeLoop('webgpu-rasterizer', error);
+      await scoreInitial();
+    }
     const norm: LossWeights = normalizeWeights(weights, raw[0]);
     seeds.forEach((st, s) => {
       st.initLoss = st.bestLoss = weightedSum(norm, raw[s]);
@@ -111,7 +131,7 @@ export async function sketchify(image: RgbaImage, options: SketchOptions = {}, r
     const setup: StepperSetup = { model, targets, weights: norm, strokes: opts.strokes, width: opts.width, lr: opts.lr };
     const initial = seeds.map((st) => st.points);
     let backendReason = selection.reason + (model.runtime ? `; model on ${model.runtime}` : '');
-    if (selection.backend === 'webgpu' && runtime.gpuDevice) {
+    if (selection.backend === 'webgpu' && runtime.gpuDevice && !early) {
       const device = runtime.gpuDevice;
       if (runtime.oneDevice === false) backendReason += `; model '${model.id}' on its own runtime (oneDevice: false)`;
       else if (!model.createGpuLossSession) backendReason += `; model '${model.id}' has no GPU loss session: it runs on its own runtime`;
@@ -129,7 +149,13 @@ export async function sketchify(image: RgbaImage, options: SketchOptions = {}, r
         }
       }
     }
-    stepper ??= cpuStepper(setup, selection.rasterizers, initial);
+    if (!stepper && !early && selection.backend === 'webgpu' && deviceLost()) cpuBeforeLoop('webgpu-rasterizer');
+    if (stepper && deviceLost()) {
+      await stepper.dispose().catch(() => undefined);
+      stepper = null;
+      cpuBeforeLoop('webgpu-one-device');
+    }
+    stepper ??= cpuStepper(setup, rasterizers, initial);
     const pipeline = stepper.kind;
     const tTargets = now();
 
@@ -142,8 +168,9 @@ export async function sketchify(image: RgbaImage, options: SketchOptions = {}, r
       weights: norm,
       style,
       stepper,
-      evalRasterizers: selection.rasterizers,
+      evalRasterizers: rasterizers,
       deviceLost,
+      earlyFallback: early,
       async fallback(points) {
         const cpu = points.map(() => createCpuRasterizer());
         owned.push(...cpu);
@@ -158,7 +185,8 @@ export async function sketchify(image: RgbaImage, options: SketchOptions = {}, r
       report,
     });
     stepper = outcome.stepper;
-    const { iterations, fallback } = outcome;
+    const { iterations } = outcome;
+    const { fallback } = outcome;
     const end = now();
     const winner = seeds.reduce((a, b) => (b.bestLoss < a.bestLoss ? b : a));
     return {

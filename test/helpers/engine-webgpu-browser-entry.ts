@@ -16,7 +16,7 @@ export interface EngineCase {
   gpu: boolean;
   /** With gpu: false keeps the model on wasm (WebGPU rasterizer only). */
   oneDevice?: boolean;
-  /** Destroy the device at the first progress event of at least this iteration. */
+  /** Destroy the device at the first progress event of at least this iteration (0: at the init event). */
   destroyAt?: number;
 }
 
@@ -77,8 +77,7 @@ async function runEngineCase(c: EngineCase): Promise<EngineRun | { error: string
       oneDevice: c.oneDevice,
       progressIntervalMs: 0,
       onProgress(e) {
-        if (e.phase !== 'optimize') return;
-        progress.push({ iteration: e.iteration, fallback: !!e.fallback });
+        if (e.phase === 'optimize') progress.push({ iteration: e.iteration, fallback: !!e.fallback });
         if (c.destroyAt !== undefined && !destroyed && e.iteration >= c.destroyAt) {
           destroyed = true;
           gpuDevice!.destroy();

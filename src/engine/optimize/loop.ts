@@ -38,6 +38,8 @@ export interface LoopInput {
   /** Set when the GPU device behind the stepper or the rasterizers is lost: its reason. */
   deviceLost: () => string | null;
   /** Builds the CPU stepper (and CPU rasterizers) that continue from `points`. */
+  /** Set when the device was already lost before the loop (the run starts on the CPU). */
+  earlyFallback?: BackendFallback;
   fallback: (points: Float32Array[]) => Promise<{ stepper: Stepper; evalRasterizers: Rasterizer[]; adamRestarted: boolean }>;
   signal?: AbortSignal;
   onProgress?: (event: SketchProgress) => void;
@@ -74,6 +76,12 @@ function plateaued(trail: number[], patience: number): boolean {
   return trail[trail.length - 1] > before - PLATEAU_TOLERANCE * Math.abs(before);
 }
 
+/** Whether the device turns out lost: a lost device fails the work in flight before its `lost` promise settles. */
+export async function lostSoon(deviceLost: () => string | null): Promise<boolean> {
+  for (let i = 0; i < 20 && !deviceLost(); i++) await new Promise((r) => setTimeout(r, 25));
+  return deviceLost() !== null;
+}
+
 /** Resolves after the event loop has had a turn (a macrotask), so queued messages are handled. */
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
@@ -86,7 +94,7 @@ export async function optimize(input: LoopInput): Promise<LoopOutcome> {
   const lossHistory: number[] = [];
   const viewRandom = createRandom(opts.seed ^ 0x27d4eb2f);
   let iterations = 0, synced = 0, cancelled = false, stoppedEarly = false, lastEmit = -Infinity;
-  let fallback: BackendFallback | undefined;
+  let fallback: BackendFallback | undefined = input.earlyFallback;
   const leader = (): SeedState => seeds.reduce((a, b) => (b.bestLoss < a.bestLoss ? b : a));
 
   // A sync point: the losses since the last one and every seed's points (readbacks on the GPU).
@@ -128,11 +136,8 @@ export async function optimize(input: LoopInput): Promise<LoopOutcome> {
     return resumedFrom;
   };
   const lostReason = async (error: unknown): Promise<string | null> => {
-    if (stepper.kind === 'cpu') return null;
-    // A lost device fails the work in flight before its `lost` promise settles: give it a moment.
-    for (let i = 0; i < 20 && !input.deviceLost(); i++) await new Promise((r) => setTimeout(r, 25));
-    const lost = input.deviceLost();
-    return lost ? `${lost} (${(error as Error)?.message ?? error})` : null;
+    if (stepper.kind === 'cpu' || !(await lostSoon(input.deviceLost))) return null;
+    return `${input.deviceLost()} (${(error as Error)?.message ?? error})`;
   };
 
   for (let it = 1; it <= opts.iterations; it++) {
