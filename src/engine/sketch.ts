@@ -130,7 +130,7 @@ export async function sketchify(image: RgbaImage, options: SketchOptions = {}, r
 
     const setup: StepperSetup = { model, targets, weights: norm, strokes: opts.strokes, width: opts.width, lr: opts.lr };
     const initial = seeds.map((st) => st.points);
-    let backendReason = selection.reason + (model.runtime ? `; model on ${model.runtime}` : '');
+    let backendReason = selection.reason;
     if (selection.backend === 'webgpu' && runtime.gpuDevice && !early) {
       const device = runtime.gpuDevice;
       if (runtime.oneDevice === false) backendReason += `; model '${model.id}' on its own runtime (oneDevice: false)`;
@@ -157,6 +157,7 @@ export async function sketchify(image: RgbaImage, options: SketchOptions = {}, r
     }
     stepper ??= cpuStepper(setup, rasterizers, initial);
     const pipeline = stepper.kind;
+    if (pipeline !== 'webgpu-one-device' && model.runtime) backendReason += `; model on ${model.runtime}`;
     const tTargets = now();
 
     const outcome = await optimize({
