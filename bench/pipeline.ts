@@ -14,6 +14,9 @@
 // BENCH_PRESETS (default draft,standard,best) for the whole sketches. BENCH_ORT: CPU runtimes
 // (default node,wasm; node is skipped when onnxruntime-node is not installed). BENCH_MODELS:
 // embedded,rn101 (default both) for the cpu section.
+// Time here (2 shared cores): cpu ~4 min (rn101 ~3.5 of them), webgpu ~4 min (SwiftShader),
+// sketch draft+standard ~2 min per runtime; `best` runs up to 2000 iterations at B=15 (tens of
+// minutes), so a run under 10 minutes is e.g. BENCH_PRESETS=draft,standard BENCH_ITERS=1.
 // onnxruntime-web's webgpu EP does not run in Node with the npm `webgpu` package (session
 // creation fails with "Invalid argument" in its asyncify wasm), hence Chromium.
 import { readFileSync } from 'node:fs';
