@@ -165,7 +165,7 @@ async function convergence(model: LossModel, images: string[]): Promise<void> {
     const standard = await sketchify(image, { preset: 'standard', strokes: 16, backend: 'cpu' }, { model });
     const reference = await sketchify(
       image,
-      { preset: 'best', strokes: 16, iterations: referenceIterations, views: 4, seeds: 1, lr: 1, evalEvery: 10, earlyStop: false, backend: 'cpu' },
+      { preset: 'best', strokes: 16, iterations: referenceIterations, views: 4, seeds: 1, lr: 1, lrSchedule: 'constant', evalEvery: 10, earlyStop: false, backend: 'cpu' },
       { model },
     );
     const goal = 1.05 * reference.lossFinal;
