@@ -4,10 +4,9 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { createOnnxLossModel, type OnnxLossModel, type OrtModule } from '../engine/model/onnx-loss-model.ts';
-import { clipModelSpec, clipWeightSpec } from '../engine/weights/clip-models.ts';
-import { downloadWeights, type DownloadProgress, type FetchLike } from '../engine/weights/download.ts';
-import { loadWeightsFromBytes } from '../engine/weights/load.ts';
+import type { OnnxLossModel, OnnxLossModelOptions, OrtModule } from '../engine/model/onnx-loss-model.ts';
+import { clipLossModel, clipWeightsFromBytes, downloadClipWeights } from '../engine/weights/clip-loss-model.ts';
+import type { DownloadProgress, FetchLike } from '../engine/weights/download.ts';
 import type { WeightSet } from '../engine/weights/weight-set.ts';
 import { isClipEntry, type ClipModelEntry } from '../../models/clip-common.ts';
 import { findModel } from '../../models/registry.ts';
@@ -33,7 +32,6 @@ export interface CachedWeightsOptions {
 
 /** Verified weights of a CLIP entry: from the cache when it checks out, else downloaded and cached. */
 export async function loadCachedWeights(entry: ClipModelEntry, o: CachedWeightsOptions = {}): Promise<WeightSet> {
-  const spec = clipWeightSpec(entry.clip);
   const path = cachedWeightsPath(o.cacheDir ?? modelCacheDir(), entry);
   let bytes: Uint8Array | null = null;
   try {
@@ -43,13 +41,13 @@ export async function loadCachedWeights(entry: ClipModelEntry, o: CachedWeightsO
   }
   if (bytes) {
     try {
-      return await loadWeightsFromBytes(bytes, spec, { sha256: entry.source.sha256, source: path });
+      return await clipWeightsFromBytes(entry, bytes, path);
     } catch (error) {
       o.onCacheMiss?.(`cached weights rejected, downloading again: ${(error as Error).message}`);
       await rm(path, { force: true });
     }
   }
-  const weights = await downloadWeights({ url: o.url ?? entry.source.url, spec, sha256: entry.source.sha256, signal: o.signal, onProgress: o.onProgress, fetch: o.fetch });
+  const weights = await downloadClipWeights(entry, o);
   await mkdir(join(path, '..'), { recursive: true });
   const tmp = `${path}.${process.pid}.partial`;
   await writeFile(tmp, weights.header({ model: entry.id, url: entry.source.url }));
@@ -61,7 +59,7 @@ export async function loadCachedWeights(entry: ClipModelEntry, o: CachedWeightsO
 export interface LoadModelOptions extends CachedWeightsOptions {
   ort: OrtModule;
   /** Session options of the LossModel (execution providers). */
-  sessionOptions?: Parameters<typeof createOnnxLossModel>[1]['sessionOptions'];
+  sessionOptions?: OnnxLossModelOptions['sessionOptions'];
   storage?: 'float32' | 'float16';
 }
 
@@ -70,5 +68,5 @@ export async function loadRegistryLossModel(id: string, o: LoadModelOptions): Pr
   const entry = findModel(id);
   if (!isClipEntry(entry)) throw new Error(`Model '${id}' is not a downloadable CLIP model`);
   const weights = await loadCachedWeights(entry, o);
-  return createOnnxLossModel(clipModelSpec(entry.id, entry.clip, weights, { storage: o.storage }), { ort: o.ort, sessionOptions: o.sessionOptions });
+  return clipLossModel(entry, weights, { ort: o.ort, sessionOptions: o.sessionOptions, storage: o.storage });
 }

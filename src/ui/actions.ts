@@ -47,8 +47,9 @@ function onWorker(m: FromWorker): void {
       s.modelStatus.value = { ...s.modelStatus.value, [m.model]: { state: 'ready' } };
       break;
     case 'model-error':
-      s.modelStatus.value = { ...s.modelStatus.value, [m.model]: { state: 'failed' } };
-      s.problem.value = describeError(errorFromWire(m.error));
+      // A cancelled download is no failure: the model is simply not there yet.
+      s.modelStatus.value = { ...s.modelStatus.value, [m.model]: { state: m.error.name === 'AbortError' ? 'absent' : 'failed' } };
+      if (m.error.name !== 'AbortError') s.problem.value = describeError(errorFromWire(m.error));
       break;
   }
 }
@@ -91,6 +92,9 @@ function runOnce(strokes: number, seed: number): Promise<WireResult> {
     current = { id, resolve, reject };
     s.runPhase.value = 'model';
     s.lossTrail.value = [];
+    // The last run's strokes would sit under "Preparing the model…": the preview shows the
+    // photo alone until this run's first strokes arrive.
+    s.live.value = null;
     engine.send(
       {
         type: 'run',
@@ -230,22 +234,33 @@ export async function runSeries(): Promise<void> {
 }
 
 export function downloadModel(model: string): void {
+  s.problem.value = null;
   s.modelStatus.value = { ...s.modelStatus.value, [model]: { state: 'downloading', done: 0, total: 0 } };
   engine.send({ type: 'download', model });
 }
 
+export function cancelDownload(model: string): void {
+  engine.send({ type: 'cancel-download', model });
+}
+
+/** A weights file the user picked; its bytes move to the worker (transferred, not copied). */
 export async function loadWeightsFile(model: string, file: File): Promise<void> {
+  s.problem.value = null;
+  s.modelStatus.value = { ...s.modelStatus.value, [model]: { state: 'loading' } };
   const bytes = new Uint8Array(await file.arrayBuffer());
   engine.send({ type: 'load-weights', model, bytes, name: file.name }, [bytes.buffer]);
 }
 
 export function applyRemedy(remedy: Problem['remedies'][number]): void {
+  // After a failed download nothing was running: switching model must not start a run.
+  const afterRun = s.runStatus.value === 'failed';
   s.problem.value = null;
+  if (remedy === 'retry-download') return downloadModel(s.modelId.value);
   if (remedy === 'use-embedded') s.modelId.value = 'embedded';
   if (remedy === 'use-cpu') s.backendChoice.value = 'cpu';
   if (remedy === 'lighter-settings') {
     s.preset.value = 'draft';
     if (s.strokeCount.value > 16) s.strokeChoice.value = '16';
   }
-  if (remedy === 'retry' || remedy === 'use-cpu' || remedy === 'use-embedded' || remedy === 'lighter-settings') void run();
+  if (remedy === 'retry' || remedy === 'use-cpu' || remedy === 'lighter-settings' || (remedy === 'use-embedded' && afterRun)) void run();
 }

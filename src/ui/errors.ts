@@ -1,7 +1,7 @@
 // Turns what went wrong into plain words and a way forward. The engine's errors are precise
 // but technical; the user needs to know what happened and what to click next.
 
-export type Remedy = 'retry' | 'use-embedded' | 'use-cpu' | 'load-file' | 'lighter-settings' | 'select-image';
+export type Remedy = 'retry' | 'retry-download' | 'use-embedded' | 'use-cpu' | 'load-file' | 'lighter-settings' | 'select-image';
 
 export interface Problem {
   title: string;
@@ -35,7 +35,7 @@ function downloadProblem(error: { kind?: string; status?: number; message: strin
   return {
     title: 'The CLIP model could not be downloaded',
     detail: `Downloading from Hugging Face failed: ${why}. Retry, keep working offline with the embedded model, or load the weights from a file you downloaded.`,
-    remedies: ['retry', 'use-embedded', 'load-file'],
+    remedies: ['retry-download', 'use-embedded', 'load-file'],
     technical: technical(error),
   };
 }

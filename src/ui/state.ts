@@ -51,8 +51,10 @@ export const notice = signal<string | null>(null);
 export const inserting = signal(false);
 
 // ---- models -------------------------------------------------------------------------
-export type ModelStatus = { state: 'ready' } | { state: 'absent' } | { state: 'downloading'; done: number; total: number } | { state: 'failed' };
+export type ModelStatus = { state: 'ready' } | { state: 'absent' } | { state: 'loading' } | { state: 'downloading'; done: number; total: number } | { state: 'failed' };
 export const modelStatus = signal<Record<string, ModelStatus>>({ embedded: { state: 'ready' } });
+/** Runs need the chosen model compiled in the worker (CLIP: downloaded or loaded from a file). */
+export const modelReady = computed(() => modelStatus.value[modelId.value]?.state === 'ready');
 
-export const canRun = computed(() => subject.value !== null && runStatus.value !== 'running' && runStatus.value !== 'cancelling');
+export const canRun = computed(() => subject.value !== null && modelReady.value && runStatus.value !== 'running' && runStatus.value !== 'cancelling');
 export const running = computed(() => runStatus.value === 'running' || runStatus.value === 'cancelling');

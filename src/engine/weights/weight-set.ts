@@ -1,6 +1,7 @@
 // Which tensors an architecture reads (WeightSpec), the check of a file's header against it,
 // and the result of a download or a load: the selected tensors packed in file order in one
 // buffer (WeightSet), whose SHA-256 is what a registry digest pins.
+import { sha256HexPortable } from './sha256.ts';
 import { DTYPE_BYTES, encodeHeader, toFloat16Bits, toFloat32, type SafetensorsDType, type SafetensorsHeader, type TensorEntry } from './safetensors.ts';
 
 const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
@@ -115,7 +116,8 @@ const hex = (buf: ArrayBuffer): string => Array.from(new Uint8Array(buf), (b) =>
 
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   const subtle = globalThis.crypto?.subtle;
-  if (!subtle) throw new Error('SHA-256 needs crypto.subtle (a secure context in browsers, Node >= 19)');
+  // Not a secure context (the plugin's blob worker in Figma's opaque-origin iframe): plain TS.
+  if (!subtle) return sha256HexPortable(bytes);
   return hex(await subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
 }
 

@@ -1,9 +1,10 @@
 // The choices: abstraction (strokes), quality preset with expected time, model, stroke
 // width and colour, seed, and (advanced) the backend. Defaults give a good result untouched.
-import { Disclosure, Dropdown, SegmentedControl, Text, TextboxColor, TextboxNumeric } from '@create-figma-plugin/ui';
-import { useState } from 'preact/hooks';
+import { Button, Disclosure, Dropdown, SegmentedControl, Text, TextboxColor, TextboxNumeric } from '@create-figma-plugin/ui';
+import { useRef, useState } from 'preact/hooks';
+import { cancelDownload, downloadModel, loadWeightsFile } from '../actions.ts';
 import { PRESETS } from '../../engine/options.ts';
-import { formatBytes, UI_MODELS, findUiModel } from '../models.ts';
+import { formatBytes, UI_MODELS, findUiModel, type UiModel } from '../models.ts';
 import {
   backendChoice,
   colorHex,
@@ -18,6 +19,7 @@ import {
   STROKE_CHOICES,
   strokeChoice,
   strokeWidth,
+  type ModelStatus,
   type Preset,
 } from '../state.ts';
 import { formatDuration } from './progress.tsx';
@@ -40,6 +42,59 @@ function Row({ label, children }: { label: string; children: preact.ComponentChi
         <Text>{label}</Text>
       </div>
       <div class="row-control">{children}</div>
+    </div>
+  );
+}
+
+/** A CLIP model's state: size and Download / Load from file before, progress and Cancel during. */
+function ModelFetch({ model, status, disabled }: { model: UiModel; status: ModelStatus | undefined; disabled: boolean }) {
+  const file = useRef<HTMLInputElement>(null);
+  if (!model.downloadBytes || status?.state === 'ready') {
+    return model.downloadBytes ? <Text class="muted" data-testid="model-ready">Ready: kept in memory until the plugin closes.</Text> : null;
+  }
+  if (status?.state === 'downloading') {
+    const total = status.total || model.downloadBytes;
+    const pct = Math.min(100, Math.floor((100 * status.done) / total));
+    return (
+      <div class="model-fetch" data-testid="download-progress" data-done={status.done} data-total={status.total}>
+        <progress max={100} value={pct} />
+        <Text class="muted">
+          {status.total && status.done >= status.total
+            ? 'Downloaded: checking and compiling the model…'
+            : status.done ? `Downloading ${formatBytes(status.done)} of ${formatBytes(total)} (${pct} %)` : 'Connecting to Hugging Face…'}
+        </Text>
+        <Button secondary onClick={() => cancelDownload(model.id)} data-testid="download-cancel">
+          Cancel download
+        </Button>
+      </div>
+    );
+  }
+  if (status?.state === 'loading') return <Text class="muted" data-testid="model-loading">Checking and compiling the weights file…</Text>;
+  return (
+    <div class="model-fetch">
+      <Text class="muted" data-testid="download-size">
+        Needs a one-time download of {formatBytes(model.downloadBytes)} from Hugging Face (kept until the plugin closes), or its {model.file} from disk.
+      </Text>
+      <div class="buttons">
+        <Button disabled={disabled} onClick={() => downloadModel(model.id)} data-testid="model-download">
+          Download {formatBytes(model.downloadBytes)}
+        </Button>
+        <Button secondary disabled={disabled} onClick={() => file.current?.click()} data-testid="model-file-button">
+          Load from file…
+        </Button>
+        <input
+          ref={file}
+          type="file"
+          accept=".safetensors"
+          hidden
+          data-testid="model-file"
+          onChange={(e) => {
+            const f = (e.currentTarget as HTMLInputElement).files?.[0];
+            if (f) void loadWeightsFile(model.id, f);
+            (e.currentTarget as HTMLInputElement).value = '';
+          }}
+        />
+      </div>
     </div>
   );
 }
@@ -88,12 +143,11 @@ export function Controls() {
           disabled={disabled}
           value={modelId.value}
           onValueChange={(v) => (modelId.value = v)}
+          data-testid="model"
           options={UI_MODELS.map((m) => ({ value: m.id, text: m.downloadBytes ? `${m.label} · ${formatBytes(m.downloadBytes)}` : m.label }))}
         />
-        <Text class="muted">
-          {model.note}
-          {status?.state === 'downloading' && ` Downloading ${formatBytes(status.done)} of ${status.total ? formatBytes(status.total) : '…'}.`}
-        </Text>
+        <Text class="muted">{model.note}</Text>
+        <ModelFetch model={model} status={status} disabled={disabled} />
       </Row>
       <Row label="Line">
         <div class="inline">

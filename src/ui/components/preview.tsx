@@ -38,13 +38,19 @@ export function Preview() {
   useEffect(() => {
     const canvas = ref.current;
     if (!canvas || !subj) return;
-    const ratio = window.devicePixelRatio || 1;
-    const cssWidth = canvas.clientWidth || 320;
-    const aspect = subj.image.width / subj.image.height;
-    canvas.width = Math.round(cssWidth * ratio);
-    canvas.height = Math.round((cssWidth / aspect) * ratio);
-    const ctx = canvas.getContext('2d');
-    if (ctx) drawSketch(ctx, canvas.width, canvas.height, sketch?.unitPoints ?? null, photo ? subj.canvas : null, color, width);
+    // Drawn on the next frame: progress that arrives faster than frames costs one draw, and
+    // the canvas is only resized (which reallocates it) when its size changes.
+    const frame = requestAnimationFrame(() => {
+      const ratio = window.devicePixelRatio || 1;
+      const cssWidth = canvas.clientWidth || 320;
+      const aspect = subj.image.width / subj.image.height;
+      const w = Math.round(cssWidth * ratio), h = Math.round((cssWidth / aspect) * ratio);
+      if (canvas.width !== w) canvas.width = w;
+      if (canvas.height !== h) canvas.height = h;
+      const ctx = canvas.getContext('2d');
+      if (ctx) drawSketch(ctx, w, h, sketch?.unitPoints ?? null, photo ? subj.canvas : null, color, width);
+    });
+    return () => cancelAnimationFrame(frame);
   }, [subj, sketch, photo, color, width]);
   if (!subj) return null;
   return <canvas ref={ref} class="preview" data-testid="preview" data-strokes={sketch ? sketch.unitPoints.length / 8 : 0} data-iteration={sketch?.iteration ?? -1} />;

@@ -6,6 +6,7 @@ import { notice, problem } from '../state.ts';
 
 const REMEDY_LABEL: Record<Remedy, string> = {
   retry: 'Try again',
+  'retry-download': 'Download again',
   'use-embedded': 'Use the embedded model',
   'use-cpu': 'Run on the CPU',
   'load-file': 'Load weights from a file below',

@@ -5,7 +5,7 @@
 import { sketchify } from '../../engine/sketch.ts';
 import type { SketchProgress } from '../../engine/result.ts';
 import { probeWebGpu, type BackendProbe } from '../backend.ts';
-import { loadModel, loadModelFromFile, downloadModel } from './models.ts';
+import { cancelDownload, loadModel, loadModelFromFile, downloadModel } from './models.ts';
 import { toWireError, type FromWorker, type RunRequest, type ToWorker, type WireBackend, type WireSketch } from './messages.ts';
 import { ORT_BUILD } from './ort.ts';
 
@@ -60,7 +60,7 @@ async function runSketch(req: RunRequest, controller: AbortController): Promise<
         }
       : null;
     try {
-      const model = await loadModel(req.options.model, choice.info.backend);
+      const model = await loadModel(req.options.model);
       const result = await sketchify(
         image,
         { strokes: req.options.strokes, width: req.options.width, preset: req.options.preset, seed: req.options.seed, model: req.options.model, backend: choice.info.backend, seeds: req.options.seeds, iterations: req.options.iterations },
@@ -117,9 +117,24 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
   } else if (m.type === 'cancel') {
     runs.get(m.runId)?.abort();
   } else if (m.type === 'download') {
-    downloadModel(m.model, (bytesDone, bytesTotal) => post({ type: 'download-progress', model: m.model, bytesDone, bytesTotal }))
+    // A progress message per received chunk would be thousands: at most one per 100 ms,
+    // and the latest always follows (a stalled connection must not hide bytes received).
+    let last = 0;
+    let pending: ReturnType<typeof setTimeout> | null = null;
+    let latest = { bytesDone: 0, bytesTotal: 0 };
+    const flush = () => {
+      pending = null;
+      last = performance.now();
+      post({ type: 'download-progress', model: m.model, ...latest });
+    };
+    downloadModel(m.model, (bytesDone, bytesTotal) => {
+      latest = { bytesDone, bytesTotal };
+      if (pending === null) pending = setTimeout(flush, Math.max(0, 100 - (performance.now() - last)));
+    })
       .then(() => post({ type: 'model-ready', model: m.model, source: 'download' }))
       .catch((error: unknown) => post({ type: 'model-error', model: m.model, error: toWireError(error) }));
+  } else if (m.type === 'cancel-download') {
+    cancelDownload(m.model);
   } else if (m.type === 'load-weights') {
     loadModelFromFile(m.model, m.bytes, m.name)
       .then(() => post({ type: 'model-ready', model: m.model, source: 'file' }))

@@ -30,7 +30,8 @@ export type ToWorker =
   | { type: 'cancel'; runId: number }
   /** Weights the user picked from disk for a downloadable model. */
   | { type: 'load-weights'; model: string; bytes: Uint8Array; name: string }
-  | { type: 'download'; model: string };
+  | { type: 'download'; model: string }
+  | { type: 'cancel-download'; model: string };
 
 export interface WireSketch {
   /** N*8 numbers: each stroke's four control points in subject units [0, 1]. */

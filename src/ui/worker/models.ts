@@ -1,36 +1,65 @@
 // Models for the engine worker, compiled once and kept for the session (the Figma iframe has
-// no persistent storage). The embedded model's loader comes from the engine once its build
-// step lands; CLIP models are offered by the UI only when their loaders exist here.
+// no persistent storage). The embedded model ships in the bundle; CLIP models from the
+// registry are downloaded (ranged, verified, cancellable) or read from a file the user picked,
+// then compiled by the engine's clip-loss-model.ts, the same code the CLI uses.
 import embeddedWeights from '../../../build/models/embedded-mobilenetv2.bin';
 import { loadEmbeddedModel } from '../../engine/model/embedded-mobilenet-v2.ts';
 import type { LossModel } from '../../engine/model/types.ts';
+import { clipLossModel, clipWeightsFromBytes, downloadClipWeights } from '../../engine/weights/clip-loss-model.ts';
 import { MemoryCache } from '../../engine/weights/memory-cache.ts';
+import type { WeightSet } from '../../engine/weights/weight-set.ts';
+import { isClipEntry, type ClipModelEntry } from '../../../models/clip-common.ts';
+import { MODEL_REGISTRY } from '../../../models/registry.ts';
 import { ort } from './ort.ts';
 
 const models = new MemoryCache<LossModel>();
-
-type Loader = (backend: 'cpu' | 'webgpu') => Promise<LossModel>;
+/** Downloads in flight, by model id: the UI may cancel them. */
+const downloads = new Map<string, AbortController>();
 
 /**
- * Model id -> loader. The embedded model runs on the CPU (wasm) EP on every backend: at
- * ~0.3 GFLOP per view it is not worth the WebGPU EP's start-up, and the rasterizer already
- * uses the GPU when there is one.
+ * Every model runs on the CPU (wasm) EP on every backend: the rasterizer already uses the GPU
+ * when there is one, and ORT's WebGPU EP needs the session built on its own device.
  */
-const LOADERS: Record<string, Loader> = {
-  embedded: () => loadEmbeddedModel(embeddedWeights, { ort, sessionOptions: { executionProviders: ['wasm'], graphOptimizationLevel: 'all' } }),
-};
+const SESSION = { executionProviders: ['wasm'], graphOptimizationLevel: 'all' } as const;
 
-export function loadModel(id: string, backend: 'cpu' | 'webgpu'): Promise<LossModel> {
-  const loader = LOADERS[id];
-  if (!loader) return Promise.reject(new Error(`The model '${id}' is not part of this build of Sketchify.`));
-  // The CPU and GPU variants differ in their execution provider: cache them apart.
-  return models.getOrCreate(`${id}:${backend}`, () => loader(backend));
+function clipEntry(id: string): ClipModelEntry {
+  const entry = MODEL_REGISTRY.find((m) => m.id === id);
+  if (!entry || !isClipEntry(entry)) throw new Error(`The model '${id}' is not part of this build of Sketchify.`);
+  return entry;
 }
 
-export function downloadModel(id: string, _onProgress: (done: number, total: number) => void): Promise<void> {
-  return Promise.reject(new Error(`The model '${id}' cannot be downloaded by this build of Sketchify.`));
+function compileClip(entry: ClipModelEntry, weights: WeightSet): Promise<LossModel> {
+  return clipLossModel(entry, weights, { ort, sessionOptions: { ...SESSION, executionProviders: [...SESSION.executionProviders] } });
 }
 
-export function loadModelFromFile(id: string, _bytes: Uint8Array, name: string): Promise<void> {
-  return Promise.reject(new Error(`${name}: the model '${id}' cannot be loaded from a file by this build of Sketchify.`));
+export function loadModel(id: string): Promise<LossModel> {
+  if (id === 'embedded') return models.getOrCreate(id, () => loadEmbeddedModel(embeddedWeights, { ort, sessionOptions: { ...SESSION, executionProviders: ['wasm'] } }));
+  if (!models.has(id)) return Promise.reject(new Error(`The model '${id}' is not downloaded yet: download it or load its weights from a file first.`));
+  return models.getOrCreate(id, () => Promise.reject(new Error('unreachable')));
+}
+
+/** Downloads, verifies and compiles a CLIP model; a second call while one runs joins it. */
+export async function downloadModel(id: string, onProgress: (done: number, total: number) => void): Promise<void> {
+  const entry = clipEntry(id);
+  await models.getOrCreate(id, async () => {
+    const controller = new AbortController();
+    downloads.set(id, controller);
+    try {
+      const weights = await downloadClipWeights(entry, { signal: controller.signal, onProgress: (p) => onProgress(p.bytesDone, p.bytesTotal) });
+      return await compileClip(entry, weights);
+    } finally {
+      downloads.delete(id);
+    }
+  });
+}
+
+export function cancelDownload(id: string): void {
+  downloads.get(id)?.abort(Object.assign(new Error('The download was cancelled.'), { name: 'AbortError' }));
+}
+
+/** A safetensors file the user picked (the original checkpoint or an extract of it). */
+export async function loadModelFromFile(id: string, bytes: Uint8Array, name: string): Promise<void> {
+  const entry = clipEntry(id);
+  const model = await compileClip(entry, await clipWeightsFromBytes(entry, bytes, `weights file ${name}`));
+  models.set(id, model);
 }

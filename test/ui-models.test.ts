@@ -1,0 +1,110 @@
+// CLIP models in the UI (headless Chromium, built dist/ui.html in the host harness): the
+// download size is shown before anything is fetched; huggingface.co is played by Playwright
+// routing (test/harness/hf-route.ts), which answers the engine worker's fetches from the
+// sandboxed srcdoc iframe. A server error and wrong bytes each give their plain-words
+// message with a way forward, and the embedded model still sketches afterwards; a download of
+// a real-layout RN50 checkpoint (zero weights) shows progress, resumes after each cut and
+// passes the header check up to compiling.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clipWeightSpec } from '../src/engine/weights/clip-models.ts';
+import { CLIP_RN50_ENTRY } from '../models/clip-rn50.ts';
+import { routeHuggingFace, zeroCheckpointHeader, type HfRoute } from './harness/hf-route.ts';
+import { openUi, type UiSession } from './harness/ui-session.ts';
+
+describe('CLIP models in the UI', () => {
+  let s: UiSession;
+  let hf: HfRoute;
+  const problemText = () => s.ui.getByTestId('problem').textContent();
+  /** Picks a model from the dropdown's (hidden) menu the way a click on its option does. */
+  const chooseModel = (id: string) => s.ui.locator(`input[value="${id}"]`).evaluate((el: HTMLElement) => el.click());
+
+  beforeAll(async () => {
+    s = await openUi();
+    hf = await routeHuggingFace(s.browser, { status: 500 });
+    await s.page.evaluate(() => window.__host.select({ fixture: 'horse' }));
+    await s.ui.getByTestId('thumbnail').waitFor();
+  });
+  afterAll(async () => {
+    if (process.env.UI_LOGS) console.log(s?.logs.join('\n'));
+    await s?.close();
+  });
+
+  it('shows the download size before fetching anything, and Sketch waits for the model', async () => {
+    await chooseModel('clip-rn50');
+    await s.ui.getByTestId('download-size').waitFor();
+    await expect(s.ui.getByTestId('download-size').textContent()).resolves.toMatch(/one-time download of 153 MB/);
+    expect(await s.ui.getByTestId('run').isDisabled()).toBe(true);
+    expect(hf.requests).toEqual([]);
+    await s.screenshot('model-choice');
+  });
+
+  it('says the server answered HTTP 500, offers a way forward, and the embedded model still sketches', async () => {
+    hf.answer = { status: 500 };
+    await s.click('model-download');
+    // The downloader retries a 5xx four times with backoff (about 8 s) before giving up.
+    await s.ui.getByTestId('problem').waitFor({ timeout: 60_000 });
+    await expect(problemText()).resolves.toMatch(/could not be downloaded.*server answered HTTP 500/s);
+    expect(hf.requests.length).toBe(5);
+    expect(await s.ui.locator('[data-remedy]').evaluateAll((els) => els.map((e) => e.getAttribute('data-remedy')))).toEqual(['retry-download', 'use-embedded']);
+    await expect(s.ui.getByTestId('problem').textContent()).resolves.toMatch(/load the weights from a file/);
+    // Nothing lost: the selection and the offer to download stay.
+    await s.ui.getByTestId('model-download').waitFor();
+    await s.ui.getByTestId('thumbnail').waitFor();
+    await s.screenshot('download-error');
+  });
+
+  it('rejects a file that is not the model (garbage, then the right names with wrong shapes)', async () => {
+    hf.answer = { bytes: new Uint8Array(4096).fill(0x7b) };
+    await s.ui.locator('[data-remedy=retry-download]').evaluate((el: HTMLElement) => el.click());
+    await s.ui.waitForFunction(() => /not the expected model/.test(document.querySelector('[data-testid=problem]')?.textContent ?? ''), undefined, { timeout: 60_000 });
+    // The right tensor names, each one element too few: a checkpoint of another architecture.
+    const spec = clipWeightSpec(CLIP_RN50_ENTRY.clip);
+    const shrunk = { ...spec, tensors: new Map([...spec.tensors].map(([n, shape]) => [n, shape.map((d, i) => (i === 0 && d > 1 ? d - 1 : d))])) };
+    const wrong = zeroCheckpointHeader(shrunk);
+    hf.answer = { header: wrong.header, size: wrong.size, chunk: 1 << 20 };
+    const before = hf.requests.length;
+    await s.click('model-download');
+    await s.ui.waitForFunction(() => /not the expected model/.test(document.querySelector('[data-testid=problem]')?.textContent ?? ''), undefined, { timeout: 60_000 });
+    await expect(problemText()).resolves.toMatch(/do not match the architecture/);
+    // Only the header was read: no tensor bytes were fetched for a checkpoint that cannot fit.
+    expect(hf.requests.slice(before)).toEqual(['bytes=0-7', expect.stringMatching(/^bytes=8-\d+$/)]);
+  });
+
+  it('use the embedded model: it sketches after the failed downloads', async () => {
+    await s.ui.locator('[data-remedy=use-embedded]').evaluate((el: HTMLElement) => el.click());
+    await s.ui.locator('input[value="4"]').check({ force: true });
+    await s.ui.locator('input[value="draft"]').check({ force: true });
+    await s.click('advanced');
+    await s.ui.getByTestId('iterations').evaluate((el) => {
+      const input = (el.matches('input') ? el : el.querySelector('input')) as HTMLInputElement;
+      input.value = '3';
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await s.click('run');
+    await s.ui.waitForFunction(() => /Done after \d+ iterations/.test(document.querySelector('[data-testid=summary]')?.textContent ?? ''), undefined, { timeout: 110_000 });
+    expect(await s.ui.getByTestId('preview').getAttribute('data-strokes')).toBe('4');
+  }, 150_000);
+
+  it('downloads a real-layout RN50 checkpoint with progress up to compiling', async () => {
+    const file = zeroCheckpointHeader(clipWeightSpec(CLIP_RN50_ENTRY.clip));
+    let release!: () => void;
+    hf.hold = new Promise((done) => (release = done));
+    hf.answer = { ...file, chunk: 40 << 20 };
+    await chooseModel('clip-rn50');
+    await s.click('model-download');
+    // Held after the first 40 MB: the progress line shows bytes done of the total.
+    await s.ui.waitForFunction(() => Number(document.querySelector('[data-testid=download-progress]')?.getAttribute('data-done')) > 30e6, undefined, { timeout: 60_000 });
+    const shown = (await s.ui.getByTestId('download-progress').textContent()) ?? '';
+    expect(shown).toMatch(/Downloading 4\d MB of 154 MB \(2\d %\)/);
+    expect(Number(await s.ui.getByTestId('download-progress').getAttribute('data-total'))).toBe(file.size);
+    await s.screenshot('download-progress');
+    hf.hold = null;
+    release();
+    // Every byte arrives (resumed after each cut chunk), the header checked out: compiling.
+    // Compiling the full RN50 graph in the worker's wasm runtime took over 4 minutes on this
+    // loaded 2-core machine, so the test stops at this state (see the report in the commit).
+    await s.ui.getByText('checking and compiling the model', { exact: false }).waitFor({ timeout: 120_000 });
+    expect(await s.ui.locator('[data-testid=problem]').allTextContents()).toEqual([]);
+    expect(Number(await s.ui.getByTestId('download-progress').getAttribute('data-done'))).toBe(file.size);
+  }, 300_000);
+});
