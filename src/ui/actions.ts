@@ -1,5 +1,6 @@
 // What the buttons do. Thin: the engine worker computes, the sandbox inserts; this file keeps
 // the signals in step with both.
+import { batch } from '@preact/signals';
 import { PRESETS } from '../engine/options.ts';
 import type { InsertOptions, SelectionState, SketchPayload } from '../shared/protocol.ts';
 import { connectSandbox, sandbox } from './bridge.ts';
@@ -19,6 +20,23 @@ function errorFromWire(w: WireError): Error {
   return Object.assign(new Error(w.message), { name: w.name, kind: w.kind, status: w.status });
 }
 
+let pendingProgress: Extract<FromWorker, { type: 'progress' }> | null = null;
+let frame: number | null = null;
+const trail: number[] = [];
+
+/** One render per frame for all progress that arrived since the last one. */
+function applyProgress(): void {
+  frame = null;
+  const m = pendingProgress;
+  pendingProgress = null;
+  if (!m || m.runId !== current?.id) return;
+  batch(() => {
+    s.runPhase.value = m.phase;
+    s.live.value = m.sketch;
+    if (trail.length) s.lossTrail.value = [...s.lossTrail.value, ...trail.splice(0)].slice(-200);
+  });
+}
+
 function onWorker(m: FromWorker): void {
   switch (m.type) {
     case 'backend':
@@ -26,12 +44,16 @@ function onWorker(m: FromWorker): void {
       break;
     case 'progress':
       if (m.runId !== current?.id) break;
-      s.runPhase.value = m.phase;
-      s.live.value = m.sketch;
-      if (m.phase === 'optimize' && Number.isFinite(m.sketch.bestLoss)) s.lossTrail.value = [...s.lossTrail.value, m.sketch.bestLoss].slice(-200);
+      // The loss trail takes every report; the render (preview, text) at most one per frame.
+      if (m.phase === 'optimize' && Number.isFinite(m.sketch.bestLoss)) trail.push(m.sketch.bestLoss);
+      pendingProgress = m;
+      frame ??= requestAnimationFrame(applyProgress);
       break;
     case 'result':
-      if (m.runId === current?.id) current.resolve(m.result);
+      if (m.runId === current?.id) {
+        pendingProgress = null;
+        current.resolve(m.result);
+      }
       break;
     case 'error':
       if (m.runId === current?.id || m.runId === -1) current?.reject(m.error);
@@ -92,6 +114,7 @@ function runOnce(strokes: number, seed: number): Promise<WireResult> {
     current = { id, resolve, reject };
     s.runPhase.value = 'model';
     s.lossTrail.value = [];
+    trail.length = 0;
     // The last run's strokes would sit under "Preparing the model…": the preview shows the
     // photo alone until this run's first strokes arrive.
     s.live.value = null;
