@@ -59,6 +59,7 @@ async function runSketch(req: RunRequest, controller: AbortController): Promise<
           attemptAbort.abort();
         }
       : null;
+    let fellBack = false;
     try {
       const model = await loadModel(req.options.model);
       const result = await sketchify(
@@ -69,7 +70,15 @@ async function runSketch(req: RunRequest, controller: AbortController): Promise<
           gpuDevice: choice.device,
           signal: attemptAbort.signal,
           progressIntervalMs: 100,
-          onProgress: (p) => post({ type: 'progress', runId: req.runId, phase: p.phase, sketch: wire(p) }),
+          onProgress: (p) => {
+            // The engine moved the run to the CPU itself (SketchProgress.fallback): say so once.
+            if (p.fallback && !fellBack) {
+              fellBack = true;
+              post({ type: 'device-lost', runId: req.runId, message: p.fallback.reason });
+              post({ type: 'backend', runId: req.runId, info: { backend: 'cpu', label: 'CPU', reason: `the GPU device was lost at iteration ${p.fallback.iteration}, so the run continues on the CPU` } });
+            }
+            post({ type: 'progress', runId: req.runId, phase: p.phase, sketch: wire(p) });
+          },
         },
       );
       if (lostMessage === null) {
