@@ -17,7 +17,13 @@ let activeLost: ((message: string) => void) | null = null;
 
 /** One GPU probe per session; forgotten when the device is lost so the next run probes again. */
 function gpuProbe(): Promise<BackendProbe> {
-  gpu ??= probeWebGpu((navigator as Navigator & { gpu?: GPU }).gpu).then((probe) => {
+  const api = (navigator as Navigator & { gpu?: GPU }).gpu;
+  // A blob worker of an opaque-origin iframe may be no secure context even where the iframe
+  // is one: then it has no navigator.gpu (nor crypto.subtle), whatever the host offers.
+  if (!api && !self.isSecureContext) {
+    return (gpu ??= Promise.resolve({ device: null, software: false, label: 'CPU', reason: "the plugin's engine worker is not a secure context here, so it gets no WebGPU" }));
+  }
+  gpu ??= probeWebGpu(api).then((probe) => {
     probe.device?.lost.then((info) => {
       gpu = null;
       activeLost?.(info.message || info.reason || 'device lost');
