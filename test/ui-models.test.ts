@@ -85,6 +85,16 @@ describe('CLIP models in the UI', () => {
     expect(await s.ui.getByTestId('preview').getAttribute('data-strokes')).toBe('4');
   }, 150_000);
 
+  it('a picked weights file that is not the model is refused in plain words', async () => {
+    await chooseModel('clip-vit-b32');
+    await s.ui.getByTestId('model-file-button').waitFor();
+    await s.ui.getByTestId('model-file').setInputFiles({ name: 'notes.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from('not a checkpoint at all') });
+    await s.ui.waitForFunction(() => /not the expected model/.test(document.querySelector('[data-testid=problem]')?.textContent ?? ''), undefined, { timeout: 60_000 });
+    await expect(problemText()).resolves.toMatch(/weights file notes\.safetensors/);
+    // Still offered: download, or another file.
+    await s.ui.getByTestId('model-download').waitFor();
+  });
+
   it('downloads a real-layout RN50 checkpoint with progress up to compiling', async () => {
     const file = zeroCheckpointHeader(clipWeightSpec(CLIP_RN50_ENTRY.clip));
     let release!: () => void;
