@@ -17,8 +17,9 @@ const models = new MemoryCache<LossModel>();
 const downloads = new Map<string, AbortController>();
 
 /**
- * Every model runs on the CPU (wasm) EP on every backend: the rasterizer already uses the GPU
- * when there is one, and ORT's WebGPU EP needs the session built on its own device.
+ * Sessions for the CPU path run on the wasm EP. Given `webgpuOrt`, a model also offers a GPU
+ * loss session built on the engine's GPUDevice, so on the WebGPU backend sketchify runs the
+ * whole loop on that one device (src/engine/optimize/steppers.ts).
  */
 const SESSION = { executionProviders: ['wasm'], graphOptimizationLevel: 'all' } as const;
 
@@ -29,11 +30,11 @@ function clipEntry(id: string): ClipModelEntry {
 }
 
 function compileClip(entry: ClipModelEntry, weights: WeightSet): Promise<LossModel> {
-  return clipLossModel(entry, weights, { ort, sessionOptions: { ...SESSION, executionProviders: [...SESSION.executionProviders] } });
+  return clipLossModel(entry, weights, { ort, webgpuOrt: ort, sessionOptions: { ...SESSION, executionProviders: [...SESSION.executionProviders] } });
 }
 
 export function loadModel(id: string): Promise<LossModel> {
-  if (id === 'embedded') return models.getOrCreate(id, () => loadEmbeddedModel(embeddedWeights, { ort, sessionOptions: { ...SESSION, executionProviders: ['wasm'] } }));
+  if (id === 'embedded') return models.getOrCreate(id, () => loadEmbeddedModel(embeddedWeights, { ort, webgpuOrt: ort, sessionOptions: { ...SESSION, executionProviders: ['wasm'] } }));
   if (!models.has(id)) return Promise.reject(new Error(`The model '${id}' is not downloaded yet: download it or load its weights from a file first.`));
   return models.getOrCreate(id, () => Promise.reject(new Error('unreachable')));
 }
