@@ -100,7 +100,7 @@ describe('UI flow with the embedded model', () => {
     writeFileSync(join(RESULTS_DIR, 'ui-longtasks-first-run.json'), `${JSON.stringify({ during: 'first run (6 iterations)', longTasksMs: longTasks, over100: longTasks.filter((d) => d > 100).length })}\n`);
     // Recorded, not asserted: a long task is wall time, and the full suite shares two cores
     // with this page (CI once saw 114 ms while a quiet run sees none over 50 ms). Speed is a
-    // benchmark's job, never a timed assertion (README: test-results/ui-longtasks-*.json).
+    // benchmark's job, never a timed assertion; the values go to test-results/ui-longtasks-*.json.
     await s.screenshot('done');
 
     await s.click('insert');
