@@ -1,19 +1,13 @@
 // End to end with the real embedded MobileNetV2 (onnxruntime-web wasm) and the CPU rasterizer,
 // a few iterations: the whole pipeline runs and the optimizer lowers the real loss.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { buildEmbeddedModel } from '../models/build-embedded.ts';
 import { decodeImage } from '../src/cli/decode.ts';
-import { embeddedLossModel, embeddedModelCandidates, readEmbeddedWeights } from '../src/cli/models.ts';
+import { embeddedLossModel } from '../src/cli/models.ts';
 import { sketchify } from '../src/engine/sketch.ts';
+import { embeddedWeights } from './helpers/embedded-weights.ts';
 import { toSvg } from '../src/engine/svg.ts';
 
-async function embeddedWeights(): Promise<Uint8Array> {
-  // Built by `npm run build`; built here from the installed nsfwjs when the build has not run.
-  const path = embeddedModelCandidates(new URL('../src/cli/models.ts', import.meta.url).href)[1];
-  if (!existsSync(path)) buildEmbeddedModel();
-  return readEmbeddedWeights([path]);
-}
 
 describe('sketchify with the embedded model', () => {
   it('sketches the horse fixture and lowers the loss in a few iterations', async () => {

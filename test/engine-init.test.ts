@@ -1,15 +1,15 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { borderTracing } from '../bench/_metrics.ts';
-import { buildEmbeddedModel } from '../models/build-embedded.ts';
 import { decodeImage } from '../src/cli/decode.ts';
-import { embeddedLossModel, embeddedModelCandidates, readEmbeddedWeights } from '../src/cli/models.ts';
+import { embeddedLossModel } from '../src/cli/models.ts';
 import { defaultSpacing, growStrokes, PADDING_MARGIN, randomStrokes, sampleStartPoints, startDistribution, startRegion, WALK } from '../src/engine/init/sample.ts';
 import { gaussianBlur, otsuThreshold, xdog, xdogEdges } from '../src/engine/init/xdog.ts';
 import type { RgbaImage } from '../src/engine/preprocess/image.ts';
 import { contentRect, preprocess } from '../src/engine/preprocess/preprocess.ts';
 import { createRandom } from '../src/engine/random.ts';
 import { sketchify } from '../src/engine/sketch.ts';
+import { embeddedWeights } from './helpers/embedded-weights.ts';
 import { createPixelLossModel } from './helpers/engine-pixel-model.ts';
 
 const SIZE = 64;
@@ -195,11 +195,6 @@ describe('start points of a non-square photo stay off its padding', () => {
   });
 });
 
-async function embeddedWeights(): Promise<Uint8Array> {
-  const path = embeddedModelCandidates(new URL('../src/cli/models.ts', import.meta.url).href)[1];
-  if (!existsSync(path)) buildEmbeddedModel();
-  return readEmbeddedWeights([path]);
-}
 
 describe('final strokes on a real non-square photo', () => {
   // rocket.jpg (224 x 149): dark night sky up to its top edge, white padding above it. Before
