@@ -43,13 +43,6 @@ describe('UI flow with the embedded model', () => {
   const waitSummary = (pattern: RegExp) =>
     s.ui.waitForFunction((src) => new RegExp(src).test(document.querySelector('[data-testid=summary]')?.textContent ?? ''), pattern.source, { timeout: 110_000 });
   /** Types into a numeric textbox the way the UI hears it (an input event). */
-  const setNumber = (testId: string, value: string) =>
-    s.ui.getByTestId(testId).evaluate((el, v) => {
-      const input = (el.matches('input') ? el : el.querySelector('input')) as HTMLInputElement;
-      input.value = v;
-      input.dispatchEvent(new Event('input', { bubbles: true }));
-    }, value);
-
   beforeAll(async () => {
     s = await openUi();
     // Long tasks on the UI's main thread and every iteration the preview showed.
@@ -79,11 +72,7 @@ describe('UI flow with the embedded model', () => {
   it('sketches the selection with live preview updates and inserts valid strokes', async () => {
     await s.page.evaluate(() => window.__host.select({ fixture: 'horse' }));
     await s.ui.getByTestId('thumbnail').waitFor();
-    // SegmentedControl options are labels wrapping hidden radio-like inputs.
-    await s.ui.locator('input[value="4"]').check({ force: true });
-    await s.ui.locator('input[value="draft"]').check({ force: true });
-    await s.click('advanced');
-    await setNumber('iterations', '6');
+    await s.quickRunSettings(4, 6);
     await s.ui.getByText('with 6 iterations').waitFor();
     // Long tasks count from Run to the result only (not the page load).
     await s.ui.evaluate(() => ((window as unknown as UiWindow).__longTasks = []));
@@ -125,7 +114,7 @@ describe('UI flow with the embedded model', () => {
   });
 
   it('cancels mid-run, keeps the best strokes so far and can insert them', async () => {
-    await setNumber('iterations', '2000');
+    await s.setNumber('iterations', '2000');
     await s.ui.evaluate(() => ((window as unknown as UiWindow).__longTasks = []));
     await s.click('run');
     await s.ui.getByTestId('progress').waitFor();
@@ -149,7 +138,7 @@ describe('UI flow with the embedded model', () => {
   }, 300_000);
 
   it('runs the abstraction series and inserts 4, 8, 16 and 32 strokes side by side', async () => {
-    await setNumber('iterations', '2');
+    await s.setNumber('iterations', '2');
     await s.click('series');
     await s.ui.getByText('a series of 4 sketches', { exact: false }).waitFor({ timeout: 110_000 });
     const series = await s.requests('insertSeries');

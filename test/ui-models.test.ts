@@ -72,14 +72,7 @@ describe('CLIP models in the UI', () => {
 
   it('use the embedded model: it sketches after the failed downloads', async () => {
     await s.ui.locator('[data-remedy=use-embedded]').evaluate((el: HTMLElement) => el.click());
-    await s.ui.locator('input[value="4"]').check({ force: true });
-    await s.ui.locator('input[value="draft"]').check({ force: true });
-    await s.click('advanced');
-    await s.ui.getByTestId('iterations').evaluate((el) => {
-      const input = (el.matches('input') ? el : el.querySelector('input')) as HTMLInputElement;
-      input.value = '3';
-      input.dispatchEvent(new Event('input', { bubbles: true }));
-    });
+    await s.quickRunSettings(4, 3);
     await s.click('run');
     await s.ui.waitForFunction(() => /Done after \d+ iterations/.test(document.querySelector('[data-testid=summary]')?.textContent ?? ''), undefined, { timeout: 110_000 });
     expect(await s.ui.getByTestId('preview').getAttribute('data-strokes')).toBe('4');

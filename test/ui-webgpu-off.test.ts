@@ -17,14 +17,7 @@ describe('UI on a host without WebGPU', () => {
     expect(await s.ui.evaluate(() => 'gpu' in navigator && (navigator as Navigator & { gpu?: unknown }).gpu !== undefined)).toBe(false);
     await s.page.evaluate(() => window.__host.select({ fixture: 'horse' }));
     await s.ui.getByTestId('thumbnail').waitFor();
-    await s.ui.locator('input[value="4"]').check({ force: true });
-    await s.ui.locator('input[value="draft"]').check({ force: true });
-    await s.click('advanced');
-    await s.ui.getByTestId('iterations').evaluate((el) => {
-      const input = (el.matches('input') ? el : el.querySelector('input')) as HTMLInputElement;
-      input.value = '3';
-      input.dispatchEvent(new Event('input', { bubbles: true }));
-    });
+    await s.quickRunSettings(4, 3);
     await s.click('run');
     // During the run the progress block names the backend and the reason.
     await s.ui.waitForFunction(() => /Running on CPU: this host gives plugins no WebGPU/.test(document.querySelector('[data-testid=progress]')?.textContent ?? ''), undefined, { timeout: 110_000 });

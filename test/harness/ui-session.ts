@@ -18,6 +18,10 @@ export interface UiSession extends BrowserSession {
    * same event to them.
    */
   click(testId: string): Promise<void>;
+  /** Types a value into the number field with this test id (an input event, as typing sends). */
+  setNumber(testId: string, value: string): Promise<void>;
+  /** A quick run: `strokes` strokes, draft preset, `iterations` iterations (advanced panel). */
+  quickRunSettings(strokes: number, iterations: number): Promise<void>;
 }
 
 export const RESULTS_DIR = join(PROJECT_ROOT, 'test-results');
@@ -35,7 +39,7 @@ export async function openUi(query = ''): Promise<UiSession> {
   if (!ui) throw new Error('the UI iframe has no frame');
   // The iframe does not move: measured once, while the page is idle.
   const box = await handle!.boundingBox();
-  return {
+  const uiSession: UiSession = {
     ...session,
     ui,
     async requests(type) {
@@ -52,6 +56,20 @@ export async function openUi(query = ''): Promise<UiSession> {
       });
       if (!clicked) throw new Error(`${testId} is disabled`);
     },
+    async setNumber(testId, value) {
+      await ui.getByTestId(testId).evaluate((el, v) => {
+        const input = (el.matches('input') ? el : el.querySelector('input')) as HTMLInputElement;
+        input.value = v;
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+      }, value);
+    },
+    async quickRunSettings(strokes, iterations) {
+      // SegmentedControl options are labels wrapping hidden radio-like inputs.
+      await ui.locator(`input[value="${strokes}"]`).check({ force: true });
+      await ui.locator('input[value="draft"]').check({ force: true });
+      await uiSession.click('advanced');
+      await uiSession.setNumber('iterations', String(iterations));
+    },
     async screenshot(name) {
       // A clip of the page, not an element screenshot: that waits for rAF stability, which a
       // busy machine may not give. An artifact for review, so a timeout only warns: on this
@@ -63,4 +81,5 @@ export async function openUi(query = ''): Promise<UiSession> {
       }
     },
   };
+  return uiSession;
 }
