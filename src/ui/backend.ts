@@ -29,13 +29,19 @@ export async function probeWebGpu(gpu: GPU | undefined = (navigator as Navigator
         maxBufferSize: adapter.limits.maxBufferSize,
       },
     });
-    const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
-    const software = info?.isFallbackAdapter === true || /swiftshader/i.test(`${info?.vendor} ${info?.architecture} ${info?.description}`);
+    const info = adapter.info;
+    const software = isSoftwareAdapter(adapter);
     const name = [info?.vendor, info?.architecture || info?.description].filter(Boolean).join(' ') || 'GPU';
     return { device, software, label: `WebGPU (${name})`, reason: software ? 'the only WebGPU adapter is a software renderer' : 'a WebGPU device is available' };
   } catch (error) {
     return cpu(`the graphics adapter would not open a device (${(error as Error).message})`);
   }
+}
+
+/** A software adapter (SwiftShader, a fallback adapter): slower than the wasm CPU path. */
+export function isSoftwareAdapter(adapter: GPUAdapter): boolean {
+  const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
+  return info?.isFallbackAdapter === true || /swiftshader/i.test(`${info?.vendor} ${info?.architecture} ${info?.description}`);
 }
 
 function cpu(reason: string): BackendProbe {

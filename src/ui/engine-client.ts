@@ -1,34 +1,208 @@
-// Main-thread handle on the engine worker. build.mjs bundles src/ui/worker/engine-worker.ts
-// (with onnxruntime-web and its wasm) into a string; it runs as a worker from a blob
-// URL, since the single-file iframe has no other URL to load it from. A classic worker: module
-// workers from blob URLs are refused in an opaque-origin iframe like Figma's.
+// Main-thread handle on the engine. build.mjs bundles src/ui/worker/engine-worker.ts (with
+// onnxruntime-web and its wasm) into one string; the single-file iframe has no other URL, so
+// it runs from a Blob. One engine, two hosts:
+// - the worker (every CPU run, downloads, models). Started from a tiny data: URL bootstrap that
+//   importScripts its own blob URL of the bundle (no eval): measured in the harness, a data:
+//   worker of the opaque-origin iframe is a secure context (navigator.gpu, crypto.subtle) while
+//   a blob: worker is not. A host that refuses data: workers (CSP) gets the blob worker. Classic
+//   workers: module workers from blob URLs are refused in an opaque-origin iframe.
+// - the iframe's main thread, only for a WebGPU run when the worker has no WebGPU but the
+//   iframe does: the same bundle loaded once as a classic <script> from the blob URL, talking
+//   over a MessageChannel. There an iteration is GPU dispatch, not compute.
+// A device lost on the main-thread host: the engine falls back to the CPU, but wasm compute on
+// the main thread would freeze the UI, so the run is handed to the worker (see handOff).
 import workerSource from 'sketchify:engine-worker';
-import type { FromWorker, ToWorker } from './worker/messages.ts';
+import { isSoftwareAdapter } from './backend.ts';
+import type { FromWorker, RunRequest, ToWorker, WireResult } from './worker/messages.ts';
 
 export type WorkerListener = (message: FromWorker) => void;
+type Booted = Extract<FromWorker, { type: 'booted' }>;
+type HostName = 'worker' | 'main';
+
+/** Runs the bundle from the Blob the bootstrap receives: importScripts of a URL, never eval. */
+const BOOTSTRAP = 'onmessage=function(e){onmessage=null;importScripts(URL.createObjectURL(e.data))}';
+const BOOT_TIMEOUT_MS = 60_000;
+
+interface Route {
+  host: HostName;
+  /** Main-thread runs keep the request (pixels copied) to hand it to the worker. */
+  request?: RunRequest;
+  /** Set once a device loss on the main thread sent the run to the worker. */
+  handoff?: { partial: WireResult | null; iteration: number; message: string };
+}
 
 export class EngineClient {
-  private readonly worker: Worker;
+  private readonly source = new Blob([workerSource], { type: 'text/javascript' });
   private readonly listeners = new Set<WorkerListener>();
+  private readonly routes = new Map<number, Route>();
+  /** The worker once it has booted (sends wait for it, so a refused bootstrap loses nothing). */
+  private readonly worker: Promise<{ worker: Worker; booted: Booted }>;
+  private main: Promise<MessagePort> | null = null;
 
   constructor() {
-    const url = URL.createObjectURL(new Blob([workerSource], { type: 'text/javascript' }));
-    this.worker = new Worker(url, { name: 'sketchify-engine' });
-    this.worker.onmessage = (event: MessageEvent<FromWorker>) => {
-      for (const listener of this.listeners) listener(event.data);
-    };
-    this.worker.onerror = (event) => {
-      const message = event.message ? `${event.message} (${event.filename}:${event.lineno})` : 'the engine worker failed to start';
-      for (const listener of this.listeners) listener({ type: 'error', runId: -1, error: { name: 'WorkerError', message } });
-    };
+    this.worker = this.startWorker(true).catch(() => this.startWorker(false));
+  }
+
+  /** Where this session's engine worker runs and what it has (tests, bench, diagnostics). */
+  workerInfo(): Promise<Booted> {
+    return this.worker.then((w) => w.booted);
+  }
+
+  private startWorker(viaData: boolean): Promise<{ worker: Worker; booted: Booted }> {
+    return new Promise((resolve, reject) => {
+      let worker: Worker;
+      let booted: Booted | null = null;
+      try {
+        worker = viaData
+          ? new Worker(`data:text/javascript,${encodeURIComponent(BOOTSTRAP)}`, { name: 'sketchify-engine' })
+          : new Worker(URL.createObjectURL(this.source), { name: 'sketchify-engine' });
+      } catch (error) {
+        return reject(error as Error);
+      }
+      const timer = setTimeout(() => (worker.terminate(), reject(new Error('the engine worker did not start'))), BOOT_TIMEOUT_MS);
+      worker.onmessage = (event: MessageEvent<FromWorker>) => {
+        const m = event.data;
+        if (m.type === 'booted' && !booted) {
+          booted = m;
+          clearTimeout(timer);
+          resolve({ worker, booted: m });
+        }
+        this.fromHost(m, 'worker');
+      };
+      worker.onerror = (event) => {
+        if (!booted && viaData) {
+          // Refused (e.g. a CSP without data:) or failed before booting: the blob worker next.
+          clearTimeout(timer);
+          event.preventDefault();
+          worker.terminate();
+          return reject(new Error(event.message || 'the data: worker was refused'));
+        }
+        const message = event.message ? `${event.message} (${event.filename}:${event.lineno})` : 'the engine worker failed to start';
+        this.emit({ type: 'error', runId: -1, error: { name: 'WorkerError', message } });
+      };
+      if (viaData) worker.postMessage(this.source);
+    });
+  }
+
+  /** The main-thread host, loaded on first need (parsing the bundle is a one-off cost). */
+  private mainHost(): Promise<MessagePort> {
+    this.main ??= new Promise<MessagePort>((resolve, reject) => {
+      const script = document.createElement('script');
+      script.src = URL.createObjectURL(this.source);
+      script.onload = () => {
+        const engine = (globalThis as { sketchifyEngine?: { connect(port: MessagePort): void } }).sketchifyEngine;
+        if (!engine) return reject(new Error('the engine bundle did not load on the main thread'));
+        const channel = new MessageChannel();
+        channel.port1.onmessage = (event: MessageEvent<FromWorker>) => this.fromHost(event.data, 'main');
+        engine.connect(channel.port2);
+        resolve(channel.port1);
+      };
+      script.onerror = () => reject(new Error('the engine bundle did not load on the main thread'));
+      document.head.append(script);
+    });
+    return this.main;
   }
 
   send(message: ToWorker, transfer: Transferable[] = []): void {
-    this.worker.postMessage(message, transfer);
+    if (message.type === 'run') return void this.run(message, transfer);
+    if (message.type === 'cancel') {
+      const host = this.routes.get(message.runId)?.host ?? 'worker';
+      return void this.post(host, message);
+    }
+    this.post('worker', message, transfer);
   }
 
   listen(listener: WorkerListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
+
+  private emit(message: FromWorker): void {
+    for (const listener of this.listeners) listener(message);
+  }
+
+  private async post(host: HostName, message: ToWorker, transfer: Transferable[] = []): Promise<void> {
+    if (host === 'main') (await this.mainHost()).postMessage(message, transfer);
+    else (await this.worker).worker.postMessage(message, transfer);
+  }
+
+  private async run(req: RunRequest, transfer: Transferable[]): Promise<void> {
+    const route: Route = { host: 'worker' };
+    this.routes.set(req.runId, route);
+    try {
+      const where = await this.chooseHost(req);
+      if (where.cpuReason) Object.assign(req, { backend: 'cpu', cpuReason: where.cpuReason });
+      route.host = where.host;
+      if (where.host === 'main') route.request = { ...req, pixels: req.pixels.slice() };
+      await this.post(route.host, req, transfer);
+    } catch (error) {
+      this.routes.delete(req.runId);
+      this.emit({ type: 'error', runId: req.runId, error: { name: (error as Error).name, message: (error as Error).message } });
+    }
+  }
+
+  /**
+   * The worker runs everything it can. The main thread takes a run only when the worker has no
+   * WebGPU, the iframe has, and the run wants it: the user forced the GPU, or Auto found a
+   * hardware adapter (Auto never picks a software one: the CPU path is faster).
+   */
+  private async chooseHost(req: RunRequest): Promise<{ host: HostName; cpuReason?: string }> {
+    const { booted } = await this.worker;
+    const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
+    if (req.backend === 'cpu' || req.webgpuUnavailable || booted.webgpu || !gpu) return { host: 'worker' };
+    if (req.options.model !== 'embedded') {
+      // CLIP weights live in the worker (downloaded or loaded there, hundreds of MB): a second
+      // copy on the main thread is not worth it for now, so CLIP runs stay on the worker's CPU.
+      return { host: 'worker', cpuReason: "the engine worker gets no WebGPU on this host, and CLIP models run in the worker" };
+    }
+    if (req.backend === 'webgpu') return { host: 'main' };
+    const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null);
+    if (!adapter) return { host: 'worker', cpuReason: 'WebGPU found no usable graphics adapter' };
+    if (isSoftwareAdapter(adapter)) return { host: 'worker', cpuReason: 'the only WebGPU adapter is a software renderer, which is slower than the CPU path' };
+    return { host: 'main' };
+  }
+
+  private fromHost(m: FromWorker, host: HostName): void {
+    const runId = 'runId' in m ? m.runId : undefined;
+    const route = runId !== undefined ? this.routes.get(runId) : undefined;
+    if (route && runId !== undefined) {
+      if (route.host !== host) {
+        // The main-thread run that was handed off: only its final (best so far) result counts.
+        if (route.handoff && m.type === 'result') route.handoff.partial = m.result;
+        return;
+      }
+      if (host === 'main' && m.type === 'device-lost') return this.handOff(runId, route, m);
+      if (m.type === 'result' && route.handoff?.partial) return this.finish({ ...m, result: better(m.result, route.handoff.partial) });
+      if (m.type === 'result' || m.type === 'error') this.routes.delete(runId);
+    }
+    this.emit(m);
+  }
+
+  private finish(m: Extract<FromWorker, { type: 'result' }>): void {
+    this.routes.delete(m.runId);
+    this.emit(m);
+  }
+
+  /**
+   * Device lost on the main-thread host. The engine already continues on the CPU there, but a
+   * wasm iteration on the main thread is a long task (bench/ui.ts), so the run goes to the
+   * worker instead: the main run is stopped (its best strokes kept) and the worker runs the
+   * same request on the CPU; the better of the two results is the run's result (losses of
+   * runs with the same image, strokes and seed share one scale). The engine cannot resume from
+   * given strokes, so the worker starts from its own initialization.
+   */
+  private handOff(runId: number, route: Route, m: Extract<FromWorker, { type: 'device-lost' }>): void {
+    route.handoff = { partial: null, iteration: m.iteration, message: m.message };
+    route.host = 'worker';
+    void this.post('main', { type: 'cancel', runId });
+    this.emit(m);
+    const req = route.request!;
+    route.request = undefined;
+    const cpuReason = `the GPU device was lost at iteration ${m.iteration}, so the run continues on the CPU`;
+    void this.post('worker', { ...req, backend: 'cpu', cpuReason }, [req.pixels.buffer]);
+  }
+}
+
+function better(a: WireResult, b: WireResult): WireResult {
+  return b.bestLoss < a.bestLoss ? { ...b, cancelled: a.cancelled } : a;
 }

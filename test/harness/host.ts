@@ -3,7 +3,9 @@
 // the sandbox's side, answers 'ready', sends selections built from fixture images, accepts
 // inserts, and records everything the UI sent on window.__host for tests.
 // Query parameters: ui (default /dist/ui.html), fixture (select it once the UI is ready),
-// theme (light | dark), webgpu=off (hide navigator.gpu from the UI, as a host without WebGPU).
+// theme (light | dark), webgpu=off (hide navigator.gpu from the UI, as a host without WebGPU),
+// worker=blob (a CSP that allows only blob: workers, as a host that refuses data: workers: the
+// engine worker then is no secure context and gets no WebGPU).
 import { createPluginEndpoint, type ImageSource, type ProblemCode, type SelectionState, type Transport } from '../../src/shared/protocol.ts';
 import { buildImageSource, type FixtureSelection } from './selection.ts';
 
@@ -153,8 +155,9 @@ function defaultProblemMessage(code: ProblemCode): string {
 /** Scripts put before the UI's own: they change what the UI finds, as a different host would. */
 function hostPrelude(): string {
   const parts: string[] = [];
+  const csp = params.get('worker') === 'blob' ? '<meta http-equiv="Content-Security-Policy" content="worker-src blob:">' : '';
   if (params.get('webgpu') === 'off') parts.push("Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined });");
-  return parts.length ? `<script>${parts.join('\n')}</script>` : '';
+  return csp + (parts.length ? `<script>${parts.join('\n')}</script>` : '');
 }
 
 function applyTheme(html: string, theme: string): string {

@@ -185,6 +185,7 @@ export function Controls() {
             disabled={disabled}
             value={backendChoice.value}
             onValueChange={(v) => (backendChoice.value = v as BackendChoice)}
+            data-testid="compute"
             options={[
               { value: 'auto', text: 'Automatic (GPU when it helps)' },
               { value: 'webgpu', text: 'GPU (WebGPU)' },

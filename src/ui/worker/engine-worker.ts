@@ -1,7 +1,12 @@
-// The engine worker: runs sketchify off the main thread so the UI never freezes. It owns the
-// onnxruntime-web runtime (wasm inlined), the models (kept for the session) and the GPUDevice.
-// Backend: WebGPU when a hardware adapter opens a device, else the CPU path; a device lost
-// mid-run restarts the run on the CPU.
+// The engine host: runs sketchify for the UI. It owns the onnxruntime-web runtime (wasm
+// inlined), the models (kept for the session) and the GPUDevice. One bundle, two hosts
+// (src/ui/engine-client.ts): normally a worker, so the UI never freezes; on the iframe's main
+// thread only for a WebGPU run when the worker gets no WebGPU (there an iteration is GPU
+// dispatch, not compute). In a worker it serves `self`; on a main thread it exposes
+// `globalThis.sketchifyEngine.connect(port)`. Both speak ToWorker / FromWorker.
+// Backend: WebGPU when a hardware adapter opens a device (or the user forces the GPU), else
+// the CPU path. A device lost mid-run is the engine's own fallback (SketchProgress.fallback):
+// the run continues on the CPU from its last sync point and the UI is told once.
 import { sketchify } from '../../engine/sketch.ts';
 import type { SketchProgress } from '../../engine/result.ts';
 import { probeWebGpu, type BackendProbe } from '../backend.ts';
@@ -9,11 +14,18 @@ import { cancelDownload, loadModel, loadModelFromFile, downloadModel } from './m
 import { toWireError, type FromWorker, type RunRequest, type ToWorker, type WireBackend, type WireSketch } from './messages.ts';
 import { ORT_BUILD } from './ort.ts';
 
-const post = (message: FromWorker, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(message, transfer);
+/** What the host talks through: the worker scope, or a MessagePort on the main thread. */
+interface Port {
+  postMessage(message: FromWorker, transfer: Transferable[]): void;
+  onmessage: ((event: MessageEvent<ToWorker>) => void) | null;
+}
+
+const inWorker = typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined';
+let port: Port | null = null;
+const post = (message: FromWorker, transfer: Transferable[] = []) => port?.postMessage(message, transfer);
 
 let gpu: Promise<BackendProbe> | null = null;
 const runs = new Map<number, AbortController>();
-let activeLost: ((message: string) => void) | null = null;
 
 /** One GPU probe per session; forgotten when the device is lost so the next run probes again. */
 function gpuProbe(): Promise<BackendProbe> {
@@ -24,12 +36,10 @@ function gpuProbe(): Promise<BackendProbe> {
     return (gpu ??= Promise.resolve({ device: null, software: false, label: 'CPU', reason: "the plugin's engine worker is not a secure context here, so it gets no WebGPU" }));
   }
   gpu ??= probeWebGpu(api).then((probe) => {
-    probe.device?.lost.then((info) => {
-      gpu = null;
-      activeLost?.(info.message || info.reason || 'device lost');
-    });
+    // The next run probes again; the run that had it falls back inside the engine.
+    void probe.device?.lost.then(() => (gpu = null));
     // Exposed for diagnostics (and the device-lost test): the current engine device.
-    (self as unknown as { __sketchifyDevice?: GPUDevice | null }).__sketchifyDevice = probe.device;
+    (globalThis as { __sketchifyDevice?: GPUDevice | null }).__sketchifyDevice = probe.device;
     return probe;
   });
   return gpu;
@@ -37,12 +47,15 @@ function gpuProbe(): Promise<BackendProbe> {
 
 async function chooseBackend(req: RunRequest): Promise<{ info: WireBackend; device?: GPUDevice }> {
   const cpu = (reason: string) => ({ info: { backend: 'cpu' as const, label: 'CPU', reason } });
-  if (req.backend === 'cpu') return cpu('you chose the CPU');
+  if (req.backend === 'cpu') return cpu(req.cpuReason ?? 'you chose the CPU');
   if (req.webgpuUnavailable) return cpu(req.webgpuUnavailable);
   const probe = await gpuProbe();
   if (!probe.device) return cpu(probe.reason);
   if (probe.software && req.backend === 'auto') return cpu(`${probe.reason}, which is slower than the CPU path`);
-  return { info: { backend: 'webgpu', label: probe.label, reason: req.backend === 'webgpu' ? 'you chose the GPU' : probe.reason }, device: probe.device };
+  const why = req.backend === 'webgpu' ? 'you chose the GPU' : probe.reason;
+  // engine-client.ts sends a run here only when its worker has no WebGPU: say so.
+  const where = inWorker ? '' : "; it runs beside the UI, since the plugin's engine worker gets no WebGPU on this host";
+  return { info: { backend: 'webgpu', label: probe.label, reason: why + where }, device: probe.device };
 }
 
 function wire(p: Pick<SketchProgress, 'unitPoints' | 'iteration' | 'iterations' | 'loss' | 'bestLoss' | 'elapsedMs' | 'etaMs'>): WireSketch {
@@ -51,77 +64,52 @@ function wire(p: Pick<SketchProgress, 'unitPoints' | 'iteration' | 'iterations' 
 
 async function runSketch(req: RunRequest, controller: AbortController): Promise<void> {
   const image = { width: req.width, height: req.height, data: req.pixels };
-  let choice = await chooseBackend(req);
-  for (let attempt = 0; ; attempt++) {
-    post({ type: 'backend', runId: req.runId, info: choice.info });
-    // A lost device aborts this attempt; the run then starts over on the CPU.
-    const attemptAbort = new AbortController();
-    const forward = () => attemptAbort.abort();
-    controller.signal.addEventListener('abort', forward);
-    let lostMessage: string | null = null;
-    activeLost = choice.device
-      ? (message) => {
-          lostMessage = message;
-          attemptAbort.abort();
+  const choice = await chooseBackend(req);
+  post({ type: 'backend', runId: req.runId, info: choice.info });
+  const model = await loadModel(req.options.model);
+  let fellBack = false;
+  const result = await sketchify(
+    image,
+    { strokes: req.options.strokes, width: req.options.width, preset: req.options.preset, seed: req.options.seed, model: req.options.model, backend: choice.info.backend, seeds: req.options.seeds, iterations: req.options.iterations },
+    {
+      model,
+      gpuDevice: choice.device,
+      signal: controller.signal,
+      progressIntervalMs: 100,
+      onProgress: (p) => {
+        // The engine moved the run to the CPU itself (device lost): say so once.
+        if (p.fallback && !fellBack) {
+          fellBack = true;
+          post({ type: 'device-lost', runId: req.runId, message: p.fallback.reason, iteration: p.fallback.iteration });
+          post({ type: 'backend', runId: req.runId, info: { backend: 'cpu', label: 'CPU', reason: `the GPU device was lost at iteration ${p.fallback.iteration}, so the run continues on the CPU` } });
         }
-      : null;
-    let fellBack = false;
-    try {
-      const model = await loadModel(req.options.model);
-      const result = await sketchify(
-        image,
-        { strokes: req.options.strokes, width: req.options.width, preset: req.options.preset, seed: req.options.seed, model: req.options.model, backend: choice.info.backend, seeds: req.options.seeds, iterations: req.options.iterations },
-        {
-          model,
-          gpuDevice: choice.device,
-          signal: attemptAbort.signal,
-          progressIntervalMs: 100,
-          onProgress: (p) => {
-            // The engine moved the run to the CPU itself (SketchProgress.fallback): say so once.
-            if (p.fallback && !fellBack) {
-              fellBack = true;
-              post({ type: 'device-lost', runId: req.runId, message: p.fallback.reason });
-              post({ type: 'backend', runId: req.runId, info: { backend: 'cpu', label: 'CPU', reason: `the GPU device was lost at iteration ${p.fallback.iteration}, so the run continues on the CPU` } });
-            }
-            post({ type: 'progress', runId: req.runId, phase: p.phase, sketch: wire(p) });
-          },
-        },
-      );
-      if (lostMessage === null) {
-        const points = result.unitPoints.slice();
-        post(
-          {
-            type: 'result',
-            runId: req.runId,
-            result: {
-              ...wire({ ...result, iteration: result.iterations, iterations: result.iterations, loss: result.lossFinal, bestLoss: result.lossFinal, elapsedMs: result.timings.totalMs, etaMs: 0 }),
-              unitPoints: points,
-              canvasSize: result.canvasSize,
-              canvasWidth: result.canvasWidth,
-              cancelled: result.cancelled,
-              stoppedEarly: result.stoppedEarly,
-              lossHistory: result.lossHistory,
-              seed: result.seed,
-              perIterationMs: result.timings.perIterationMs,
-              totalMs: result.timings.totalMs,
-            },
-          },
-          [points.buffer],
-        );
-        return;
-      }
-    } catch (error) {
-      if (lostMessage === null || attempt > 0) throw error;
-    } finally {
-      controller.signal.removeEventListener('abort', forward);
-      activeLost = null;
-    }
-    post({ type: 'device-lost', runId: req.runId, message: lostMessage ?? 'device lost' });
-    choice = { info: { backend: 'cpu', label: 'CPU', reason: 'the GPU device was lost during the run' } };
-  }
+        post({ type: 'progress', runId: req.runId, phase: p.phase, sketch: wire(p) });
+      },
+    },
+  );
+  const points = result.unitPoints.slice();
+  post(
+    {
+      type: 'result',
+      runId: req.runId,
+      result: {
+        ...wire({ ...result, iteration: result.iterations, iterations: result.iterations, loss: result.lossFinal, bestLoss: result.lossFinal, elapsedMs: result.timings.totalMs, etaMs: 0 }),
+        unitPoints: points,
+        canvasSize: result.canvasSize,
+        canvasWidth: result.canvasWidth,
+        cancelled: result.cancelled,
+        stoppedEarly: result.stoppedEarly,
+        lossHistory: result.lossHistory,
+        seed: result.seed,
+        perIterationMs: result.timings.perIterationMs,
+        totalMs: result.timings.totalMs,
+      },
+    },
+    [points.buffer],
+  );
 }
 
-self.onmessage = (event: MessageEvent<ToWorker>) => {
+function onMessage(event: MessageEvent<ToWorker>): void {
   const m = event.data;
   if (m.type === 'run') {
     const controller = new AbortController();
@@ -155,6 +143,22 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       .then(() => post({ type: 'model-ready', model: m.model, source: 'file' }))
       .catch((error: unknown) => post({ type: 'model-error', model: m.model, error: toWireError(error) }));
   }
-};
+}
 
-post({ type: 'booted', ortBuild: ORT_BUILD });
+/** Starts serving on `p`: the worker scope, or a MessagePort from the main thread. */
+function serve(p: Port): void {
+  port = p;
+  p.onmessage = onMessage;
+  const secure = self.isSecureContext;
+  post({ type: 'booted', ortBuild: ORT_BUILD, host: inWorker ? 'worker' : 'main', secure, webgpu: 'gpu' in navigator && !!(navigator as Navigator & { gpu?: GPU }).gpu });
+}
+
+if (inWorker) serve(self as unknown as Port);
+else {
+  (globalThis as { sketchifyEngine?: { connect(port: MessagePort): void } }).sketchifyEngine = {
+    connect(p) {
+      serve(p as unknown as Port);
+      p.start();
+    },
+  };
+}

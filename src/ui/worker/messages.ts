@@ -1,6 +1,8 @@
-// Messages between the UI's main thread and the engine worker. The engine runs in a worker so
+// Messages between the UI's main thread and the engine host. The engine runs in a worker so
 // that the optimization (model and rasterizer calls that each take tens to hundreds of ms)
-// never blocks the UI; both sides are bundled together, so plain types suffice here.
+// never blocks the UI; a WebGPU run may run on the main thread instead (engine-client.ts),
+// over a MessageChannel with the same messages. Both sides are bundled together, so plain
+// types suffice here.
 
 export type BackendChoice = 'auto' | 'webgpu' | 'cpu';
 
@@ -23,6 +25,8 @@ export interface RunRequest {
   backend: BackendChoice;
   /** Set when the main thread already knows WebGPU is missing (navigator.gpu absent). */
   webgpuUnavailable?: string;
+  /** Why the run is on the CPU when backend is 'cpu' and the user did not choose it. */
+  cpuReason?: string;
 }
 
 export type ToWorker =
@@ -62,13 +66,14 @@ export interface WireBackend {
 }
 
 export type FromWorker =
-  | { type: 'booted'; ortBuild: string }
+  /** host: where this engine runs; webgpu: whether navigator.gpu exists there. */
+  | { type: 'booted'; ortBuild: string; host: 'worker' | 'main'; secure: boolean; webgpu: boolean }
   | { type: 'backend'; runId: number; info: WireBackend }
   | { type: 'progress'; runId: number; phase: 'init' | 'optimize'; sketch: WireSketch }
   | { type: 'result'; runId: number; result: WireResult }
   | { type: 'error'; runId: number; error: WireError }
-  /** The GPU device was lost mid-run: the run restarts on the CPU. */
-  | { type: 'device-lost'; runId: number; message: string }
+  /** The GPU device was lost at `iteration`: the run continues on the CPU. */
+  | { type: 'device-lost'; runId: number; message: string; iteration: number }
   | { type: 'download-progress'; model: string; bytesDone: number; bytesTotal: number }
   | { type: 'model-ready'; model: string; source: 'download' | 'file' }
   | { type: 'model-error'; model: string; error: WireError };
