@@ -1,4 +1,4 @@
-// What the buttons do. Thin: the engine worker computes, the sandbox inserts; this file keeps
+// What the buttons do. Thin: the engine (engine-client.ts) computes, the sandbox inserts; this file keeps
 // the signals in step with both.
 import { batch } from '@preact/signals';
 import { PRESETS } from '../engine/options.ts';
@@ -60,7 +60,10 @@ function onWorker(m: FromWorker): void {
       if (m.runId === -1 && !current) s.problem.value = describeError(errorFromWire(m.error));
       break;
     case 'device-lost':
-      if (m.runId === current?.id) s.notice.value = `The GPU stopped during the run (${m.message}). Sketchify carried on with the CPU.`;
+      // Plain words for the user; the engine's technical reason goes to the console.
+      if (m.runId !== current?.id) break;
+      console.warn(`Sketchify: ${m.message}`);
+      s.notice.value = `The GPU stopped working at iteration ${m.iteration}. Sketchify carried on with the CPU: the sketch finishes as usual, only slower.`;
       break;
     case 'download-progress':
       s.modelStatus.value = { ...s.modelStatus.value, [m.model]: { state: 'downloading', done: m.bytesDone, total: m.bytesTotal } };

@@ -22,6 +22,8 @@ export interface UiSession extends BrowserSession {
   setNumber(testId: string, value: string): Promise<void>;
   /** A quick run: `strokes` strokes, draft preset, `iterations` iterations (advanced panel). */
   quickRunSettings(strokes: number, iterations: number): Promise<void>;
+  /** Picks the Compute option with this label in the advanced panel (open it first). */
+  chooseCompute(label: 'Automatic (GPU when it helps)' | 'GPU (WebGPU)' | 'CPU'): Promise<void>;
 }
 
 export const RESULTS_DIR = join(PROJECT_ROOT, 'test-results');
@@ -69,6 +71,13 @@ export async function openUi(query = ''): Promise<UiSession> {
       await ui.locator('input[value="draft"]').check({ force: true });
       await uiSession.click('advanced');
       await uiSession.setNumber('iterations', String(iterations));
+    },
+    async chooseCompute(label) {
+      // The dropdown opens a menu of labelled options; a DOM click picks one (see click()).
+      await uiSession.click('compute');
+      await ui.getByText(label, { exact: true }).last().evaluate((el: HTMLElement) => el.click());
+      const shown = await ui.getByTestId('compute').textContent();
+      if (!shown?.includes(label)) throw new Error(`compute shows '${shown}', not '${label}'`);
     },
     async screenshot(name) {
       // A clip of the page, not an element screenshot: that waits for rAF stability, which a
