@@ -1,0 +1,66 @@
+// `npm run bench -- ui`: long tasks on the plugin UI's main thread (headless Chromium, the host
+// harness, built dist/ui.html; run `node build.mjs` first). For each case: the count and the
+// longest of the main-thread long tasks (PerformanceObserver 'longtask', > 50 ms) during setup
+// (Run until the first optimization step shows) and during the iterations, and iterations/s.
+// Cases (embedded model, horse fixture, 4 strokes, draft):
+//   cpu-worker   Auto: the CPU path in the engine worker (SwiftShader is no reason to use WebGPU)
+//   gpu-worker   forced GPU with WebGPU in the data: bootstrap worker (the default host)
+//   gpu-main     forced GPU on the main-thread engine (worker=blob: the worker gets no WebGPU)
+//   cpu-main     the rejected alternative: a CPU run on the main-thread engine, what the engine's
+//                device-lost fallback would do there (why engine-client.ts hands it to the worker)
+// WebGPU here is SwiftShader (software): GPU iterations take seconds, so their cases are short.
+import type { Emit } from './run.ts';
+import { cpuRunOnMainThread, installTrace, readTrace, type UiTrace } from './_ui-longtasks.ts';
+import { openUi, type UiSession } from '../test/harness/ui-session.ts';
+
+const CPU_ITERATIONS = 20;
+const GPU_ITERATIONS = 4;
+
+function summarize(trace: UiTrace & { now: number }, t0: number) {
+  const firstStep = trace.its.find(([, it]) => it >= 1)?.[0] ?? trace.now;
+  const phase = (from: number, to: number) => {
+    const d = trace.tasks.filter(([start]) => start >= from && start < to).map(([, ms]) => ms);
+    return { count: d.length, maxMs: Math.round(d.length ? Math.max(...d) : 0), totalMs: Math.round(d.reduce((x, y) => x + y, 0)), over100: d.filter((ms) => ms > 100).length };
+  };
+  const steps = trace.its.filter(([, it]) => it >= 1);
+  const [a, b] = [steps[0], steps.at(-1)];
+  const itPerS = a && b && b[0] > a[0] ? ((b[1] - a[1]) / (b[0] - a[0])) * 1000 : null;
+  return { setupMs: Math.round(firstStep - t0), setupLongTasks: phase(t0, firstStep), iterationLongTasks: phase(firstStep, trace.now + 1), itPerS: itPerS && Number(itPerS.toFixed(3)) };
+}
+
+async function uiRun(s: UiSession, compute: 'Automatic (GPU when it helps)' | 'GPU (WebGPU)', iterations: number) {
+  await s.setNumber('iterations', String(iterations));
+  await s.chooseCompute(compute);
+  const t0 = await s.ui.evaluate(installTrace);
+  await s.click('run');
+  await s.ui.waitForFunction(() => /Done after|Stopped after/.test(document.querySelector('[data-testid=summary]')?.textContent ?? '') || !!document.querySelector('[data-testid=problem]'), undefined, { timeout: 600_000 });
+  const summary = (await s.ui.getByTestId('summary').textContent().catch(() => null)) ?? (await s.ui.getByTestId('problem').textContent());
+  return { ...summarize(await s.ui.evaluate(readTrace), t0), summary };
+}
+
+async function page(query: string): Promise<UiSession> {
+  const s = await openUi(query);
+  await s.page.evaluate(() => window.__host.select({ fixture: 'horse' }));
+  await s.ui.getByTestId('thumbnail').waitFor();
+  await s.quickRunSettings(4, CPU_ITERATIONS);
+  return s;
+}
+
+export async function run(emit: Emit): Promise<void> {
+  let s = await page('');
+  try {
+    emit({ case: 'cpu-worker', iterations: CPU_ITERATIONS, ...(await uiRun(s, 'Automatic (GPU when it helps)', CPU_ITERATIONS)) });
+    emit({ case: 'gpu-worker', iterations: GPU_ITERATIONS, ...(await uiRun(s, 'GPU (WebGPU)', GPU_ITERATIONS)) });
+  } finally {
+    await s.close();
+  }
+  s = await page('?worker=blob');
+  try {
+    emit({ case: 'gpu-main', iterations: GPU_ITERATIONS, ...(await uiRun(s, 'GPU (WebGPU)', GPU_ITERATIONS)) });
+    const t0 = await s.ui.evaluate(installTrace);
+    const done = await s.ui.evaluate(cpuRunOnMainThread, CPU_ITERATIONS);
+    emit({ case: 'cpu-main', iterations: done, ...summarize(await s.ui.evaluate(readTrace), t0) });
+  } finally {
+    await s.close();
+  }
+}
