@@ -54,7 +54,8 @@ async function chooseBackend(req: RunRequest): Promise<{ info: WireBackend; devi
   if (probe.software && req.backend === 'auto') return cpu(`${probe.reason}, which is slower than the CPU path`);
   const why = req.backend === 'webgpu' ? 'you chose the GPU' : probe.reason;
   // engine-client.ts sends a run here only when its worker has no WebGPU: say so.
-  const where = inWorker ? '' : "; it runs beside the UI, since the plugin's engine worker gets no WebGPU on this host";
+  // Setup there is seconds of main-thread work (bundle, model, targets: bench/ui.ts): warn.
+  const where = inWorker ? '' : "; it runs beside the UI, since the plugin's engine worker gets no WebGPU on this host (the panel may pause while it prepares)";
   return { info: { backend: 'webgpu', label: probe.label, reason: why + where }, device: probe.device };
 }
 
