@@ -10,10 +10,13 @@ import { createPixelLossModel } from './helpers/engine-pixel-model.ts';
 
 const SIZE = 48;
 
-/** A 96x72 photo of three thick curves (drawn by the rasterizer at canvas scale, then upsampled). */
+/**
+ * A 96x72 photo of three thick curves (drawn by the rasterizer at canvas scale, then upsampled),
+ * squeezed to the middle rows: strokes stay PADDING_MARGIN away from the padded sides.
+ */
 async function curvesImage(): Promise<RgbaImage> {
   const r = createCpuRasterizer();
-  const points = Float32Array.of(8, 12, 20, 6, 30, 20, 40, 10, 6, 30, 16, 26, 28, 34, 42, 28, 24, 8, 22, 18, 26, 26, 24, 36);
+  const points = Float32Array.of(8, 12, 20, 6, 30, 20, 40, 10, 6, 30, 16, 26, 28, 34, 42, 28, 24, 8, 22, 18, 26, 26, 24, 36).map((v, i) => (i % 2 ? 24 + (v - 24) * 0.5 : v));
   const canvas = await r.forward({ points, views: Float32Array.from(IDENTITY_VIEW), size: SIZE, width: 4 });
   // The image is 96x72: canvas rows 6..42 (offset 6 canvas px = 12 input px) at 2 input px per canvas px.
   const width = 96, height = 72;

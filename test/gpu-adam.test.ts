@@ -1,11 +1,13 @@
-// The WGSL Adam step + clamp against the engine's CPU Adam (optim/adam.ts) + the clamp of
-// sketch.ts, over several steps with different gradients, points near and beyond the canvas
-// edges so the clamp is exercised. Tolerance: 1e-4 px absolute per coordinate (points are
+// The WGSL Adam step + clamp against the engine's CPU Adam (optim/adam.ts) + its clamp
+// (optimize/clamp.ts clampPoints), over several steps with different gradients, points near and
+// beyond the box edges so the clamp is exercised: the canvas box, and a content box of a
+// non-square input whose x and y bounds differ (the kernel must tell x from y). Tolerance: 1e-4 px absolute per coordinate (points are
 // float32 on both sides; the GPU moments are float32 vs float64 on the CPU; measured ~1e-5).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createGpuAdam } from '../src/engine/gpu/adam.ts';
 import { Adam } from '../src/engine/optim/adam.ts';
-import { CLAMP_MARGIN } from '../src/engine/sketch.ts';
+import { canvasBox, clampPoints, contentBox, type ClampBox } from '../src/engine/optimize/clamp.ts';
+import { canvasMap } from '../src/engine/preprocess/preprocess.ts';
 import { getTestDevice } from './helpers/webgpu-node.ts';
 import { randomArray } from './helpers/nn-check.ts';
 
@@ -28,10 +30,8 @@ function storage(device: GPUDevice, data: Float32Array): GPUBuffer {
   return b;
 }
 
-function cpuClamp(points: Float32Array, size: number): void {
-  const lo = -CLAMP_MARGIN * size, hi = size * (1 + CLAMP_MARGIN);
-  for (let i = 0; i < points.length; i++) points[i] = Math.min(hi, Math.max(lo, points[i]));
-}
+/** A 64 x 36 input on a 64 canvas: y is padded, so y stays within [14 + 12, 50 - 12]. */
+const WIDE: ClampBox = contentBox(canvasMap(64, 36, 64));
 
 describe('GPU Adam kernel vs the CPU Adam', () => {
   let device: GPUDevice;
@@ -43,15 +43,17 @@ describe('GPU Adam kernel vs the CPU Adam', () => {
     { name: '16 strokes, lr 1 (CLIPasso), 8 steps', count: 128, lr: 1, steps: 8 },
     { name: '3 seeds x 5 strokes, lr 0.3, custom betas, 5 steps', count: 120, lr: 0.3, steps: 5, beta1: 0.8, beta2: 0.99 },
     { name: 'per-step lr (a decaying schedule), 6 steps', count: 64, lr: 3, steps: 6, schedule: true },
-  ])('$name', async ({ count, lr, steps, beta1, beta2, schedule }) => {
+    { name: 'content box of a wide input (x and y bounds differ), 8 steps', count: 128, lr: 2, steps: 8, box: WIDE },
+  ])('$name', async ({ count, lr, steps, beta1, beta2, schedule, box: optBox }) => {
     const size = 64;
+    const box = optBox ?? canvasBox(size);
     // Points across [-10, 74]: some start outside the clamp range, many within 1 px of it.
     const points = randomArray(count, 7, 42, 32);
     const cpu = points.slice();
     const buffer = storage(device, points);
     const gradBuffer = storage(device, new Float32Array(count));
     const cpuAdam = new Adam(count, { lr, beta1, beta2 });
-    const gpuAdam = createGpuAdam(device, { count, lr, beta1, beta2, size });
+    const gpuAdam = createGpuAdam(device, { count, lr, beta1, beta2, size, box: optBox });
     let moved = 0;
     for (let t = 0; t < steps; t++) {
       // Mixed magnitudes and exact zeros (a zero gradient from the start must not move a point).
@@ -62,7 +64,7 @@ describe('GPU Adam kernel vs the CPU Adam', () => {
       gpuAdam.step(enc, buffer, gradBuffer, stepLr);
       device.queue.submit([enc.finish()]);
       cpuAdam.step(cpu, grad, stepLr);
-      cpuClamp(cpu, size);
+      clampPoints(cpu, box);
     }
     const got = await read(device, buffer, count);
     let maxErr = 0;
@@ -72,8 +74,13 @@ describe('GPU Adam kernel vs the CPU Adam', () => {
     }
     expect(maxErr).toBeLessThanOrEqual(TOL);
     expect(moved).toBeGreaterThan(count / 2); // the comparison is not vacuous
-    expect(Math.min(...got)).toBeGreaterThanOrEqual(-CLAMP_MARGIN * size);
-    expect(Math.max(...got)).toBeLessThanOrEqual(size * (1 + CLAMP_MARGIN));
+    const xs = got.filter((_, i) => i % 2 === 0), ys = got.filter((_, i) => i % 2 === 1);
+    expect(Math.min(...xs)).toBeGreaterThanOrEqual(box.x0);
+    expect(Math.max(...xs)).toBeLessThanOrEqual(box.x1);
+    expect(Math.min(...ys)).toBeGreaterThanOrEqual(box.y0);
+    expect(Math.max(...ys)).toBeLessThanOrEqual(box.y1);
+    // The wide input's y bounds hold many points (the clamp ran on y, not with x's bounds).
+    if (optBox) for (const b of [box.y0, box.y1]) expect(ys.filter((p) => Math.abs(p - b) < 1e-4).length).toBeGreaterThan(4);
     expect(gpuAdam.steps).toBe(steps);
     gpuAdam.dispose();
     buffer.destroy();

@@ -13,7 +13,7 @@ import { xdogEdges } from './init/xdog.ts';
 import { cleanTerms, weightedSum } from './loss/evaluate.ts';
 import { normalizeWeights, resolveWeights, unitWeights } from './loss/weights.ts';
 import type { LossModel, LossWeights } from './model/types.ts';
-import { clampPoints } from './optimize/clamp.ts';
+import { clampPoints, contentBox } from './optimize/clamp.ts';
 import { lostSoon, optimize, type SeedState } from './optimize/loop.ts';
 import { cpuFallback, cpuStepper, oneDeviceStepper, type Stepper, type StepperSetup } from './optimize/steppers.ts';
 import { resolveOptions, type ResolvedOptions, type SketchOptions } from './options.ts';
@@ -83,11 +83,12 @@ export async function sketchify(image: RgbaImage, options: SketchOptions = {}, r
   try {
     // Initialization: saliency x edges -> spaced start points -> short random walks.
     const saliency = await model.saliency(pre.rgb);
+    const box = contentBox(pre.map);
     const prob = startDistribution(saliency, xdogEdges(pre.gray, size), opts.strokes, startRegion(pre.map));
     const seeds: SeedState[] = selection.rasterizers.map((_, s) => {
       const random = createRandom(opts.seed + s);
       const points = growStrokes(sampleStartPoints(prob, size, opts.strokes, random), size, random);
-      clampPoints(points, size);
+      clampPoints(points, box);
       return { seed: opts.seed + s, points, best: points.slice(), bestLoss: Infinity, initLoss: NaN, bestTrail: [], evals: [] };
     });
     const firstPreviewMs = now() - start;
@@ -128,7 +129,7 @@ export async function sketchify(image: RgbaImage, options: SketchOptions = {}, r
       st.evals.push({ iteration: 0, loss: st.initLoss });
     });
 
-    const setup: StepperSetup = { model, targets, weights: norm, strokes: opts.strokes, width: opts.width, lr: opts.lr };
+    const setup: StepperSetup = { model, targets, weights: norm, strokes: opts.strokes, width: opts.width, lr: opts.lr, box };
     const initial = seeds.map((st) => st.points);
     let backendReason = selection.reason;
     if (selection.backend === 'webgpu' && runtime.gpuDevice && !early) {

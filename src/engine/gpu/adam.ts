@@ -1,8 +1,8 @@
 // Adam as a WebGPU compute kernel, updating a points buffer in place and clamping every
-// coordinate to the canvas margin exactly as the CPU engine does (optim/adam.ts, then
-// sketch.ts clampPoints). The moments live in float32 GPU buffers (the CPU Adam keeps
+// point into the engine's box exactly as the CPU engine does (optim/adam.ts, then
+// optimize/clamp.ts clampPoints). The moments live in float32 GPU buffers (the CPU Adam keeps
 // float64; test/gpu-adam.test.ts states the resulting tolerance).
-import { CLAMP_MARGIN } from '../optimize/clamp.ts';
+import { canvasBox, type ClampBox } from '../optimize/clamp.ts';
 import { ADAM_PARAMS_BYTES, ADAM_WGSL, ADAM_WORKGROUP, packAdamParams } from './adam.wgsl.ts';
 
 export interface GpuAdamOptions {
@@ -12,8 +12,10 @@ export interface GpuAdamOptions {
   beta1?: number;
   beta2?: number;
   eps?: number;
-  /** Canvas side: points are clamped to [-CLAMP_MARGIN * size, (1 + CLAMP_MARGIN) * size]. */
+  /** Canvas side: without `box`, points are clamped to canvasBox(size). */
   size: number;
+  /** Where points may go (optimize/clamp.ts contentBox), as on the CPU path. */
+  box?: ClampBox;
 }
 
 export interface GpuAdam {
@@ -42,7 +44,7 @@ function pipelineFor(device: GPUDevice): GPUComputePipeline {
   return p;
 }
 
-export function createGpuAdam(device: GPUDevice, { count, lr, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, size }: GpuAdamOptions): GpuAdam {
+export function createGpuAdam(device: GPUDevice, { count, lr, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, size, box = canvasBox(size) }: GpuAdamOptions): GpuAdam {
   if (!Number.isInteger(count) || count < 1) throw new Error(`GpuAdam count must be a positive integer, got ${count}`);
   if (!(lr > 0)) throw new Error(`GpuAdam lr must be > 0, got ${lr}`);
   if (!(size > 0)) throw new Error(`GpuAdam size must be > 0, got ${size}`);
@@ -52,7 +54,6 @@ export function createGpuAdam(device: GPUDevice, { count, lr, beta1 = 0.9, beta2
   const m = device.createBuffer({ label: 'Adam.m', size: bytes, usage });
   const v = device.createBuffer({ label: 'Adam.v', size: bytes, usage });
   const uniform = device.createBuffer({ label: 'Adam.params', size: ADAM_PARAMS_BYTES, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
-  const lo = -CLAMP_MARGIN * size, hi = size * (1 + CLAMP_MARGIN);
   let t = 0;
   let disposed = false;
   // Bind groups are cached per (points, grad) pair: both are stable buffers in the loop.
@@ -77,7 +78,7 @@ export function createGpuAdam(device: GPUDevice, { count, lr, beta1 = 0.9, beta2
       }
       t++;
       const c1 = 1 - beta1 ** t, c2 = 1 - beta2 ** t;
-      device.queue.writeBuffer(uniform, 0, packAdamParams({ count, lr: stepLr, beta1, beta2, eps, c1, c2, lo, hi }));
+      device.queue.writeBuffer(uniform, 0, packAdamParams({ count, lr: stepLr, beta1, beta2, eps, c1, c2, x0: box.x0, y0: box.y0, x1: box.x1, y1: box.y1 }));
       if (!cached || cached.points !== points || cached.grad !== grad) {
         const group = device.createBindGroup({
           label: 'Adam.bindGroup',

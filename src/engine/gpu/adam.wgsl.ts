@@ -1,6 +1,6 @@
 // WGSL for the Adam step (same update as src/engine/optim/adam.ts) followed by the engine's
-// clamp of every point to [lo, hi] (sketch.ts clampPoints). The bias corrections c1, c2 are
-// computed in float64 on the CPU per step and passed in the uniform, so the only float32
+// clamp of every point into its box (optimize/clamp.ts clampPoints: even indices are x, odd
+// y). The bias corrections c1, c2 are computed in float64 on the CPU per step and passed in the uniform, so the only float32
 // rounding is in the moments and the update itself.
 
 /** Uniform fields, in order; every field is 4 bytes. */
@@ -12,8 +12,10 @@ export const ADAM_PARAM_FIELDS = [
   ['eps', 'f32'],
   ['c1', 'f32'],
   ['c2', 'f32'],
-  ['lo', 'f32'],
-  ['hi', 'f32'],
+  ['x0', 'f32'],
+  ['y0', 'f32'],
+  ['x1', 'f32'],
+  ['y1', 'f32'],
 ] as const;
 export type AdamParamName = (typeof ADAM_PARAM_FIELDS)[number][0];
 export const ADAM_PARAMS_BYTES = Math.ceil((ADAM_PARAM_FIELDS.length * 4) / 16) * 16;
@@ -49,6 +51,6 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
   m[i] = mi;
   v[i] = vi;
   let p = points[i] - params.lr * (mi / params.c1) / (sqrt(vi / params.c2) + params.eps);
-  points[i] = clamp(p, params.lo, params.hi);
+  if ((i & 1u) == 0u) { points[i] = clamp(p, params.x0, params.x1); } else { points[i] = clamp(p, params.y0, params.y1); }
 }
 `;

@@ -7,7 +7,7 @@ import { gatherTargets, type TargetPool } from '../augment/targets.ts';
 import type { LossModel, LossWeights } from '../model/types.ts';
 import { Adam } from '../optim/adam.ts';
 import type { Rasterizer } from '../raster/types.ts';
-import { clampPoints } from '../optimize/clamp.ts';
+import { canvasBox, clampPoints, type ClampBox } from '../optimize/clamp.ts';
 import type { IterationTimings } from './pipeline.ts';
 
 export interface CpuPipelineOptions {
@@ -19,6 +19,8 @@ export interface CpuPipelineOptions {
   strokes: number;
   width: number;
   lr: number;
+  /** Where points are clamped after each step (default: the canvas box). */
+  box?: ClampBox;
 }
 
 export interface CpuPipeline {
@@ -35,9 +37,10 @@ export interface CpuPipeline {
   iterate(views: Float32Array, targets: readonly number[], lr?: number): Promise<IterationTimings>;
 }
 
-export function createCpuPipeline({ model, rasterizers: initialRasterizers, pool, weights, strokes, width, lr }: CpuPipelineOptions): CpuPipeline {
+export function createCpuPipeline({ model, rasterizers: initialRasterizers, pool, weights, strokes, width, lr, box }: CpuPipelineOptions): CpuPipeline {
   let rasterizers = initialRasterizers;
   const size = model.size;
+  const clampBox = box ?? canvasBox(size);
   const plane = size * size;
   const points = rasterizers.map(() => new Float32Array(strokes * 8));
   const adams = rasterizers.map(() => new Adam(strokes * 8, { lr }));
@@ -77,7 +80,7 @@ export function createCpuPipeline({ model, rasterizers: initialRasterizers, pool
       const backwardMs = lap();
       grads.forEach((g, s) => {
         adams[s].step(points[s], g, stepLr);
-        clampPoints(points[s], size);
+        clampPoints(points[s], clampBox);
       });
       return { rasterizeMs, modelMs, backwardMs, optimizerMs: lap() };
     },

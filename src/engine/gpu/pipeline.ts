@@ -12,6 +12,7 @@ import type { GpuLoss } from '../model/types.ts';
 import { createWebGpuRasterizer, type WebGpuRasterizer } from '../raster/webgpu.ts';
 import { IDENTITY_VIEW } from '../raster/types.ts';
 import { createGpuAdam, type GpuAdam } from './adam.ts';
+import type { ClampBox } from '../optimize/clamp.ts';
 
 const CLEAN_VIEW = Float32Array.from(IDENTITY_VIEW);
 
@@ -26,6 +27,8 @@ export interface GpuPipelineOptions {
   lr: number;
   /** Losses kept on the GPU between readbacks (default 64). */
   lossRing?: number;
+  /** Where the Adam kernel keeps points (default: the canvas box). */
+  box?: ClampBox;
 }
 
 export interface IterationTimings {
@@ -62,7 +65,7 @@ export interface GpuPipeline {
   dispose(): void;
 }
 
-export async function createGpuPipeline({ device, session, seeds, strokes, width, lr, lossRing = 64 }: GpuPipelineOptions): Promise<GpuPipeline> {
+export async function createGpuPipeline({ device, session, seeds, strokes, width, lr, lossRing = 64, box }: GpuPipelineOptions): Promise<GpuPipeline> {
   if (!Number.isInteger(seeds) || seeds < 1) throw new Error(`seeds must be a positive integer, got ${seeds}`);
   if (!Number.isInteger(strokes) || strokes < 1) throw new Error(`strokes must be a positive integer, got ${strokes}`);
   if (session.batch % seeds !== 0) throw new Error(`the loss session's batch ${session.batch} is not a multiple of seeds ${seeds}`);
@@ -76,7 +79,7 @@ export async function createGpuPipeline({ device, session, seeds, strokes, width
   for (let s = 0; s < seeds; s++) rasterizers.push(await createWebGpuRasterizer(device));
   const points = rasterizers.map((_, s) => buffer(`points${s}`, strokes * 32));
   const gradSeed = rasterizers.map((_, s) => buffer(`gradViews${s}`, V * plane * 4));
-  const adams: GpuAdam[] = rasterizers.map(() => createGpuAdam(device, { count: strokes * 8, lr, size }));
+  const adams: GpuAdam[] = rasterizers.map(() => createGpuAdam(device, { count: strokes * 8, lr, size, box }));
   const batchViews = buffer('views', seeds * V * plane * 4);
   const losses = buffer('losses', lossRing * 4);
   const evalLosses = buffer('evalLosses', seeds * 4);

@@ -9,6 +9,7 @@ import { createCpuPipeline, type CpuPipeline } from '../gpu/cpu-pipeline.ts';
 import { createGpuPipeline } from '../gpu/pipeline.ts';
 import type { GpuLoss, LossModel, LossWeights } from '../model/types.ts';
 import type { Rasterizer } from '../raster/types.ts';
+import type { ClampBox } from './clamp.ts';
 
 export type StepperKind = 'cpu' | 'webgpu-rasterizer' | 'webgpu-one-device';
 
@@ -34,6 +35,8 @@ export interface StepperSetup {
   strokes: number;
   width: number;
   lr: number;
+  /** Where control points may go (clamp.ts contentBox), on every stepper alike. */
+  box?: ClampBox;
 }
 
 export interface CpuStepper extends Stepper {
@@ -85,7 +88,7 @@ export async function oneDeviceStepper(setup: OneDeviceSetup, points: Float32Arr
   const { device, session, targets, weights } = setup;
   session.setWeights(weights);
   session.setTargetPool(gatherTargets(targets, Array.from({ length: targets.views.length / 9 }, (_, i) => i)));
-  const gpu = await createGpuPipeline({ device, session, seeds: points.length, strokes: setup.strokes, width: setup.width, lr: setup.lr, lossRing: Math.max(64, setup.maxUnread) });
+  const gpu = await createGpuPipeline({ device, session, seeds: points.length, strokes: setup.strokes, width: setup.width, lr: setup.lr, box: setup.box, lossRing: Math.max(64, setup.maxUnread) });
   points.forEach((p, s) => gpu.setPoints(s, p));
   const { evalSession } = setup;
   if (evalSession) {
