@@ -38,6 +38,9 @@ export class EngineClient {
   /** The worker once it has booted (sends wait for it, so a refused bootstrap loses nothing). */
   private readonly worker: Promise<{ worker: Worker; booted: Booted }>;
   private main: Promise<MessagePort> | null = null;
+  /** CLIP models whose weights the main-thread engine was given. */
+  private readonly mainModels = new Set<string>(['embedded']);
+  private readonly weightReplies = new Map<string, (m: Extract<FromWorker, { type: 'weights' }>) => void>();
 
   constructor() {
     this.worker = this.startWorker(true).catch(() => this.startWorker(false));
@@ -132,13 +135,29 @@ export class EngineClient {
     try {
       const where = await this.chooseHost(req);
       if (where.cpuReason) Object.assign(req, { backend: 'cpu', cpuReason: where.cpuReason });
-      route.host = where.host;
-      if (where.host === 'main') route.request = { ...req, pixels: req.pixels.slice() };
+      route.host = where.host === 'main' && (await this.mainHasModel(req.options.model)) ? 'main' : 'worker';
+      if (route.host === 'main') route.request = { ...req, pixels: req.pixels.slice() };
       await this.post(route.host, req, transfer);
     } catch (error) {
       this.routes.delete(req.runId);
       this.emit({ type: 'error', runId: req.runId, error: { name: (error as Error).name, message: (error as Error).message } });
     }
+  }
+
+  /**
+   * A CLIP model lives in the worker (downloaded or loaded there): the main-thread engine gets
+   * a copy of its verified weights once and compiles it (src/ui/worker/models.ts). False when
+   * the worker has none (not loaded yet: the worker's run then says so).
+   */
+  private async mainHasModel(id: string): Promise<boolean> {
+    if (this.mainModels.has(id)) return true;
+    const reply = new Promise<Extract<FromWorker, { type: 'weights' }>>((resolve) => this.weightReplies.set(id, resolve));
+    await this.post('worker', { type: 'export-weights', model: id });
+    const { weights } = await reply;
+    if (!weights) return false;
+    await this.post('main', { type: 'adopt-weights', model: id, weights }, [weights.payload.buffer]);
+    this.mainModels.add(id);
+    return true;
   }
 
   /**
@@ -150,11 +169,6 @@ export class EngineClient {
     const { booted } = await this.worker;
     const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
     if (req.backend === 'cpu' || req.webgpuUnavailable || booted.webgpu || !gpu) return { host: 'worker' };
-    if (req.options.model !== 'embedded') {
-      // CLIP weights live in the worker (downloaded or loaded there, hundreds of MB): a second
-      // copy on the main thread is not worth it for now, so CLIP runs stay on the worker's CPU.
-      return { host: 'worker', cpuReason: "the engine worker gets no WebGPU on this host, and CLIP models run in the worker" };
-    }
     if (req.backend === 'webgpu') return { host: 'main' };
     const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null);
     if (!adapter) return { host: 'worker', cpuReason: 'WebGPU found no usable graphics adapter' };
@@ -163,6 +177,11 @@ export class EngineClient {
   }
 
   private fromHost(m: FromWorker, host: HostName): void {
+    if (m.type === 'weights') {
+      this.weightReplies.get(m.model)?.(m);
+      this.weightReplies.delete(m.model);
+      return;
+    }
     const runId = 'runId' in m ? m.runId : undefined;
     const route = runId !== undefined ? this.routes.get(runId) : undefined;
     if (route && runId !== undefined) {
@@ -173,6 +192,8 @@ export class EngineClient {
       }
       if (host === 'main' && m.type === 'device-lost') return this.handOff(runId, route, m);
       if (m.type === 'result' && route.handoff?.partial) return this.finish({ ...m, result: better(m.result, route.handoff.partial) });
+      // A CLIP compile that failed on the main thread is forgotten there: ask for weights again.
+      if (host === 'main' && m.type === 'error' && route.request && route.request.options.model !== 'embedded') this.mainModels.delete(route.request.options.model);
       if (m.type === 'result' || m.type === 'error') this.routes.delete(runId);
     }
     this.emit(m);

@@ -10,7 +10,7 @@
 import { sketchify } from '../../engine/sketch.ts';
 import type { SketchProgress } from '../../engine/result.ts';
 import { probeWebGpu, type BackendProbe } from '../backend.ts';
-import { cancelDownload, loadModel, loadModelFromFile, downloadModel } from './models.ts';
+import { adoptWeights, cancelDownload, downloadModel, handOverWeights, loadModel, loadModelFromFile } from './models.ts';
 import { toWireError, type FromWorker, type RunRequest, type ToWorker, type WireBackend, type WireSketch } from './messages.ts';
 import { ORT_BUILD } from './ort.ts';
 
@@ -139,6 +139,11 @@ function onMessage(event: MessageEvent<ToWorker>): void {
       .catch((error: unknown) => post({ type: 'model-error', model: m.model, error: toWireError(error) }));
   } else if (m.type === 'cancel-download') {
     cancelDownload(m.model);
+  } else if (m.type === 'export-weights') {
+    const weights = handOverWeights(m.model);
+    post({ type: 'weights', model: m.model, weights }); // copied: the worker's model still reads them
+  } else if (m.type === 'adopt-weights') {
+    adoptWeights(m.model, m.weights);
   } else if (m.type === 'load-weights') {
     loadModelFromFile(m.model, m.bytes, m.name)
       .then(() => post({ type: 'model-ready', model: m.model, source: 'file' }))

@@ -4,6 +4,8 @@
 // over a MessageChannel with the same messages. Both sides are bundled together, so plain
 // types suffice here.
 
+import type { TensorEntry } from '../../engine/weights/safetensors.ts';
+
 export type BackendChoice = 'auto' | 'webgpu' | 'cpu';
 
 export interface RunRequest {
@@ -35,7 +37,18 @@ export type ToWorker =
   /** Weights the user picked from disk for a downloadable model. */
   | { type: 'load-weights'; model: string; bytes: Uint8Array; name: string }
   | { type: 'download'; model: string }
-  | { type: 'cancel-download'; model: string };
+  | { type: 'cancel-download'; model: string }
+  /** Worker: hand the verified weights of a model over (once) for the main-thread engine. */
+  | { type: 'export-weights'; model: string }
+  /** Main-thread engine: compile these weights (handed over by the worker). */
+  | { type: 'adopt-weights'; model: string; weights: WireWeights };
+
+/** A WeightSet as data: entries rebased to payload, payload transferred. */
+export interface WireWeights {
+  entries: readonly TensorEntry[];
+  payload: Uint8Array;
+  sha256: string;
+}
 
 export interface WireSketch {
   /** N*8 numbers: each stroke's four control points in subject units [0, 1]. */
@@ -76,7 +89,9 @@ export type FromWorker =
   | { type: 'device-lost'; runId: number; message: string; iteration: number }
   | { type: 'download-progress'; model: string; bytesDone: number; bytesTotal: number }
   | { type: 'model-ready'; model: string; source: 'download' | 'file' }
-  | { type: 'model-error'; model: string; error: WireError };
+  | { type: 'model-error'; model: string; error: WireError }
+  /** Answer to export-weights: null when the worker kept none (not loaded, or has WebGPU). */
+  | { type: 'weights'; model: string; weights: WireWeights | null };
 
 /** Errors cross the thread boundary as plain data; name and fields drive the plain-words text. */
 export interface WireError {

@@ -7,14 +7,27 @@ import { loadEmbeddedModel } from '../../engine/model/embedded-mobilenet-v2.ts';
 import type { LossModel } from '../../engine/model/types.ts';
 import { clipLossModel, clipWeightsFromBytes, downloadClipWeights } from '../../engine/weights/clip-loss-model.ts';
 import { MemoryCache } from '../../engine/weights/memory-cache.ts';
-import type { WeightSet } from '../../engine/weights/weight-set.ts';
+import { WeightSet } from '../../engine/weights/weight-set.ts';
 import { isClipEntry, type ClipModelEntry } from '../../../models/clip-common.ts';
 import { MODEL_REGISTRY } from '../../../models/registry.ts';
+import type { WireWeights } from './messages.ts';
 import { ort } from './ort.ts';
 
 const models = new MemoryCache<LossModel>();
 /** Downloads in flight, by model id: the UI may cancel them. */
 const downloads = new Map<string, AbortController>();
+/**
+ * Verified weights, kept only by a worker without WebGPU: there a GPU run of a CLIP model goes
+ * to the main-thread engine (src/ui/engine-client.ts), which asks once per model for a copy
+ * and compiles it. A copy, not a transfer: the worker's model builds sessions lazily from the
+ * same weights. Memory: on that fallback host the set (RN101 ~0.2 GB) stays beside the compiled
+ * model where the model does not view it already, and the main thread holds its own copy once a
+ * GPU run asked; a worker with WebGPU keeps nothing extra.
+ */
+const handover = new Map<string, WeightSet>();
+const keepForHandover = (id: string, weights: WeightSet) => {
+  if (!(navigator as Navigator & { gpu?: GPU }).gpu) handover.set(id, weights);
+};
 
 /**
  * Sessions for the CPU path run on the wasm EP. Given `webgpuOrt`, a model also offers a GPU
@@ -47,7 +60,9 @@ export async function downloadModel(id: string, onProgress: (done: number, total
     downloads.set(id, controller);
     try {
       const weights = await downloadClipWeights(entry, { signal: controller.signal, onProgress: (p) => onProgress(p.bytesDone, p.bytesTotal) });
-      return await compileClip(entry, weights);
+      const model = await compileClip(entry, weights);
+      keepForHandover(id, weights);
+      return model;
     } finally {
       downloads.delete(id);
     }
@@ -61,6 +76,20 @@ export function cancelDownload(id: string): void {
 /** A safetensors file the user picked (the original checkpoint or an extract of it). */
 export async function loadModelFromFile(id: string, bytes: Uint8Array, name: string): Promise<void> {
   const entry = clipEntry(id);
-  const model = await compileClip(entry, await clipWeightsFromBytes(entry, bytes, `weights file ${name}`));
+  const weights = await clipWeightsFromBytes(entry, bytes, `weights file ${name}`);
+  const model = await compileClip(entry, weights);
+  keepForHandover(id, weights);
   models.set(id, model);
+}
+
+/** The weights for a main-thread engine (null when this worker kept none). */
+export function handOverWeights(id: string): WireWeights | null {
+  const w = handover.get(id);
+  return w ? { entries: w.entries, payload: w.payload, sha256: w.sha256 } : null;
+}
+
+/** The main-thread engine compiles weights handed over by the worker (verified there). */
+export function adoptWeights(id: string, w: WireWeights): void {
+  const entry = clipEntry(id);
+  void models.getOrCreate(id, () => compileClip(entry, new WeightSet(w.entries, w.payload, w.sha256)));
 }
