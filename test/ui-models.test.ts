@@ -3,8 +3,8 @@
 // routing (test/harness/hf-route.ts), which answers the engine worker's fetches from the
 // sandboxed srcdoc iframe. A server error and wrong bytes each give their plain-words
 // message with a way forward, and the embedded model still sketches afterwards; a download of
-// a real-layout RN50 checkpoint (zero weights) shows progress, resumes after each cut and
-// passes the header check up to compiling.
+// a real-layout RN50 checkpoint (zero weights) can be cancelled back to the choice, and
+// downloaded again shows progress and resumes after each cut up to compiling.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clipWeightSpec } from '../src/engine/weights/clip-models.ts';
 import { CLIP_RN50_ENTRY } from '../models/clip-rn50.ts';
@@ -88,12 +88,31 @@ describe('CLIP models in the UI', () => {
     await s.ui.getByTestId('model-download').waitFor();
   });
 
-  it('downloads a real-layout RN50 checkpoint with progress up to compiling', async () => {
+  it('cancelling a download in progress returns to the choice, without an error', async () => {
     const file = zeroCheckpointHeader(clipWeightSpec(CLIP_RN50_ENTRY.clip));
     let release!: () => void;
     hf.hold = new Promise((done) => (release = done));
     hf.answer = { ...file, chunk: 40 << 20 };
     await chooseModel('clip-rn50');
+    await s.click('model-download');
+    await s.ui.waitForFunction(() => Number(document.querySelector('[data-testid=download-progress]')?.getAttribute('data-done')) > 30e6, undefined, { timeout: 60_000 });
+    await s.click('download-cancel');
+    // Back to the offer: size, Download and Load from file; no problem shown, Sketch waits.
+    await s.ui.getByTestId('download-size').waitFor({ timeout: 30_000 });
+    await s.ui.getByTestId('model-download').waitFor();
+    await s.ui.getByTestId('model-file-button').waitFor();
+    expect(await s.ui.getByTestId('download-progress').count()).toBe(0);
+    expect(await s.ui.locator('[data-testid=problem]').allTextContents()).toEqual([]);
+    expect(await s.ui.getByTestId('run').isDisabled()).toBe(true);
+    hf.hold = null;
+    release();
+  });
+
+  it('downloading again after the cancel shows progress and resumes after each cut up to compiling', async () => {
+    const file = zeroCheckpointHeader(clipWeightSpec(CLIP_RN50_ENTRY.clip));
+    let release!: () => void;
+    hf.hold = new Promise((done) => (release = done));
+    hf.answer = { ...file, chunk: 40 << 20 };
     await s.click('model-download');
     // Held after the first 40 MB: the progress line shows bytes done of the total.
     await s.ui.waitForFunction(() => Number(document.querySelector('[data-testid=download-progress]')?.getAttribute('data-done')) > 30e6, undefined, { timeout: 60_000 });
@@ -101,13 +120,17 @@ describe('CLIP models in the UI', () => {
     expect(shown).toMatch(/Downloading 4\d MB of 154 MB \(2\d %\)/);
     expect(Number(await s.ui.getByTestId('download-progress').getAttribute('data-total'))).toBe(file.size);
     await s.screenshot('download-progress');
+    const requested = hf.requests.length;
     hf.hold = null;
     release();
-    // Every byte arrives (resumed after each cut chunk), the header checked out: compiling.
-    // Compiling the full RN50 graph in the worker's wasm runtime took over 4 minutes on this
-    // loaded 2-core machine, so the test stops at this state (see the report in the commit).
+    // Every byte arrives (resumed after each cut chunk) and the header checks out: compiling.
+    // Run alone (-t 'cancelling|downloading again') this test reaches ready (worker compile
+    // ~10-24 s); after this file's embedded sketch the panel stays at compiling although the
+    // worker finished compiling (logged there): open, see the report of 2026-11-28.
     await s.ui.getByText('checking and compiling the model', { exact: false }).waitFor({ timeout: 120_000 });
     expect(await s.ui.locator('[data-testid=problem]').allTextContents()).toEqual([]);
     expect(Number(await s.ui.getByTestId('download-progress').getAttribute('data-done'))).toBe(file.size);
+    // 154 MB in 40 MB answers: the chunks after the held one were asked for, each resuming the last.
+    expect(hf.requests.length - requested).toBeGreaterThanOrEqual(2);
   }, 300_000);
 });

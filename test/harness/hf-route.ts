@@ -63,8 +63,9 @@ export async function routeHuggingFace(context: BrowserContext, answer: HfAnswer
       end = Math.min(end, start + a.chunk);
     }
     const body = 'bytes' in a ? Buffer.from(a.bytes.subarray(start, end)) : slice(a, start, end);
-    // A shorter body than asked: the client sees the connection end early and resumes.
-    return route.fulfill({ status: 206, headers: { ...CORS, 'content-range': `bytes ${start}-${start + body.length - 1}/${size}` }, body });
+    // A shorter body than asked: the client sees the connection end early and resumes. A
+    // request the client aborted while it was held (a cancelled download) has nobody to answer.
+    return route.fulfill({ status: 206, headers: { ...CORS, 'content-range': `bytes ${start}-${start + body.length - 1}/${size}` }, body }).catch(() => undefined);
   });
   return state;
 }
