@@ -131,12 +131,19 @@ function onMessage(event: MessageEvent<ToWorker>): void {
       last = performance.now();
       post({ type: 'download-progress', model: m.model, ...latest });
     };
+    // A throttled progress message still pending when the download ends must not arrive after
+    // the outcome: it would turn "ready" (or a cancelled download) back into "downloading".
+    const settle = (outcome: FromWorker) => {
+      if (pending !== null) clearTimeout(pending);
+      pending = null;
+      post(outcome);
+    };
     downloadModel(m.model, (bytesDone, bytesTotal) => {
       latest = { bytesDone, bytesTotal };
       if (pending === null) pending = setTimeout(flush, Math.max(0, 100 - (performance.now() - last)));
     })
-      .then(() => post({ type: 'model-ready', model: m.model, source: 'download' }))
-      .catch((error: unknown) => post({ type: 'model-error', model: m.model, error: toWireError(error) }));
+      .then(() => settle({ type: 'model-ready', model: m.model, source: 'download' }))
+      .catch((error: unknown) => settle({ type: 'model-error', model: m.model, error: toWireError(error) }));
   } else if (m.type === 'cancel-download') {
     cancelDownload(m.model);
   } else if (m.type === 'export-weights') {
