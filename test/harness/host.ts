@@ -5,7 +5,10 @@
 // Query parameters: ui (default /dist/ui.html), fixture (select it once the UI is ready),
 // theme (light | dark), webgpu=off (hide navigator.gpu from the UI, as a host without WebGPU),
 // worker=blob (a CSP that allows only blob: workers, as a host that refuses data: workers: the
-// engine worker then is no secure context and gets no WebGPU).
+// engine worker then is no secure context and gets no WebGPU), frame=data (the UI document is a
+// data: URL, as public reports describe Figma's plugin iframe: a tiny data: loader that writes
+// the HTML it is sent; such a document is no secure context, so neither it nor its workers get
+// navigator.gpu or crypto.subtle. Chromium refuses data: navigations over 2 MB, hence the loader).
 import { createPluginEndpoint, type ImageSource, type ProblemCode, type SelectionState, type Transport } from '../../src/shared/protocol.ts';
 import { buildImageSource, type FixtureSelection } from './selection.ts';
 
@@ -165,14 +168,28 @@ function applyTheme(html: string, theme: string): string {
   return html.replace('<html lang="en">', `<html lang="en" class="figma-${theme}">`);
 }
 
+/** The loader accepts one string from its parent and replaces itself with it. */
+const DATA_LOADER = '<script>onmessage=function(e){if(e.source!==parent||typeof e.data!=="string")return;onmessage=null;document.open();document.write(e.data);document.close()}</script>';
+
+async function loadAsDataUrl(html: string): Promise<void> {
+  await new Promise<void>((resolve) => {
+    frame.onload = () => resolve();
+    frame.src = `data:text/html;base64,${btoa(DATA_LOADER)}`;
+  });
+  frame.onload = null;
+  frame.contentWindow!.postMessage(html, '*');
+}
+
 async function loadUi(): Promise<void> {
   const url = params.get('ui') ?? '/dist/ui.html';
   const response = await fetch(url, { cache: 'no-store' });
   if (!response.ok) throw new Error(`cannot load ${url}: HTTP ${response.status} (run node build.mjs)`);
   const html = applyTheme(await response.text(), params.get('theme') ?? 'light');
   endpoint.connect();
+  const document = html.replace('<head>', `<head>${hostPrelude()}`);
+  if (params.get('frame') === 'data') await loadAsDataUrl(document);
   // srcdoc + sandbox="allow-scripts": an opaque origin and no URL of its own, as in Figma.
-  frame.srcdoc = html.replace('<head>', `<head>${hostPrelude()}`);
+  else frame.srcdoc = document;
   log(`loaded ${url} (${(html.length / 1e6).toFixed(1)} MB)`);
 }
 
