@@ -7,12 +7,12 @@ import { mobileNetV2, MOBILENET_V2_DEFAULT_TAPS, MOBILENET_V2_SIZE } from '../sr
 import { buildLossGraph } from '../src/engine/nn/loss.ts';
 import { serializeModel } from '../src/engine/nn/onnx.ts';
 import { unpackLayersModel } from '../src/engine/nn/tfjs-pack.ts';
-import { EMBEDDED_EMBEDDING_LAYER, EMBEDDED_INPUT_SIZE } from '../src/engine/model/embedded-mobilenet-v2.ts';
+import { EMBEDDED_EMBEDDING_LAYER, EMBEDDED_INPUT_SIZE, EMBEDDED_TAP_NORMALIZATION } from '../src/engine/model/embedded-mobilenet-v2.ts';
 
 const B = Number(process.env.B ?? 4);
 const REPS = Number(process.env.REPS ?? 3);
 const { model } = unpackLayersModel(new Uint8Array(readFileSync('build/models/embedded-mobilenetv2.bin')));
-const arch = mobileNetV2(model, { taps: MOBILENET_V2_DEFAULT_TAPS, inputSize: EMBEDDED_INPUT_SIZE, embedding: EMBEDDED_EMBEDDING_LAYER });
+const arch = mobileNetV2(model, { taps: MOBILENET_V2_DEFAULT_TAPS, inputSize: EMBEDDED_INPUT_SIZE, embedding: EMBEDDED_EMBEDDING_LAYER, tapNormalization: EMBEDDED_TAP_NORMALIZATION });
 const graph = buildLossGraph(arch, { batch: B, size: MOBILENET_V2_SIZE });
 const bytes = serializeModel(graph, 'loss');
 const feeds = (T: typeof ortWeb.Tensor) => {

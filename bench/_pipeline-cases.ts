@@ -10,7 +10,7 @@ import { createGpuPipeline, type IterationTimings } from '../src/engine/gpu/pipe
 import { GpuLossSession } from '../src/engine/model/gpu-loss-session.ts';
 import { createOnnxLossModel } from '../src/engine/model/onnx-loss-model.ts';
 import { CLIP_RN101, clipResNet, clipResNetSpec } from '../src/engine/nn/arch/clip-resnet.ts';
-import { EMBEDDED_EMBEDDING_LAYER, EMBEDDED_INPUT_SIZE } from '../src/engine/model/embedded-mobilenet-v2.ts';
+import { EMBEDDED_EMBEDDING_LAYER, EMBEDDED_INPUT_SIZE, EMBEDDED_TAP_NORMALIZATION } from '../src/engine/model/embedded-mobilenet-v2.ts';
 import { MOBILENET_V2_DEFAULT_TAPS, mobileNetV2 } from '../src/engine/nn/arch/mobilenet-v2.ts';
 import { countFlops } from '../src/engine/nn/flops.ts';
 import { buildLossGraph, type Architecture } from '../src/engine/nn/loss.ts';
@@ -30,13 +30,13 @@ export interface CaseSpec {
 }
 
 export const MODEL_LABELS: Record<ModelName, string> = {
-  embedded: `embedded MobileNetV2 as shipped (real weights, ${EMBEDDED_INPUT_SIZE} px inside the graph, taps ${MOBILENET_V2_DEFAULT_TAPS.join(' + ')}, embedding ${EMBEDDED_EMBEDDING_LAYER})`,
+  embedded: `embedded MobileNetV2 as shipped (real weights, ${EMBEDDED_INPUT_SIZE} px inside the graph, taps ${MOBILENET_V2_DEFAULT_TAPS.join(' + ')} (${EMBEDDED_TAP_NORMALIZATION}-normalized), embedding ${EMBEDDED_EMBEDDING_LAYER})`,
   rn101: 'CLIP RN101 shape, random weights (taps layer2 + layer3 + embedding)',
 };
 
 /** The embedded model's architecture from its packed weight file, configured as loadEmbeddedModel does. */
 export function embeddedArchitecture(bytes: Uint8Array): Architecture {
-  return mobileNetV2(unpackLayersModel(bytes).model, { taps: MOBILENET_V2_DEFAULT_TAPS, inputSize: EMBEDDED_INPUT_SIZE, embedding: EMBEDDED_EMBEDDING_LAYER });
+  return mobileNetV2(unpackLayersModel(bytes).model, { taps: MOBILENET_V2_DEFAULT_TAPS, inputSize: EMBEDDED_INPUT_SIZE, embedding: EMBEDDED_EMBEDDING_LAYER, tapNormalization: EMBEDDED_TAP_NORMALIZATION });
 }
 
 /** RN101 with random weights: small conv weights, unit BatchNorm variance (no NaN). */

@@ -10,7 +10,7 @@ import { buildForwardGraph, buildLossGraph, type Architecture } from '../src/eng
 import { Graph as GraphClass, type Graph } from '../src/engine/nn/graph.ts';
 import { relu } from '../src/engine/nn/ops/elementwise.ts';
 import { serializeModel } from '../src/engine/nn/onnx.ts';
-import { EMBEDDED_EMBEDDING_LAYER, EMBEDDED_INPUT_SIZE } from '../src/engine/model/embedded-mobilenet-v2.ts';
+import { EMBEDDED_EMBEDDING_LAYER, EMBEDDED_INPUT_SIZE, EMBEDDED_TAP_NORMALIZATION } from '../src/engine/model/embedded-mobilenet-v2.ts';
 import { readNsfwjsMobileNetV2 } from '../models/build-embedded.ts';
 import { packLayersModel, unpackLayersModel } from '../src/engine/nn/tfjs-pack.ts';
 import { MOBILENET_V2_DEFAULT_TAPS, MOBILENET_V2_SIZE, mobileNetV2 } from '../src/engine/nn/arch/mobilenet-v2.ts';
@@ -69,8 +69,8 @@ export async function run(emit: Emit): Promise<void> {
   const { model: keras } = unpackLayersModel(packLayersModel(readNsfwjsMobileNetV2().model, ['out_relu'], { origin: 'bench', licence: 'MIT' }));
   const models: { model: string; arch: Architecture; size: number; batches: number[]; wasmOnly?: boolean }[] = [
     {
-      model: `embedded (shipped): mobilenet_v2 run at ${EMBEDDED_INPUT_SIZE} inside a ${MOBILENET_V2_SIZE} graph, taps ${MOBILENET_V2_DEFAULT_TAPS.join(' + ')}, embedding pooled ${EMBEDDED_EMBEDDING_LAYER}`,
-      arch: mobileNetV2(keras, { taps: MOBILENET_V2_DEFAULT_TAPS, inputSize: EMBEDDED_INPUT_SIZE, embedding: EMBEDDED_EMBEDDING_LAYER }),
+      model: `embedded (shipped): mobilenet_v2 run at ${EMBEDDED_INPUT_SIZE} inside a ${MOBILENET_V2_SIZE} graph, taps ${MOBILENET_V2_DEFAULT_TAPS.join(' + ')} (${EMBEDDED_TAP_NORMALIZATION}-normalized), embedding pooled ${EMBEDDED_EMBEDDING_LAYER}`,
+      arch: mobileNetV2(keras, { taps: MOBILENET_V2_DEFAULT_TAPS, inputSize: EMBEDDED_INPUT_SIZE, embedding: EMBEDDED_EMBEDDING_LAYER, tapNormalization: EMBEDDED_TAP_NORMALIZATION }),
       size: MOBILENET_V2_SIZE,
       batches: [1, 5],
     },

@@ -88,5 +88,7 @@ export const OP_CASES: OpCase[] = [
   { name: 'GELU (erf composite)', inputs: [S(2, 6)], build: (_g, [x]) => nn.gelu(x) },
   { name: 'QuickGELU (sigmoid composite)', inputs: [S(2, 6)], build: (_g, [x]) => nn.quickGelu(x) },
   { name: 'MSE (both sides)', inputs: [S(2, 3), S(2, 3)], build: (_g, [a, b]) => nn.mse(a, b) },
+  // The embedded model's tap normalization (LPIPS-style, per position over channels).
+  { name: 'Unit normalize over axis 1 of [2,3,2,2]', inputs: [S(2, 3, 2, 2)], build: (_g, [x]) => nn.unitNormalize(x, 1) },
   { name: 'Mean cosine distance', inputs: [S(3, 4), S(3, 4)], build: (_g, [a, b]) => nn.meanCosineDistance(a, b, 1) },
 ];

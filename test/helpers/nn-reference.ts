@@ -303,6 +303,7 @@ const IMPL: Record<string, Impl> = {
   Clip: ([x, lo, hi]) => map(x!, (v) => Math.min(Math.max(v, lo ? lo.data[0] : -Infinity), hi ? hi.data[0] : Infinity)),
   Greater: ([a, b]) => broadcast([a!, b!], (p, q) => +(p > q)),
   Less: ([a, b]) => broadcast([a!, b!], (p, q) => +(p < q)),
+  Equal: ([a, b]) => broadcast([a!, b!], (p, q) => +(p === q)),
   And: ([a, b]) => broadcast([a!, b!], (p, q) => +(p && q)),
   Where: ([c, a, b]) => broadcast([c!, a!, b!], (p, q, r) => (p ? q : r)),
   MatMul: ([a, b]) => matmul(a!, b!),

@@ -11,11 +11,14 @@ export const EMBEDDED_MODEL_ID = 'embedded';
 
 /**
  * The shipped configuration, chosen by experiment (models/embedded-mobilenetv2.ts,
- * `npx tsx bench/embedded-config.ts`): the network runs at 160 px inside the graph (the
- * canvas stays 224) and the embedding is the pooled block_12_add, so the loss graph ends at
- * block 12: 2.8x fewer FLOPs than the full network at 224 for the same sketch quality.
+ * `npx tsx bench/embedded-config.ts`, README "Evaluation"): the network runs at 192 px inside
+ * the graph (the canvas stays 224), the embedding is the pooled block_12_add, so the loss
+ * graph ends at block 12, and each tap's feature vectors are unit-normalized over the channels
+ * before the squared difference (LPIPS-style): raw activations weigh contrast, so large bright
+ * areas outweighed thin structures and the strokes left the subject's lines.
  */
-export const EMBEDDED_INPUT_SIZE = 160;
+export const EMBEDDED_INPUT_SIZE = 192;
+export const EMBEDDED_TAP_NORMALIZATION = 'unit' as const;
 export const EMBEDDED_EMBEDDING_LAYER = 'block_12_add';
 
 /**
@@ -33,12 +36,14 @@ export interface EmbeddedModelOptions extends OnnxLossModelOptions {
   taps?: readonly string[];
   /** Initializer storage in the ONNX graphs; arithmetic is float32 either way. */
   storage?: WeightOptions['storage'];
-  /** Side the network runs at inside the graph (default 160; the canvas stays 224). */
+  /** Side the network runs at inside the graph (default 192; the canvas stays 224). */
   inputSize?: number;
   /** Layer whose global average is the semantic embedding (default block_12_add). */
   embedding?: string;
   /** Semantic weight (before the engine's normalization). */
   semantic?: number;
+  /** Channel normalization of the taps before the loss compares them (default 'unit'; mobilenet-v2.ts). */
+  tapNormalization?: 'none' | 'unit';
 }
 
 /** A LossModel over the embedded MobileNetV2 weight file (uint8-quantized, dequantized to float32). */
@@ -49,6 +54,7 @@ export async function loadEmbeddedModel(weightBytes: Uint8Array, options: Embedd
     inputSize = EMBEDDED_INPUT_SIZE,
     embedding = EMBEDDED_EMBEDDING_LAYER,
     semantic = EMBEDDED_DEFAULT_WEIGHTS.semantic,
+    tapNormalization = EMBEDDED_TAP_NORMALIZATION,
     ...runtime
   } = options;
   if (taps.length === 0) throw new Error('loadEmbeddedModel: at least one tap is needed');
@@ -60,7 +66,7 @@ export async function loadEmbeddedModel(weightBytes: Uint8Array, options: Embedd
     {
       id: EMBEDDED_MODEL_ID,
       size: MOBILENET_V2_SIZE,
-      architecture: mobileNetV2(model, { taps, storage, inputSize, embedding }),
+      architecture: mobileNetV2(model, { taps, storage, inputSize, embedding, tapNormalization }),
       defaultWeights: { geometric, semantic },
     },
     runtime,

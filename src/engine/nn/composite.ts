@@ -26,5 +26,14 @@ export function cosineSimilarity(a: Tensor, b: Tensor, axis = -1, eps = 1e-12): 
   return div(dot, sqrt(add(mul(na, nb), eps)));
 }
 
+/**
+ * Each position's vector along `axis` scaled to unit length: x / sqrt(sum x^2 + eps) (LPIPS's
+ * channel normalization). A squared difference of such vectors compares the direction of the
+ * feature vector (which pattern) rather than its magnitude (how much contrast).
+ */
+export function unitNormalize(x: Tensor, axis = 1, eps = 1e-6): Tensor {
+  return div(x, sqrt(add(reduceSum(mul(x, x), [axis], true), eps)));
+}
+
 /** mean over the batch of 1 - cos(a_i, b_i), with vectors along `axis`. */
 export const meanCosineDistance = (a: Tensor, b: Tensor, axis = -1): Tensor => reduceMean(sub(1, cosineSimilarity(a, b, axis)));

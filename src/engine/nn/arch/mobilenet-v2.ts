@@ -2,6 +2,7 @@
 // in [0, 1] exactly as nsfwjs feeds it (x / 255, no mean/std). Taps are Keras layer names
 // (NCHW); the embedding is the global average of `out_relu` (1280-d, the tensor nsfwjs's
 // head pools) or of an earlier layer; the NSFW head itself is never built.
+import { unitNormalize } from '../composite.ts';
 import type { Tensor, WeightOptions } from '../graph.ts';
 import type { Architecture } from '../loss.ts';
 import { mul } from '../ops/elementwise.ts';
@@ -46,6 +47,11 @@ export interface MobileNetV2Options {
    * loss graph stop there: everything after the last tap and the embedding is pruned.
    */
   embedding?: string;
+  /**
+   * 'unit': every tap's feature vector at each position is scaled to unit length over the
+   * channels (composite.ts unitNormalize) before the loss compares it. Default 'none'.
+   */
+  tapNormalization?: 'none' | 'unit';
 }
 
 /**
@@ -70,6 +76,7 @@ export function mobileNetV2(model: LayersModel, o: MobileNetV2Options = {}): Arc
     const global = pooled(features);
     const saliency = reduceSum(mul(features, reshape(global, [batch, features.shape[1], 1, 1])), [1]);
     const embedding = embeddingLayer === MOBILENET_V2_EMBEDDING ? global : pooled(out[embeddingLayer]);
-    return { taps: Object.fromEntries(taps.map((t) => [t, out[t]])), embedding, saliency };
+    const tap = (t: string): Tensor => (o.tapNormalization === 'unit' ? unitNormalize(out[t], 1) : out[t]);
+    return { taps: Object.fromEntries(taps.map((t) => [t, tap(t)])), embedding, saliency };
   };
 }
