@@ -8,7 +8,8 @@
 //                views + the clean one, lr 1, one seed, no early stop) at 16 strokes: the
 //                iterations `standard` needs to come within 5 % of the reference's best loss.
 // Env: EVAL_SECTIONS=sheet,convergence  EVAL_PRESET=draft  EVAL_IMAGES=chelsea,horse
-//      EVAL_STROKES=4,8,16,32  EVAL_CONVERGENCE_IMAGES=...  EVAL_REFERENCE_ITERATIONS=2000
+//      EVAL_STROKES=4,8,16,32  EVAL_SEED=0 (sheet: the sketches' and initialization's base seed)
+//      EVAL_CONVERGENCE_IMAGES=...  EVAL_REFERENCE_ITERATIONS=2000
 // Output: JSON lines on stdout, also in out/eval/metrics-<sections>.json; contact-sheet-half.png
 // is the size copied to docs/ for the README.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -88,6 +89,7 @@ function sheetPng(cells: Float32Array[][]): Uint8Array {
 
 async function sheet(model: LossModel, images: string[], preset: Preset): Promise<void> {
   const strokeCounts = (process.env.EVAL_STROKES ?? '4,8,16,32').split(',').map(Number);
+  const seed = Number(process.env.EVAL_SEED ?? 0);
   const cells: Float32Array[][] = [];
   for (const name of images) {
     const image: RgbaImage = loadFixture(name);
@@ -100,9 +102,9 @@ async function sheet(model: LossModel, images: string[], preset: Preset): Promis
     const target = await model.targetFeatures(pre.rgb, 1);
     const row: Float32Array[] = [pre.rgb];
     for (const n of strokeCounts) {
-      const result = await sketchify(image, { preset, strokes: n, backend: 'cpu' }, { model });
+      const result = await sketchify(image, { preset, strokes: n, seed, backend: 'cpu' }, { model });
       writeFileSync(new URL(`${name.replace(/\..*/, '')}-${n}.svg`, OUT), toSvg(result, { background: true }));
-      const init = await sketchify(image, { preset, strokes: n, iterations: 0, backend: 'cpu' }, { model });
+      const init = await sketchify(image, { preset, strokes: n, seed, iterations: 0, backend: 'cpu' }, { model });
       const optimized = await score(model, target, edges, result.canvasPoints, result);
       const initial = await score(model, target, edges, init.canvasPoints, result);
       const random = await score(model, target, edges, randomStrokes(SIZE, n, createRandom(1234 + n)), result);
@@ -112,6 +114,7 @@ async function sheet(model: LossModel, images: string[], preset: Preset): Promis
         image: name,
         preset,
         strokes: n,
+        seed,
         iterations: result.iterations,
         ms_total: Math.round(result.timings.totalMs),
         loss: round(optimized.loss),
