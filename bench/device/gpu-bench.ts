@@ -9,6 +9,7 @@
 //                 each case builds its own session: ~100 s for RN101 B=5 on this 2-core machine)
 //   DEVICE_ITERS  timed iterations per case, after one warm-up (default 10)
 //   DAWN_FLAGS    comma-separated flags for Dawn's create(), e.g. backend=vulkan
+//   DEVICE_CHECK  0 skips the correctness check (_check.ts) that runs first
 //   DAWN_NODE, ORT_WASM, EMBEDDED_BIN  file paths (default: beside this file, else the
 //                 checkout's node_modules / build)
 import { existsSync, readFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-web/webgpu';
 import { embeddedArchitecture, MODEL_LABELS, rn101Random, runCase, type ModelName } from '../_pipeline-cases.ts';
 import type { Architecture } from '../../src/engine/nn/loss.ts';
+import { checkAgainstCpu } from './_check.ts';
 import { openNodeGpu } from './_node-gpu.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -55,6 +57,15 @@ async function main(): Promise<void> {
   ort.env.wasm.numThreads = 1;
   ort.env.wasm.wasmBinary = readFileSync(locate('ORT_WASM', 'ort-wasm-simd-threaded.asyncify.wasm', 'node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.asyncify.wasm'));
   ort.env.logLevel = 'warning';
+
+  if (process.env.DEVICE_CHECK !== '0') {
+    const what = 'tiny conv net B=2 32 px, loss + input gradient: webgpu EP on our device vs wasm EP';
+    try {
+      emit({ case: 'check', backend: BACKEND, what, ...(await checkAgainstCpu(ort, device)) });
+    } catch (e) {
+      emit({ case: 'check', backend: BACKEND, what, ok: false, error: String((e as Error).stack ?? e).slice(0, 800) });
+    }
+  }
 
   const archs = new Map<ModelName, Architecture>();
   const arch = (model: ModelName): Architecture => {

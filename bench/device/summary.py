@@ -23,11 +23,12 @@ def main():
     ours, torch_rows = rows(sys.argv[1]), rows(sys.argv[2])
     adapter = next((r for r in ours if r.get('case') == 'adapter'), {})
     setup = next((r for r in torch_rows if r.get('case') == 'torch setup'), {})
+    check = next((r for r in ours if r.get('case') == 'check'), {})
     torch_ms = {r['mode']: r['ms_median'] for r in torch_rows if r.get('case') == 'torch loss-and-gradient' and r.get('B') == 5}
     out = {
         'suite': 'device', 'case': 'summary', 'model': 'CLIP RN101 shape, random weights', 'B': 5,
         'adapter': ' '.join(str(adapter.get(k, '')) for k in ('vendor', 'architecture', 'description')).strip() or None,
-        'adapter_is_fallback': adapter.get('is_fallback'), 'torch_gpu': setup.get('gpu'),
+        'adapter_is_fallback': adapter.get('is_fallback'), 'ours_check_ok': check.get('ok'), 'torch_gpu': setup.get('gpu'),
         'torch_ms': torch_ms,
     }
     missing = []
