@@ -17,6 +17,20 @@ export function lossTrend(trail: readonly number[]): 'falling' | 'flat' | 'risin
   return change < -0.002 ? 'falling' : change > 0.002 ? 'rising' : 'flat';
 }
 
+/**
+ * The trend as a drawn arrow, not a glyph: '↘' and '↗' are missing from common UI fonts
+ * (Liberation Sans here), and a glyph's first system font fallback runs on the main thread
+ * inside layout: measured 0.2-1 s (one long task mid-run) while the engine loads the cores.
+ */
+function TrendArrow({ trend }: { trend: 'falling' | 'flat' | 'rising' }) {
+  const tip = trend === 'falling' ? 'M3 4 L11 12 M6 12 H11 V7' : trend === 'rising' ? 'M3 12 L11 4 M6 4 H11 V9' : 'M2 8 H12 M8 4 L12 8 L8 12';
+  return (
+    <svg class="trend" viewBox="0 0 14 16" role="img" aria-label={`loss ${trend}`} data-trend={trend}>
+      <path d={tip} fill="none" stroke="currentColor" stroke-width="1.5" stroke-linecap="round" stroke-linejoin="round" />
+    </svg>
+  );
+}
+
 function Sparkline({ values }: { values: readonly number[] }) {
   if (values.length < 2) return null;
   const lo = Math.min(...values), hi = Math.max(...values);
@@ -36,16 +50,25 @@ export function Progress() {
   const seriesText = series !== null ? `Series ${series + 1}/${SERIES_STROKES.length} (${SERIES_STROKES[series]} strokes) · ` : '';
   if (status === 'running' || status === 'cancelling') {
     const trend = lossTrend(lossTrail.value);
+    const iterating = runPhase.value === 'optimize' && !!sketch && sketch.iteration > 0;
     const text =
       runPhase.value === 'model'
         ? 'Preparing the model…'
-        : runPhase.value === 'init' || !sketch || sketch.iteration === 0
+        : !iterating
           ? 'Placing the first strokes…'
-          : `Iteration ${sketch.iteration} / ${sketch.iterations} · loss ${sketch.bestLoss.toFixed(3)}${trend ? ` ${trend === 'falling' ? '↘' : trend === 'rising' ? '↗' : '→'}` : ''} · ${formatDuration(sketch.etaMs)} left`;
+          : `Iteration ${sketch.iteration} / ${sketch.iterations} · loss ${sketch.bestLoss.toFixed(3)}`;
     return (
       <div class="progress" data-testid="progress" aria-live="polite">
         <Text>
-          {status === 'cancelling' ? 'Stopping, keeping the best strokes…' : seriesText + text}
+          {status === 'cancelling' ? (
+            'Stopping, keeping the best strokes…'
+          ) : (
+            <>
+              {seriesText + text}
+              {iterating && trend && <TrendArrow trend={trend} />}
+              {iterating && ` · ${formatDuration(sketch.etaMs)} left`}
+            </>
+          )}
         </Text>
         <Sparkline values={lossTrail.value} />
         {backend.value && <Text class="muted">Running on {backend.value.label}: {backend.value.reason}.</Text>}
