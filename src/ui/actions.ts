@@ -71,6 +71,11 @@ function onWorker(m: FromWorker): void {
     case 'model-ready':
       s.modelStatus.value = { ...s.modelStatus.value, [m.model]: { state: 'ready' } };
       break;
+    case 'warm':
+      // Only a state: a run that needs what failed here reports it in plain words.
+      s.engineWarmth.value = m.state;
+      if (m.state === 'failed') console.info(`Sketchify: the warm-up did not finish (${m.message ?? 'unknown'}); the first sketch prepares the model itself.`);
+      break;
     case 'model-error':
       // A cancelled download is no failure: the model is simply not there yet.
       s.modelStatus.value = { ...s.modelStatus.value, [m.model]: { state: m.error.name === 'AbortError' ? 'absent' : 'failed' } };
@@ -82,6 +87,10 @@ function onWorker(m: FromWorker): void {
 export function startApp(): void {
   engine.listen(onWorker);
   connectSandbox((sel) => void onSelection(sel));
+  // While the user looks at the panel: the embedded model and the default preset's loss
+  // sessions, so the first sketch starts in about a second instead of several (issue #6).
+  const p = PRESETS[s.preset.value];
+  engine.send({ type: 'warm', model: 'embedded', batches: [1, p.seeds * (1 + p.views)] });
 }
 
 async function onSelection(sel: SelectionState): Promise<void> {

@@ -6,7 +6,7 @@ import { Preview } from './components/preview.tsx';
 import { NoticeLine, ProblemBanner } from './components/problem.tsx';
 import { Progress } from './components/progress.tsx';
 import { Source } from './components/source.tsx';
-import { canRun, inserting, live, result, running, showPhoto, subject } from './state.ts';
+import { canRun, engineWarmth, inserting, live, result, running, showPhoto, subject } from './state.ts';
 import { Toggle } from '@create-figma-plugin/ui';
 
 function Actions() {
@@ -38,7 +38,7 @@ function Actions() {
 
 export function App() {
   return (
-    <div class="app">
+    <div class="app" data-engine={engineWarmth.value}>
       <Source />
       <ProblemBanner />
       {subject.value && (

@@ -4,6 +4,7 @@ import type { SelectionState } from '../shared/protocol.ts';
 import type { Problem } from './errors.ts';
 import type { Subject } from './subject.ts';
 import type { BackendChoice, WireBackend, WireResult, WireSketch } from './worker/messages.ts';
+import type { WarmState } from './worker/warm.ts';
 
 export type Preset = 'draft' | 'standard' | 'best';
 export const STROKE_CHOICES = ['4', '8', '16', '32'] as const;
@@ -49,6 +50,10 @@ export const seriesIndex = signal<number | null>(null); // which sketch of the s
 export const problem = signal<Problem | null>(null);
 export const notice = signal<string | null>(null);
 export const inserting = signal(false);
+
+// ---- engine warm-up (before the first run; worker/warm.ts) ---------------------------
+/** 'cold' until the worker starts warming; exposed as data-engine on the panel (bench, tests). */
+export const engineWarmth = signal<'cold' | WarmState>('cold');
 
 // ---- models -------------------------------------------------------------------------
 export type ModelStatus = { state: 'ready' } | { state: 'absent' } | { state: 'loading' } | { state: 'downloading'; done: number; total: number } | { state: 'failed' };

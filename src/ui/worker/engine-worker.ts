@@ -10,9 +10,10 @@
 import { sketchify } from '../../engine/sketch.ts';
 import type { SketchProgress } from '../../engine/result.ts';
 import { probeWebGpu, type BackendProbe } from '../backend.ts';
-import { adoptWeights, cancelDownload, downloadModel, handOverWeights, loadModel, loadModelFromFile } from './models.ts';
+import { adoptWeights, cancelDownload, downloadModel, handOverWeights, loadModel, loadModelFromFile, prepareCpuLoss } from './models.ts';
 import { toWireError, type FromWorker, type RunRequest, type ToWorker, type WireBackend, type WireSketch } from './messages.ts';
 import { ORT_BUILD } from './ort.ts';
+import { WarmUp } from './warm.ts';
 
 /** What the host talks through: the worker scope, or a MessagePort on the main thread. */
 interface Port {
@@ -26,6 +27,7 @@ const post = (message: FromWorker, transfer: Transferable[] = []) => port?.postM
 
 let gpu: Promise<BackendProbe> | null = null;
 const runs = new Map<number, AbortController>();
+const warmUp = new WarmUp();
 
 /** One GPU probe per session; forgotten when the device is lost so the next run probes again. */
 function gpuProbe(): Promise<BackendProbe> {
@@ -63,7 +65,32 @@ function wire(p: Pick<SketchProgress, 'unitPoints' | 'iteration' | 'iterations' 
   return { unitPoints: p.unitPoints.slice(), iteration: p.iteration, iterations: p.iterations, loss: p.loss, bestLoss: p.bestLoss, elapsedMs: p.elapsedMs, etaMs: p.etaMs };
 }
 
+/**
+ * Before the first run: the model (the page's first ORT session: wasm compile and runtime
+ * init, seconds) and its CPU loss sessions of the given batch sizes, unless runs here would go
+ * to the GPU (then the GPU loss session is built per run). A run stops it (runSketch).
+ */
+async function warm(model: string, batches: readonly number[]): Promise<void> {
+  const t0 = performance.now();
+  post({ type: 'warm', model, state: 'warming', ms: 0 });
+  const cpuRuns = async () => {
+    if (!(navigator as Navigator & { gpu?: GPU }).gpu) return true;
+    const probe = await gpuProbe();
+    return !probe.device || probe.software;
+  };
+  const outcome = await warmUp.start([
+    () => loadModel(model),
+    ...[...new Set(batches)].map((batch) => async () => {
+      if (await cpuRuns()) await prepareCpuLoss(model, batch);
+    }),
+  ]);
+  const message = outcome.error === undefined ? undefined : toWireError(outcome.error).message;
+  post({ type: 'warm', model, state: outcome.state, ms: Math.round(performance.now() - t0), message });
+}
+
 async function runSketch(req: RunRequest, controller: AbortController): Promise<void> {
+  // The warm-up's step in progress (e.g. the model this run needs) finishes first, no more.
+  await warmUp.yieldToRun();
   const image = { width: req.width, height: req.height, data: req.pixels };
   const choice = await chooseBackend(req);
   post({ type: 'backend', runId: req.runId, info: choice.info });
@@ -149,6 +176,8 @@ function onMessage(event: MessageEvent<ToWorker>): void {
   } else if (m.type === 'export-weights') {
     const weights = handOverWeights(m.model);
     post({ type: 'weights', model: m.model, weights }); // copied: the worker's model still reads them
+  } else if (m.type === 'warm') {
+    void warm(m.model, m.batches);
   } else if (m.type === 'adopt-weights') {
     adoptWeights(m.model, m.weights);
   } else if (m.type === 'load-weights') {

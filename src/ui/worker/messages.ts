@@ -5,6 +5,7 @@
 // types suffice here.
 
 import type { TensorEntry } from '../../engine/weights/safetensors.ts';
+import type { WarmState } from './warm.ts';
 
 export type BackendChoice = 'auto' | 'webgpu' | 'cpu';
 
@@ -41,7 +42,12 @@ export type ToWorker =
   /** Worker: hand the verified weights of a model over (once) for the main-thread engine. */
   | { type: 'export-weights'; model: string }
   /** Main-thread engine: compile these weights (handed over by the worker). */
-  | { type: 'adopt-weights'; model: string; weights: WireWeights };
+  | { type: 'adopt-weights'; model: string; weights: WireWeights }
+  /**
+   * Worker: prepare the model and its CPU loss sessions of these batch sizes (seeds x views)
+   * before any run, at low priority (worker/warm.ts).
+   */
+  | { type: 'warm'; model: string; batches: number[] };
 
 /** A WeightSet as data: entries rebased to payload, payload transferred. */
 export interface WireWeights {
@@ -90,6 +96,8 @@ export type FromWorker =
   | { type: 'download-progress'; model: string; bytesDone: number; bytesTotal: number }
   | { type: 'model-ready'; model: string; source: 'download' | 'file' }
   | { type: 'model-error'; model: string; error: WireError }
+  /** The warm-up's progress; 'failed' is no error (a run that needs the same reports it). */
+  | { type: 'warm'; model: string; state: WarmState; ms: number; message?: string }
   /** Answer to export-weights: null when the worker kept none (not loaded, or has WebGPU). */
   | { type: 'weights'; model: string; weights: WireWeights | null };
 

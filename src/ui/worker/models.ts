@@ -4,6 +4,7 @@
 // then compiled by the engine's clip-loss-model.ts, the same code the CLI uses.
 import embeddedWeights from '../../../build/models/embedded-mobilenetv2.bin';
 import { loadEmbeddedModel } from '../../engine/model/embedded-mobilenet-v2.ts';
+import { OnnxLossModel } from '../../engine/model/onnx-loss-model.ts';
 import type { LossModel } from '../../engine/model/types.ts';
 import { clipLossModel, clipWeightsFromBytes, downloadClipWeights } from '../../engine/weights/clip-loss-model.ts';
 import { MemoryCache } from '../../engine/weights/memory-cache.ts';
@@ -50,6 +51,15 @@ export function loadModel(id: string): Promise<LossModel> {
   if (id === 'embedded') return models.getOrCreate(id, () => loadEmbeddedModel(embeddedWeights, { ort, webgpuOrt: ort, sessionOptions: { ...SESSION, executionProviders: ['wasm'] } }));
   if (!models.has(id)) return Promise.reject(new Error(`The model '${id}' is not downloaded yet: download it or load its weights from a file first.`));
   return models.getOrCreate(id, () => Promise.reject(new Error('unreachable')));
+}
+
+/**
+ * Creates the model's CPU loss-and-gradient session for `batch` (seeds x views) ahead of a
+ * run (warm-up): the model caches it, so the run that needs it joins it.
+ */
+export async function prepareCpuLoss(id: string, batch: number): Promise<void> {
+  const model = await loadModel(id);
+  if (model instanceof OnnxLossModel) await model.lossSession(batch);
 }
 
 /** Downloads, verifies and compiles a CLIP model; a second call while one runs joins it. */
