@@ -46,9 +46,7 @@ async function uiRun(s: UiSession, compute: 'Automatic (GPU when it helps)' | 'G
 
 async function page(query: string): Promise<UiSession> {
   const s = await openUi(query);
-  await s.page.evaluate(() => window.__host.select({ fixture: 'horse' }));
-  await s.ui.getByTestId('thumbnail').waitFor();
-  await s.quickRunSettings(4, CPU_ITERATIONS);
+  await s.select('horse', { strokes: 4, iterations: CPU_ITERATIONS });
   return s;
 }
 

@@ -70,9 +70,7 @@ describe('UI flow with the embedded model', () => {
   });
 
   it('sketches the selection with live preview updates and inserts valid strokes', async () => {
-    await s.page.evaluate(() => window.__host.select({ fixture: 'horse' }));
-    await s.ui.getByTestId('thumbnail').waitFor();
-    await s.quickRunSettings(4, 6);
+    await s.select('horse', { strokes: 4, iterations: 6 });
     await s.ui.getByText('with 6 iterations').waitFor();
     // Long tasks count from Run to the result only (not the page load).
     await s.ui.evaluate(() => ((window as unknown as UiWindow).__longTasks = []));

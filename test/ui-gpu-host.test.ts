@@ -29,9 +29,7 @@ describe('UI when the engine worker has no WebGPU (blob worker)', () => {
         if (Number.isFinite(it) && w.__iterations.at(-1) !== it) w.__iterations.push(it);
       }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-iteration'] });
     });
-    await s.page.evaluate(() => window.__host.select({ fixture: 'horse' }));
-    await s.ui.getByTestId('thumbnail').waitFor();
-    await s.quickRunSettings(4, 3);
+    await s.select('horse', { strokes: 4, iterations: 3 });
   }, 200_000);
   afterAll(async () => {
     if (process.env.UI_LOGS) console.log(s?.logs.join('\n'));

@@ -20,9 +20,7 @@ describe('UI with WebGPU in the engine worker (data: bootstrap)', () => {
 
   beforeAll(async () => {
     s = await openUi();
-    await s.page.evaluate(() => window.__host.select({ fixture: 'horse' }));
-    await s.ui.getByTestId('thumbnail').waitFor();
-    await s.quickRunSettings(4, 3);
+    await s.select('horse', { strokes: 4, iterations: 3 });
     await s.chooseCompute('GPU (WebGPU)');
   }, 200_000);
   afterAll(async () => {

@@ -20,8 +20,7 @@ export async function openUiWithRn50File(query = ''): Promise<Rn50FileSession> {
   const file = join(dir, 'open_clip_model.safetensors');
   writeFileSync(file, syntheticCheckpoint(clipResNetSpec(CLIP_RN50), { extras: OPEN_CLIP_EXTRAS() }));
   const s = await openUi(query);
-  await s.page.evaluate(() => window.__host.select({ fixture: 'horse' }));
-  await s.ui.getByTestId('thumbnail').waitFor();
+  await s.select('horse');
   return {
     s,
     async loadRn50() {

@@ -20,6 +20,11 @@ export interface UiSession extends BrowserSession {
   click(testId: string): Promise<void>;
   /** Types a value into the number field with this test id (an input event, as typing sends). */
   setNumber(testId: string, value: string): Promise<void>;
+  /**
+   * Selects a harness fixture (default horse) and waits for its thumbnail; given `quick`, also
+   * sets up a quick run (quickRunSettings).
+   */
+  select(fixture?: string, quick?: { strokes: number; iterations: number }): Promise<void>;
   /** A quick run: `strokes` strokes, draft preset, `iterations` iterations (advanced panel). */
   quickRunSettings(strokes: number, iterations: number): Promise<void>;
   /** Picks the Compute option with this label in the advanced panel (open it first). */
@@ -64,6 +69,11 @@ export async function openUi(query = ''): Promise<UiSession> {
         input.value = v;
         input.dispatchEvent(new Event('input', { bubbles: true }));
       }, value);
+    },
+    async select(fixture = 'horse', quick) {
+      await session.page.evaluate((f) => window.__host.select({ fixture: f }), fixture);
+      await ui.getByTestId('thumbnail').waitFor();
+      if (quick) await uiSession.quickRunSettings(quick.strokes, quick.iterations);
     },
     async quickRunSettings(strokes, iterations) {
       // SegmentedControl options are labels wrapping hidden radio-like inputs.
