@@ -21,8 +21,7 @@ describe('CLIP models in the UI', () => {
   beforeAll(async () => {
     s = await openUi();
     hf = await routeHuggingFace(s.browser, { status: 500 });
-    await s.page.evaluate(() => window.__host.select({ fixture: 'horse' }));
-    await s.ui.getByTestId('thumbnail').waitFor();
+    await s.select('horse');
   });
   afterAll(async () => {
     if (process.env.UI_LOGS) console.log(s?.logs.join('\n'));

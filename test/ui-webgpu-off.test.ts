@@ -15,9 +15,7 @@ describe('UI on a host without WebGPU', () => {
 
   it('runs on the CPU and says that the host gives no WebGPU', async () => {
     expect(await s.ui.evaluate(() => 'gpu' in navigator && (navigator as Navigator & { gpu?: unknown }).gpu !== undefined)).toBe(false);
-    await s.page.evaluate(() => window.__host.select({ fixture: 'horse' }));
-    await s.ui.getByTestId('thumbnail').waitFor();
-    await s.quickRunSettings(4, 3);
+    await s.select('horse', { strokes: 4, iterations: 3 });
     await s.click('run');
     // During the run the progress block names the backend and the reason.
     await s.ui.waitForFunction(() => /Running on CPU: this host gives plugins no WebGPU/.test(document.querySelector('[data-testid=progress]')?.textContent ?? ''), undefined, { timeout: 110_000 });

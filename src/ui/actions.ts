@@ -139,7 +139,7 @@ function runOnce(strokes: number, seed: number): Promise<WireResult> {
         pixels,
         options: { strokes, width: s.strokeWidth.value, preset: s.preset.value, seed, model: s.modelId.value, iterations: s.iterationsOverride.value ?? undefined },
         backend: s.backendChoice.value,
-        webgpuUnavailable: gpu ? undefined : 'this host gives plugins no WebGPU (navigator.gpu is missing)',
+        webgpuUnavailable: gpu ? undefined : noWebGpuReason(),
       },
       [pixels.buffer],
     );
@@ -298,4 +298,12 @@ export function applyRemedy(remedy: Problem['remedies'][number]): void {
     if (s.strokeCount.value > 16) s.strokeChoice.value = '16';
   }
   if (remedy === 'retry' || remedy === 'use-cpu' || remedy === 'lighter-settings' || (remedy === 'use-embedded' && afterRun)) void run();
+}
+
+/** Why the panel has no navigator.gpu: a window that is no secure context (a data: URL document,
+ * as Figma's plugin iframe is reported to be) never gets WebGPU, whatever the machine has. */
+function noWebGpuReason(): string {
+  return globalThis.isSecureContext === false
+    ? 'this plugin window is not a secure context, so the browser gives it no WebGPU'
+    : 'this host gives plugins no WebGPU (navigator.gpu is missing)';
 }
