@@ -17,8 +17,9 @@
 // Time here (2 shared cores): cpu ~4 min (rn101 ~3.5 of them), webgpu ~4 min (SwiftShader),
 // sketch draft+standard ~2 min per runtime; `best` runs up to 2000 iterations at B=15 (tens of
 // minutes), so a run under 10 minutes is e.g. BENCH_PRESETS=draft,standard BENCH_ITERS=1.
-// onnxruntime-web's webgpu EP does not run in Node with the npm `webgpu` package (session
-// creation fails with "Invalid argument" in its asyncify wasm), hence Chromium.
+// The webgpu section runs in Chromium, the plugin's own environment. The EP also runs in Node
+// with the npm `webgpu` package once SharedArrayBuffer-backed writes are copied (Dawn's addon
+// rejects them): bench/device/_node-gpu.ts, used by the GPU-machine script bench/device/run.sh.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as ort from 'onnxruntime-web';
