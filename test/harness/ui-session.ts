@@ -25,6 +25,8 @@ export interface UiSession extends BrowserSession {
    * sets up a quick run (quickRunSettings).
    */
   select(fixture?: string, quick?: { strokes: number; iterations: number }): Promise<void>;
+  /** Chooses the segmented-control option with this value and waits until the UI shows it chosen. */
+  choose(value: string): Promise<void>;
   /** A quick run: `strokes` strokes, draft preset, `iterations` iterations (advanced panel). */
   quickRunSettings(strokes: number, iterations: number): Promise<void>;
   /** Picks the Compute option with this label in the advanced panel (open it first). */
@@ -75,10 +77,28 @@ export async function openUi(query = ''): Promise<UiSession> {
       await ui.getByTestId('thumbnail').waitFor();
       if (quick) await uiSession.quickRunSettings(quick.strokes, quick.iterations);
     },
+    async choose(value) {
+      // SegmentedControl options are labels wrapping hidden radio inputs. Playwright's check()
+      // clicks at the input's box, which a late layout shift (the thumbnail's image decoding)
+      // can move under another element on a slow machine: CI saw "did not change its state".
+      // A DOM click is the same change event to Preact, and the wait proves the UI took it.
+      const input = ui.locator(`input[value="${value}"]`);
+      await input.evaluate((el: HTMLInputElement) => {
+        if (el.disabled) throw new Error(`option ${el.value} is disabled`);
+        if (!el.checked) el.click();
+      });
+      await input.evaluate(
+        (el: HTMLInputElement) =>
+          new Promise<void>((resolve, reject) => {
+            const started = performance.now();
+            const poll = () => (el.isConnected && el.checked ? resolve() : performance.now() - started > 10_000 ? reject(new Error(`option ${el.value} did not stay chosen`)) : setTimeout(poll, 20));
+            poll();
+          }),
+      );
+    },
     async quickRunSettings(strokes, iterations) {
-      // SegmentedControl options are labels wrapping hidden radio-like inputs.
-      await ui.locator(`input[value="${strokes}"]`).check({ force: true });
-      await ui.locator('input[value="draft"]').check({ force: true });
+      await uiSession.choose(String(strokes));
+      await uiSession.choose('draft');
       await uiSession.click('advanced');
       await uiSession.setNumber('iterations', String(iterations));
     },
