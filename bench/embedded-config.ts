@@ -11,7 +11,7 @@
 //   ORT=node (onnxruntime-node, ~2.5x faster than the default wasm; trajectories differ slightly)
 import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-web';
-import { randomStrokes, startRegion } from '../src/engine/init/sample.ts';
+import { randomStrokes } from '../src/engine/init/sample.ts';
 import { xdogEdges } from '../src/engine/init/xdog.ts';
 import { cleanTerms, renderClean } from '../src/engine/loss/evaluate.ts';
 import { loadEmbeddedModel, type EmbeddedModelOptions } from '../src/engine/model/embedded-mobilenet-v2.ts';
@@ -22,7 +22,7 @@ import { preprocess } from '../src/engine/preprocess/preprocess.ts';
 import { createRandom } from '../src/engine/random.ts';
 import { createCpuRasterizer } from '../src/engine/raster/cpu.ts';
 import { sketchify } from '../src/engine/sketch.ts';
-import { inkMask, symmetricChamfer } from './_metrics.ts';
+import { fidelityEdges, inkMask, symmetricChamfer } from './_metrics.ts';
 import { fixturesFromEnv, loadFixture } from './_sketch-util.ts';
 import type { Emit } from './run.ts';
 
@@ -79,9 +79,8 @@ export async function run(emit: Emit): Promise<void> {
       const image = loadFixture(file);
       const pre = preprocess(image, 224);
       const edges = Uint8Array.from(xdogEdges(pre.gray, 224));
-      // The eval's yardstick: the edges without the band along the white padding (bench/eval.ts).
-      const region = startRegion(pre.map);
-      const subjectEdges = Uint8Array.from(edges, (v, i) => v * region[i]);
+      // The eval's yardstick (bench/_metrics.ts fidelityEdges).
+      const subjectEdges = fidelityEdges(pre, 224).edges;
       const target = await judge.targetFeatures(pre.rgb, 1);
       const ownTarget = await model.targetFeatures(pre.rgb, 1);
       for (const seed of seeds) {
