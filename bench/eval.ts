@@ -154,12 +154,13 @@ async function sheet(model: LossModel, images: string[], preset: Preset): Promis
     });
   }
   // The README table: one line per image and stroke count.
-  const lines = ['| image | strokes | its | s | loss (init / random) | Chamfer px (init / random) | beats both |', '|---|---|---|---|---|---|---|'];
+  const lines = ['| image | strokes | its | s | loss (init / random) | Chamfer px (init / random) | beats both | raw-XDoG Chamfer px (init / random) |', '|---|---|---|---|---|---|---|---|'];
   for (const r of rows.filter((row) => row.case === 'sketch')) {
     lines.push(
       `| ${String(r.image).replace(/\..*/, '')} | ${r.strokes} | ${r.iterations} | ${((r.ms_total as number) / 1000).toFixed(1)} | ` +
         `${(r.loss as number).toFixed(3)} (${(r.loss_init_baseline as number).toFixed(3)} / ${(r.loss_random_baseline as number).toFixed(3)}) | ` +
-        `${(r.chamfer_px as number).toFixed(1)} (${(r.chamfer_init_baseline_px as number).toFixed(1)} / ${(r.chamfer_random_baseline_px as number).toFixed(1)}) | ${r.beats_both ? 'yes' : 'no'} |`,
+        `${(r.chamfer_px as number).toFixed(1)} (${(r.chamfer_init_baseline_px as number).toFixed(1)} / ${(r.chamfer_random_baseline_px as number).toFixed(1)}) | ${r.beats_both ? 'yes' : 'no'} | ` +
+        `${(r.chamfer_raw_xdog_px as number).toFixed(1)} (${(r.chamfer_raw_xdog_init_baseline_px as number).toFixed(1)} / ${(r.chamfer_raw_xdog_random_baseline_px as number).toFixed(1)}) |`,
     );
   }
   writeFileSync(new URL('table.md', OUT), `${lines.join('\n')}\n`);
