@@ -6,3 +6,5 @@ export { toSvg, strokePath, type SvgOptions } from './svg.ts';
 export { validateImage, MIN_IMAGE_SIDE, MAX_IMAGE_SIDE, type RgbaImage } from './preprocess/image.ts';
 export { preprocess, canvasToImage, imageToCanvas, type CanvasMap, type Preprocessed } from './preprocess/preprocess.ts';
 export type { LossModel, LossWeights } from './model/types.ts';
+export { ShardedLossModel, type ShardedLossModelOptions } from './model/sharded-loss-model.ts';
+export { serveLossModel, connectRemoteLossModel, RemoteLossModel, LOSS_PROTOCOL, type LossPort } from './model/remote-loss-model.ts';
