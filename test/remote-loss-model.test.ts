@@ -152,6 +152,9 @@ describe('remote loss model protocol (pixel model)', () => {
     const err = await remote.lossAndGradient(new Float32Array(plane), { batch: 1, tensors: { pixels: new Float32Array(plane) } }, model.defaultWeights).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Error);
     expect(err).toMatchObject({ name: 'RangeError', message: 'out of memory in the loss worker' });
+    // The server goes on answering.
+    const image = noise(3 * plane, 4);
+    expect(await remote.saliency(image)).toEqual(await model.saliency(image));
   });
 
   it('fail() rejects the pending and every later call; caller arrays stay attached', async () => {

@@ -192,6 +192,7 @@ describe('ShardedLossModel splitting and failures (pixel model)', () => {
     expect(() => new ShardedLossModel([])).toThrow(/at least one/);
     expect(() => new ShardedLossModel([pixel, createPixelLossModel(S, 'other')])).toThrow(/shard 1 .*id 'other'/);
     expect(() => new ShardedLossModel([pixel, createPixelLossModel(S + 1)])).toThrow(/shard 1 .*size 9 != 8/);
+    expect(() => new ShardedLossModel([pixel, pixel, { ...pixel, taps: ['pixels', 'more'] }])).toThrow(/shard 2 .*taps \[pixels, more\] != \[pixels\]/);
   });
 
   it('takes saliency and the GPU session from shard 0 and disposes every shard', async () => {

@@ -188,8 +188,13 @@ export function serveLossModel(port: LossPort, model: LossModel): () => void {
     try {
       port.postMessage({ proto: LOSS_PROTOCOL, id, ...body }, transfer);
     } catch (e) {
-      // An uncloneable result: say so rather than leave the caller waiting.
-      if (body.ok) port.postMessage({ proto: LOSS_PROTOCOL, id, ok: false, error: toWireError(e) }, []);
+      // An uncloneable result: say so rather than leave the caller waiting. If even that
+      // cannot be sent the port is gone, and nobody is left to tell.
+      try {
+        port.postMessage({ proto: LOSS_PROTOCOL, id, ok: false, error: toWireError(e) }, []);
+      } catch {
+        // closed port
+      }
     }
   };
   const handle = async (request: Request): Promise<{ result: unknown; transfer: ArrayBuffer[] }> => {
@@ -230,13 +235,16 @@ export function serveLossModel(port: LossPort, model: LossModel): () => void {
       reply(rawId, { ok: false, error: toWireError(e) });
       return;
     }
+    // reply() never throws, so one request cannot stall the queue for the next.
     queue = queue.then(async () => {
+      let answer: { result: unknown; transfer: ArrayBuffer[] };
       try {
-        const { result, transfer } = await handle(parsed.request);
-        reply(parsed.id, { ok: true, result }, transfer);
+        answer = await handle(parsed.request);
       } catch (e) {
         reply(parsed.id, { ok: false, error: toWireError(e) });
+        return;
       }
+      reply(parsed.id, { ok: true, result: answer.result }, answer.transfer);
     });
   };
   port.addEventListener('message', onMessage);

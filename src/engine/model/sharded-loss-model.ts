@@ -58,7 +58,7 @@ export class ShardedLossModel implements LossModel {
       const why =
         s.id !== first.id ? `id '${s.id}' != '${first.id}'`
         : s.size !== first.size ? `size ${s.size} != ${first.size}`
-        : s.taps.join(',') !== first.taps.join(',') ? `taps [${s.taps.join(', ')}] != [${first.taps.join(', ')}]`
+        : s.taps.length !== first.taps.length || s.taps.some((t, j) => t !== first.taps[j]) ? `taps [${s.taps.join(', ')}] != [${first.taps.join(', ')}]`
         : '';
       if (why) throw new Error(`ShardedLossModel: shard ${i} is not the same model as shard 0: ${why}`);
     });
