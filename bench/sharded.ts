@@ -23,11 +23,8 @@ const RUNS = Number(process.env.SHARDED_RUNS ?? 8);
 async function startWorker(weights: Uint8Array, batches: number[]): Promise<{ remote: RemoteLossModel; worker: Worker; port: MessagePort }> {
   // A channel of its own: a Node Worker is an EventEmitter, its ports are EventTargets.
   const { port1, port2 } = new MessageChannel();
-  // The worker registers tsx's loader for its TypeScript itself (execArgv '--import tsx' does not reach it).
-  const api = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  const file = JSON.stringify(new URL('./_sharded-worker.ts', import.meta.url).href);
-  const boot = `import(${api}).then((tsx) => { tsx.register(); return import(${file}); });`;
-  const worker = new Worker(boot, { eval: true, workerData: { weights, batches, port: port2 }, transferList: [port2 as never] });
+  const entry = new URL('./_sharded-worker.ts', import.meta.url).href;
+  const worker = new Worker(new URL('./_tsx-worker.mjs', import.meta.url), { workerData: { entry, weights, batches, port: port2 }, transferList: [port2 as never] });
   const failed = new AbortController();
   worker.on('error', (e) => failed.abort(e));
   const remote = await connectRemoteLossModel(port1, { signal: failed.signal });
