@@ -5,7 +5,8 @@
 //   importScripts its own blob URL of the bundle (no eval): measured in the harness, a data:
 //   worker of the opaque-origin iframe is a secure context (navigator.gpu, crypto.subtle) while
 //   a blob: worker is not. A host that refuses data: workers (CSP) gets the blob worker. Classic
-//   workers: module workers from blob URLs are refused in an opaque-origin iframe.
+//   workers: module workers from blob URLs are refused in an opaque-origin iframe. The engine
+//   worker starts its loss workers (worker/loss-workers.ts) the same way (worker/bootstrap.ts).
 // - the iframe's main thread, only for a WebGPU run when the worker has no WebGPU but the
 //   iframe does: the same bundle loaded once as a classic <script> from the blob URL, talking
 //   over a MessageChannel. There an iteration is GPU dispatch, not compute.
@@ -13,14 +14,13 @@
 // the main thread would freeze the UI, so the run is handed to the worker (see handOff).
 import workerSource from 'sketchify:engine-worker';
 import { isSoftwareAdapter } from './backend.ts';
+import { ENGINE_WORKER_NAME, startBundleWorker } from './worker/bootstrap.ts';
 import type { FromWorker, RunRequest, ToWorker, WireResult } from './worker/messages.ts';
 
 export type WorkerListener = (message: FromWorker) => void;
 type Booted = Extract<FromWorker, { type: 'booted' }>;
 type HostName = 'worker' | 'main';
 
-/** Runs the bundle from the Blob the bootstrap receives: importScripts of a URL, never eval. */
-const BOOTSTRAP = 'onmessage=function(e){onmessage=null;importScripts(URL.createObjectURL(e.data))}';
 const BOOT_TIMEOUT_MS = 60_000;
 
 interface Route {
@@ -56,9 +56,7 @@ export class EngineClient {
       let worker: Worker;
       let booted: Booted | null = null;
       try {
-        worker = viaData
-          ? new Worker(`data:text/javascript,${encodeURIComponent(BOOTSTRAP)}`, { name: 'sketchify-engine' })
-          : new Worker(URL.createObjectURL(this.source), { name: 'sketchify-engine' });
+        worker = startBundleWorker(this.source, ENGINE_WORKER_NAME, viaData);
       } catch (error) {
         return reject(error as Error);
       }
@@ -83,7 +81,6 @@ export class EngineClient {
         const message = event.message ? `${event.message} (${event.filename}:${event.lineno})` : 'the engine worker failed to start';
         this.emit({ type: 'error', runId: -1, error: { name: 'WorkerError', message } });
       };
-      if (viaData) worker.postMessage(this.source);
     });
   }
 
@@ -130,6 +127,10 @@ export class EngineClient {
   }
 
   private async run(req: RunRequest, transfer: Transferable[]): Promise<void> {
+    // Test and bench hook: `window.sketchifyShards = 1` forces the CPU path's shard count
+    // (1 = the engine worker alone); the worker validates it like the other run fields.
+    const forced = (globalThis as { sketchifyShards?: number }).sketchifyShards;
+    if (forced !== undefined && req.shards === undefined) req = { ...req, shards: forced };
     const route: Route = { host: 'worker' };
     this.routes.set(req.runId, route);
     try {

@@ -7,9 +7,15 @@
 // Backend: WebGPU when a hardware adapter opens a device (or the user forces the GPU), else
 // the CPU path. A device lost mid-run is the engine's own fallback (SketchProgress.fallback):
 // the run continues on the CPU from its last sync point and the UI is told once.
+// The CPU path with the embedded model splits each batch over this worker and loss workers it
+// starts (loss-workers.ts); the same bundle started under LOSS_WORKER_NAME is one of those.
+import { resolveOptions } from '../../engine/options.ts';
 import { sketchify } from '../../engine/sketch.ts';
 import type { SketchProgress } from '../../engine/result.ts';
 import { probeWebGpu, type BackendProbe } from '../backend.ts';
+import { LOSS_WORKER_NAME } from './bootstrap.ts';
+import { serveLossWorker } from './loss-worker.ts';
+import { chunkSizes, LossWorkerPool, MAX_SHARDS, PooledLossModel, shardCount } from './loss-workers.ts';
 import { adoptWeights, cancelDownload, downloadModel, handOverWeights, loadModel, loadModelFromFile, prepareCpuLoss } from './models.ts';
 import { toWireError, type FromWorker, type RunRequest, type ToWorker, type WireBackend, type WireSketch } from './messages.ts';
 import { ORT_BUILD } from './ort.ts';
@@ -28,6 +34,7 @@ const post = (message: FromWorker, transfer: Transferable[] = []) => port?.postM
 let gpu: Promise<BackendProbe> | null = null;
 const runs = new Map<number, AbortController>();
 const warmUp = new WarmUp();
+const lossWorkers = new LossWorkerPool();
 
 /** One GPU probe per session; forgotten when the device is lost so the next run probes again. */
 function gpuProbe(): Promise<BackendProbe> {
@@ -78,14 +85,54 @@ async function warm(model: string, batches: readonly number[]): Promise<void> {
     const probe = await gpuProbe();
     return !probe.device || probe.software;
   };
+  // A sharded batch runs here at shard 0's chunk size, not the whole batch.
+  const local = batches.map((batch) => (shardable(model) ? chunkSizes(batch, shardCount(batch, navigator.hardwareConcurrency))[0] : batch));
   const outcome = await warmUp.start([
     () => loadModel(model),
-    ...[...new Set(batches)].map((batch) => async () => {
+    ...[...new Set(local)].map((batch) => async () => {
       if (await cpuRuns()) await prepareCpuLoss(model, batch);
     }),
   ]);
   const message = outcome.error === undefined ? undefined : toWireError(outcome.error).message;
   post({ type: 'warm', model, state: outcome.state, ms: Math.round(performance.now() - t0), message });
+  // Then, at low priority (the local model is ready), the loss workers: a run never waits.
+  const batch = Math.max(...batches);
+  if (outcome.state === 'warm' && shardable(model) && (await cpuRuns())) startLossWorkers(batch, shardCount(batch, navigator.hardwareConcurrency));
+}
+
+/**
+ * Only the embedded model is sharded: each loss worker holds its own copy of the model, which
+ * for a CLIP model would be hundreds of MB per worker (RN101's weights alone ~0.2 GB).
+ */
+function shardable(model: string): boolean {
+  return model === 'embedded' && inWorker;
+}
+
+function startLossWorkers(batch: number, shards: number): void {
+  if (shards > 1) lossWorkers.ensure(shards - 1, chunkSizes(batch, shards).slice(1));
+}
+
+/** The run's shard count, validated like the engine's options (a RangeError for the UI). */
+function runShards(req: RunRequest, backend: 'cpu' | 'webgpu'): { shards: number; batch: number } {
+  const forced = req.shards;
+  if (forced !== undefined && !(Number.isInteger(forced) && forced >= 1 && forced <= MAX_SHARDS)) {
+    throw new RangeError(`run option 'shards' must be an integer between 1 and ${MAX_SHARDS}, got ${String(forced)}`);
+  }
+  if (backend !== 'cpu' || !shardable(req.options.model)) return { shards: 1, batch: 1 };
+  let batch: number;
+  try {
+    const o = resolveOptions({ preset: req.options.preset, seeds: req.options.seeds });
+    batch = o.seeds * (1 + o.views);
+  } catch {
+    return { shards: 1, batch: 1 }; // sketchify reports the bad option
+  }
+  return { shards: shardCount(batch, navigator.hardwareConcurrency, forced), batch };
+}
+
+/** "CPU, 2 workers" (the engine worker counts): how many computed the run's loss. */
+function cpuLabel(running: number, planned: number): string {
+  if (planned <= 1) return 'CPU';
+  return running === planned ? `CPU, ${planned} workers` : `CPU, ${running} of ${planned} workers`;
 }
 
 async function runSketch(req: RunRequest, controller: AbortController): Promise<void> {
@@ -93,8 +140,18 @@ async function runSketch(req: RunRequest, controller: AbortController): Promise<
   await warmUp.yieldToRun();
   const image = { width: req.width, height: req.height, data: req.pixels };
   const choice = await chooseBackend(req);
-  post({ type: 'backend', runId: req.runId, info: choice.info });
-  const model = await loadModel(req.options.model);
+  const { shards, batch } = runShards(req, choice.info.backend);
+  // The label follows the workers in use: one joining mid-run, one lost (PooledLossModel).
+  let running = 1 + Math.min(lossWorkers.ready().length, shards - 1);
+  const label = (n: number) => ({ ...choice.info, label: cpuLabel(n, shards) });
+  post({ type: 'backend', runId: req.runId, info: shards > 1 ? label(running) : choice.info });
+  let model = await loadModel(req.options.model);
+  if (shards > 1) {
+    startLossWorkers(batch, shards);
+    model = new PooledLossModel(model, lossWorkers, shards, (n) => {
+      if (n !== running) post({ type: 'backend', runId: req.runId, info: label((running = n)) });
+    });
+  }
   let fellBack = false;
   const result = await sketchify(
     image,
@@ -195,8 +252,12 @@ function serve(p: Port): void {
   post({ type: 'booted', ortBuild: ORT_BUILD, host: inWorker ? 'worker' : 'main', secure, webgpu: 'gpu' in navigator && !!(navigator as Navigator & { gpu?: GPU }).gpu });
 }
 
-if (inWorker) serve(self as unknown as Port);
-else {
+if (inWorker && self.name === LOSS_WORKER_NAME) serveLossWorker();
+else if (inWorker) {
+  // Diagnostics and the test hook that stops a loss worker mid-run (LossWorkerPool.crash).
+  (globalThis as { sketchifyLossWorkers?: LossWorkerPool }).sketchifyLossWorkers = lossWorkers;
+  serve(self as unknown as Port);
+} else {
   (globalThis as { sketchifyEngine?: { connect(port: MessagePort): void } }).sketchifyEngine = {
     connect(p) {
       serve(p as unknown as Port);

@@ -30,6 +30,11 @@ export interface RunRequest {
   webgpuUnavailable?: string;
   /** Why the run is on the CPU when backend is 'cpu' and the user did not choose it. */
   cpuReason?: string;
+  /**
+   * Forces the CPU path's shard count (integer 1-4; 1 = the engine worker alone), for tests
+   * and the bench; by default min(batch, cores, 4) for the embedded model (loss-workers.ts).
+   */
+  shards?: number;
 }
 
 export type ToWorker =
