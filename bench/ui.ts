@@ -12,10 +12,17 @@
 //   gpu-main     forced GPU on the main-thread engine (worker=blob: the worker gets no WebGPU)
 //   cpu-main     the rejected alternative: a CPU run on the main-thread engine, what the engine's
 //                device-lost fallback would do there (why engine-client.ts hands it to the worker)
+//   cpu-shards   the CPU path on 1 vs 2 shards (window.sketchifyShards; the engine worker plus
+//                one loss worker, src/ui/worker/loss-workers.ts) in the Figma-like data: frame,
+//                horse, 16 strokes, draft and standard presets at their full iteration counts:
+//                a row per run (wallMs: Run click to Done; msPerIteration from the preview's
+//                iterations after the first step), a ratio row per preset, and the memory of one
+//                loss worker (Chromium RSS before and after stopping it)
 // WebGPU here is SwiftShader (software): GPU iterations take seconds, so their cases are short.
 // BENCH_UI_CASES=cpu-worker,cpu-worker-warm runs only those (while iterating on one thing).
 import type { Emit } from './run.ts';
 import { cpuRunOnMainThread, installTrace, readTrace, type UiTrace } from './_ui-longtasks.ts';
+import { chromiumRssMiB } from './_ui-memory.ts';
 import { openUi, type UiSession } from '../test/harness/ui-session.ts';
 
 const CPU_ITERATIONS = 20;
@@ -44,8 +51,19 @@ async function uiRun(s: UiSession, compute: 'Automatic (GPU when it helps)' | 'G
   return { ...summarize(await s.ui.evaluate(readTrace), t0), summary };
 }
 
-async function page(query: string): Promise<UiSession> {
+/**
+ * openUi for tsx: esbuild's keepNames wraps named inner functions of the callbacks given to
+ * evaluate (UiSession.choose's poll) in `__name(...)`, which the page lacks (vitest's
+ * transform does not add it). A string evaluate is not transformed.
+ */
+async function openUiForBench(query: string): Promise<UiSession> {
   const s = await openUi(query);
+  await s.ui.evaluate('globalThis.__name = globalThis.__name || ((f) => f)');
+  return s;
+}
+
+async function page(query: string): Promise<UiSession> {
+  const s = await openUiForBench(query);
   await s.select('horse', { strokes: 4, iterations: CPU_ITERATIONS });
   return s;
 }
@@ -74,6 +92,7 @@ export async function run(emit: Emit): Promise<void> {
       await s.close();
     }
   }
+  if (wanted('cpu-shards')) await shards(emit);
   if (!wanted('gpu-main') && !wanted('cpu-main')) return;
   s = await page('?worker=blob');
   try {
@@ -90,4 +109,60 @@ export async function run(emit: Emit): Promise<void> {
 /** The worker's warm-up state when Run was pressed (data-engine on the panel). */
 function engineState(s: UiSession): Promise<string | null> {
   return s.ui.locator('.app').getAttribute('data-engine');
+}
+
+type PoolScope = typeof globalThis & { sketchifyLossWorkers: { ready(): unknown[]; bootMs: number[]; crash(index: number): boolean } };
+
+/** The engine worker's loss-worker pool, once a loss worker is ready (the warm-up starts it). */
+async function poolReady(s: UiSession) {
+  for (let tries = 0; tries < 600; tries++) {
+    for (const w of s.page.workers()) {
+      const ready = await w.evaluate(() => ('sketchifyLossWorkers' in globalThis ? (globalThis as PoolScope).sketchifyLossWorkers.ready().length : -1)).catch(() => -1);
+      if (ready >= 1) return { worker: w, bootMs: await w.evaluate(() => (globalThis as PoolScope).sketchifyLossWorkers.bootMs) };
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('no loss worker became ready');
+}
+
+async function shards(emit: Emit): Promise<void> {
+  const s = await openUiForBench('?frame=data');
+  try {
+    await s.select('horse');
+    await s.choose('16');
+    await s.click('advanced');
+    await s.ui.locator('[data-engine=warm]').waitFor({ timeout: 180_000 });
+    const pool = await poolReady(s);
+    for (const [preset, iterations] of [['draft', 100], ['standard', 400]] as const) {
+      await s.choose(preset);
+      await s.setNumber('iterations', String(iterations));
+      const rows: Record<number, { wallMs: number; msPerIteration: number | null }> = {};
+      for (const k of [1, 2]) {
+        await s.ui.evaluate((n) => ((window as Window & { sketchifyShards?: number }).sketchifyShards = n), k);
+        const t0 = await s.ui.evaluate(installTrace);
+        const wall0 = Date.now();
+        await s.click('run');
+        await s.ui.waitForFunction(() => /Done after|Stopped after/.test(document.querySelector('[data-testid=summary]')?.textContent ?? '') || !!document.querySelector('[data-testid=problem]'), undefined, { timeout: 600_000 });
+        const wallMs = Date.now() - wall0;
+        const summary = (await s.ui.getByTestId('summary').textContent().catch(() => null)) ?? (await s.ui.getByTestId('problem').textContent());
+        const done = Number(/after (\d+) iterations/.exec(summary ?? '')?.[1] ?? NaN);
+        const { itPerS, setupMs } = summarize(await s.ui.evaluate(readTrace), t0);
+        const msPerIteration = itPerS ? Math.round((1000 / itPerS) * 10) / 10 : null;
+        rows[k] = { wallMs, msPerIteration };
+        emit({ case: 'cpu-shards', preset, strokes: 16, shards: k, iterations: done, wallMs, msPerIteration, setupMs, summary });
+      }
+      const ratio = (a: number | null, b: number | null) => (a && b ? Number((a / b).toFixed(2)) : null);
+      emit({ case: 'cpu-shards-ratio', preset, wallK1overK2: ratio(rows[1].wallMs, rows[2].wallMs), msPerIterationK1overK2: ratio(rows[1].msPerIteration, rows[2].msPerIteration) });
+    }
+    // One loss worker's memory: the browser's RSS with it, then without it (stopped, settled).
+    const settle = () => new Promise((r) => setTimeout(r, 3000));
+    await settle();
+    const withWorker = chromiumRssMiB();
+    await pool.worker.evaluate(() => (globalThis as PoolScope).sketchifyLossWorkers.crash(0));
+    await settle();
+    const without = chromiumRssMiB();
+    emit({ case: 'cpu-shards-memory', lossWorkerBootMs: pool.bootMs, chromiumRssMiB: withWorker, afterStoppingLossWorkerMiB: without, lossWorkerMiB: withWorker - without });
+  } finally {
+    await s.close();
+  }
 }
