@@ -66,7 +66,12 @@ function suite(frame: '' | '?frame=data', name: string) {
             poll();
           }),
       );
-      const roles = await Promise.all(s.page.workers().map(async (w) => `${await w.evaluate(() => (globalThis as { sketchifyRole?: string }).sketchifyRole ?? 'engine').catch(() => '?')} ${w.url().slice(0, 5)}`));
+      const roles = await Promise.all(
+        s.page.workers().map(async (w) => {
+          const [role, boot] = await w.evaluate(() => [(globalThis as { sketchifyRole?: string }).sketchifyRole ?? 'engine', JSON.stringify((globalThis as { sketchifyLossBoot?: unknown }).sketchifyLossBoot ?? '')]).catch(() => ['?', '']);
+          return `${role} ${w.url().slice(0, 5)} ${boot}`.trim();
+        }),
+      );
       console.log(`${name}: page ${opened} ms, engine warm and a loss worker ready ${Date.now() - t0 - opened} ms later; workers: ${roles.join(', ')}`);
       // The loss worker is a worker of its own (nested in the engine worker), not an engine.
       expect(roles.filter((r) => r.startsWith('loss'))).toHaveLength(1);
