@@ -32,6 +32,10 @@ function suite(frame: '' | '?frame=data', name: string) {
       for (const w of s.page.workers()) if (await w.evaluate(() => 'sketchifyLossWorkers' in globalThis).catch(() => false)) return w;
       throw new Error(`no engine worker among ${s.page.workers().length}`);
     };
+    const lossWorker = async (): Promise<Worker> => {
+      for (const w of s.page.workers()) if ((await w.evaluate(() => (globalThis as { sketchifyRole?: string }).sketchifyRole).catch(() => undefined)) === 'loss') return w;
+      throw new Error('no loss worker');
+    };
     /** Runs, inserts and returns the inserted strokes and the summary line. */
     const runAndInsert = async (): Promise<{ strokes: number[][]; summary: string }> => {
       const before = (await s.requests('insertSketch')).length;
@@ -96,16 +100,23 @@ function suite(frame: '' | '?frame=data', name: string) {
     }, 240_000);
 
     if (frame !== '') return;
-    it('a loss worker stopped mid-run: the run finishes on the engine worker and says so', async () => {
+    it('a loss worker that crashes mid-run: the run finishes on the engine worker and says so', async () => {
       await s.setNumber('iterations', '40');
       await s.click('run');
       await s.ui.waitForFunction(() => Number(document.querySelector('[data-testid=preview]')?.getAttribute('data-iteration')) >= 3, undefined, { timeout: 120_000 });
       expect(await s.ui.getByTestId('progress').textContent()).toMatch(/CPU, 2 workers/);
-      expect(await (await engineWorker()).evaluate(() => (globalThis as PoolScope).sketchifyLossWorkers.crash(0))).toBe(true);
+      // A crash as the engine worker sees one: an uncaught error in the loss worker (its
+      // error event), which drops it and rejects its pending call.
+      const loss = await lossWorker();
+      await loss.evaluate(() => void setTimeout(() => {
+        throw new Error('a loss worker crash (test)');
+      }));
       await waitDone();
       expect(await s.ui.locator('[data-testid=problem]').count()).toBe(0);
       await expect(summary()).resolves.toMatch(/Done after \d+ iterations.*Ran on CPU, 1 of 2 workers: /s);
       expect(await s.ui.getByTestId('preview').getAttribute('data-strokes')).toBe('4');
+      // The engine worker stopped it: it is gone from the page.
+      await expect(lossWorker()).rejects.toThrow('no loss worker');
     }, 240_000);
   });
 }
