@@ -4,7 +4,7 @@
 // shard count whenever it changes. Pixel-MSE models stand in for the workers' models.
 import { describe, expect, it } from 'vitest';
 import type { LossModel, TargetFeatures } from '../src/engine/model/types.ts';
-import { chunkSizes, PooledLossModel, shardCount, type ShardSource } from '../src/ui/worker/loss-workers.ts';
+import { checkShards, chunkSizes, PooledLossModel, shardCount, type ShardSource } from '../src/ui/worker/loss-workers.ts';
 import { createPixelLossModel } from './helpers/engine-pixel-model.ts';
 
 const SIZE = 8;
@@ -96,5 +96,12 @@ describe('shard policy', () => {
     expect(shardCount(4, 8, 1)).toBe(1);
     expect(chunkSizes(4, 2)).toEqual([2, 2]);
     expect(chunkSizes(15, 4)).toEqual([4, 4, 4, 3]);
+  });
+
+  it("a forced count is an integer 1-4, else the run fails with the option's name", () => {
+    expect(checkShards(undefined)).toBeUndefined();
+    expect(checkShards(1)).toBe(1);
+    expect(checkShards(4)).toBe(4);
+    for (const bad of [0, 5, 1.5, -1, NaN, '2', null]) expect(() => checkShards(bad)).toThrow(/run option 'shards' must be an integer between 1 and 4/);
   });
 });

@@ -15,7 +15,7 @@ import type { SketchProgress } from '../../engine/result.ts';
 import { probeWebGpu, type BackendProbe } from '../backend.ts';
 import { LOSS_WORKER_NAME } from './bootstrap.ts';
 import { serveLossWorker } from './loss-worker.ts';
-import { chunkSizes, LossWorkerPool, MAX_SHARDS, PooledLossModel, shardCount } from './loss-workers.ts';
+import { checkShards, chunkSizes, LossWorkerPool, PooledLossModel, shardCount } from './loss-workers.ts';
 import { adoptWeights, cancelDownload, downloadModel, handOverWeights, loadModel, loadModelFromFile, prepareCpuLoss } from './models.ts';
 import { toWireError, type FromWorker, type RunRequest, type ToWorker, type WireBackend, type WireSketch } from './messages.ts';
 import { ORT_BUILD } from './ort.ts';
@@ -114,10 +114,7 @@ function startLossWorkers(batch: number, shards: number): void {
 
 /** The run's shard count, validated like the engine's options (a RangeError for the UI). */
 function runShards(req: RunRequest, backend: 'cpu' | 'webgpu'): { shards: number; batch: number } {
-  const forced = req.shards;
-  if (forced !== undefined && !(Number.isInteger(forced) && forced >= 1 && forced <= MAX_SHARDS)) {
-    throw new RangeError(`run option 'shards' must be an integer between 1 and ${MAX_SHARDS}, got ${String(forced)}`);
-  }
+  const forced = checkShards(req.shards);
   if (backend !== 'cpu' || !shardable(req.options.model)) return { shards: 1, batch: 1 };
   let batch: number;
   try {

@@ -30,6 +30,15 @@ export function shardCount(batch: number, cores: number, forced?: number): numbe
   return Math.max(1, Math.min(batch, Math.floor(cores) || 1, MAX_SHARDS));
 }
 
+/** A RunRequest's `shards` (undefined: the default policy), checked like the engine's options. */
+export function checkShards(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_SHARDS) {
+    throw new RangeError(`run option 'shards' must be an integer between 1 and ${MAX_SHARDS}, got ${String(value)}`);
+  }
+  return value;
+}
+
 /** The batch sizes each shard runs when `batch` is split over `k` shards (shard 0 first). */
 export function chunkSizes(batch: number, k: number): number[] {
   return splitBatch(batch, k).map((c) => c.count);
