@@ -51,19 +51,8 @@ async function uiRun(s: UiSession, compute: 'Automatic (GPU when it helps)' | 'G
   return { ...summarize(await s.ui.evaluate(readTrace), t0), summary };
 }
 
-/**
- * openUi for tsx: esbuild's keepNames wraps named inner functions of the callbacks given to
- * evaluate (UiSession.choose's poll) in `__name(...)`, which the page lacks (vitest's
- * transform does not add it). A string evaluate is not transformed.
- */
-async function openUiForBench(query: string): Promise<UiSession> {
-  const s = await openUi(query);
-  await s.ui.evaluate('globalThis.__name = globalThis.__name || ((f) => f)');
-  return s;
-}
-
 async function page(query: string): Promise<UiSession> {
-  const s = await openUiForBench(query);
+  const s = await openUi(query);
   await s.select('horse', { strokes: 4, iterations: CPU_ITERATIONS });
   return s;
 }
@@ -126,7 +115,7 @@ async function poolReady(s: UiSession) {
 }
 
 async function shards(emit: Emit): Promise<void> {
-  const s = await openUiForBench('?frame=data');
+  const s = await openUi('?frame=data');
   try {
     await s.select('horse');
     await s.choose('16');

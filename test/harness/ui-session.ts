@@ -87,14 +87,8 @@ export async function openUi(query = ''): Promise<UiSession> {
         if (el.disabled) throw new Error(`option ${el.value} is disabled`);
         if (!el.checked) el.click();
       });
-      await input.evaluate(
-        (el: HTMLInputElement) =>
-          new Promise<void>((resolve, reject) => {
-            const started = performance.now();
-            const poll = () => (el.isConnected && el.checked ? resolve() : performance.now() - started > 10_000 ? reject(new Error(`option ${el.value} did not stay chosen`)) : setTimeout(poll, 20));
-            poll();
-          }),
-      );
+      // No inner named function in the page callback: tsx (the bench) would wrap it in __name.
+      await ui.waitForFunction((v) => (document.querySelector(`input[value="${v}"]`) as HTMLInputElement | null)?.checked === true, value, { timeout: 10_000 });
     },
     async quickRunSettings(strokes, iterations) {
       await uiSession.choose(String(strokes));
