@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 const domGlobals = ['window', 'document', 'localStorage', 'HTMLElement', 'HTMLCanvasElement'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'build/**', 'node_modules/**', 'out/**', 'test-results/**'] },
+  { ignores: ['dist/**', 'build/**', 'node_modules/**', 'out/**', 'test-results/**', '.device/**', '.gl/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
