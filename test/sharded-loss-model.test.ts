@@ -3,7 +3,7 @@
 // shard that fails is dropped without changing the numbers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { embeddedLossModel } from '../src/cli/models.ts';
-import { ShardedLossModel, splitBatch } from '../src/engine/model/sharded-loss-model.ts';
+import { ShardedLossModel, splitBatch, stallLimitMs } from '../src/engine/model/sharded-loss-model.ts';
 import type { LossModel, LossResult, TargetFeatures } from '../src/engine/model/types.ts';
 import { createPixelLossModel } from './helpers/engine-pixel-model.ts';
 import { embeddedWeights } from './helpers/embedded-weights.ts';
@@ -172,6 +172,36 @@ describe('ShardedLossModel splitting and failures (pixel model)', () => {
     expect(model.shardCount).toBe(2);
     expect(s1.calls).toEqual([2, 2]); // never asked again after it failed
     expect(model.runtime).toMatch(/ x2$/);
+  });
+
+  it('counts a shard that never answers as lost once the stall limit after shard 0 passes', async () => {
+    const t = await targetsOf(4);
+    const v = noise(4 * plane, 5);
+    const want = await pixel.lossAndGradient(v, t, pixel.defaultWeights);
+    const hung = { ...wrap(pixel), lossAndGradient: () => new Promise<LossResult>(() => {}) };
+    const lost: [number, string][] = [];
+    const limits: number[] = [];
+    const model = new ShardedLossModel([pixel, hung], {
+      onShardLost: (i, e) => lost.push([i, (e as Error).name]),
+      stallLimitMs: (localMs) => (limits.push(localMs), 30),
+    });
+    const got = await model.lossAndGradient(v, t, pixel.defaultWeights);
+    expect(got.loss).toBeCloseTo(want.loss, 6);
+    expect(maxAbsDiff(got.grad, want.grad)).toBeLessThan(1e-7);
+    expect(lost).toEqual([[1, 'ShardStalledError']]);
+    expect(limits).toHaveLength(1);
+    expect(model.shardCount).toBe(1);
+    // A helper that answers in time is never cut off by the guard.
+    const slowButFine = { ...wrap(pixel), lossAndGradient: async (...a: Parameters<LossModel['lossAndGradient']>) => (await new Promise((r) => setTimeout(r, 20)), pixel.lossAndGradient(...a)) };
+    const patient = new ShardedLossModel([pixel, slowButFine], { onShardLost: () => lost.push([9, 'unexpected']), stallLimitMs: () => 2000 });
+    expect((await patient.lossAndGradient(v, t, pixel.defaultWeights)).loss).toBeCloseTo(want.loss, 6);
+    expect(patient.shardCount).toBe(2);
+    expect(lost).toHaveLength(1);
+  });
+
+  it('has a default stall limit of 20x the local time, at least 10 s', () => {
+    expect(stallLimitMs(100)).toBe(10_000);
+    expect(stallLimitMs(2000)).toBe(40_000);
   });
 
   it('rejects with the error of shard 0 (the local one) or of a bad input', async () => {

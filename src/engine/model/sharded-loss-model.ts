@@ -15,6 +15,21 @@ export interface ShardedLossModelOptions {
    * the shard is dropped for the rest of the model's life and its work goes to the others.
    */
   onShardLost?(index: number, error: unknown): void;
+  /**
+   * How long (ms) a helper shard may keep the call waiting after shard 0 finished its chunk
+   * in `localMs`; past it the shard counts as lost (a worker that hangs or was killed without
+   * an error event) and its chunk is recomputed. Default: stallLimitMs.
+   */
+  stallLimitMs?(localMs: number): number;
+}
+
+/** A helper may take 20x shard 0's time, and never less than 10 s, before it counts as stalled. */
+export function stallLimitMs(localMs: number): number {
+  return Math.max(10_000, 20 * localMs);
+}
+
+export class ShardStalledError extends Error {
+  override name = 'ShardStalledError';
 }
 
 interface Shard {
@@ -50,6 +65,7 @@ export class ShardedLossModel implements LossModel {
   /** Indices of the shards dropped after a rejection. */
   private readonly lost = new Set<number>();
   private readonly onShardLost?: (index: number, error: unknown) => void;
+  private readonly stallLimit: (localMs: number) => number;
 
   constructor(shards: readonly LossModel[], options: ShardedLossModelOptions = {}) {
     if (shards.length === 0) throw new Error('ShardedLossModel: at least one shard is needed');
@@ -69,6 +85,7 @@ export class ShardedLossModel implements LossModel {
     this.all = shards.map((model, index) => ({ index, model }));
     this.live = [...this.all];
     this.onShardLost = options.onShardLost;
+    this.stallLimit = options.stallLimitMs ?? stallLimitMs;
     if (first.createGpuLossSession) this.createGpuLossSession = first.createGpuLossSession.bind(first);
   }
 
@@ -145,7 +162,13 @@ export class ShardedLossModel implements LossModel {
     const shards = this.live;
     if (shards.length === 0 || shards[0].index !== 0) throw new Error('ShardedLossModel: no shard left (disposed)');
     const chunks = splitBatch(count, shards.length).map((c, i) => ({ start: start + c.start, count: c.count, shard: shards[i] }));
-    const settled = await Promise.allSettled(chunks.map((c) => call(c.shard.model, c.start, c.count)));
+    const started = performance.now();
+    const calls = chunks.map((c) => call(c.shard.model, c.start, c.count));
+    const localMs = calls[0].then(
+      () => performance.now() - started,
+      () => 0,
+    );
+    const settled = await Promise.allSettled(calls.map((p, i) => (i === 0 ? p : this.guardStall(p, localMs, chunks[i].shard.index))));
     let fatal: { error: unknown } | undefined;
     settled.forEach((r, i) => {
       if (r.status === 'fulfilled') return;
@@ -169,6 +192,19 @@ export class ShardedLossModel implements LossModel {
       else out.push(...(await this.spread(chunks[i].start, chunks[i].count, call)));
     }
     return out;
+  }
+
+  /** `call`, or a ShardStalledError once it outlasts the stall limit after shard 0 finished. */
+  private guardStall<R>(call: Promise<R>, localMs: Promise<number>, index: number): Promise<R> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const stalled = localMs.then(
+      (ms) =>
+        new Promise<never>((_, reject) => {
+          const limit = this.stallLimit(ms);
+          timer = setTimeout(() => reject(new ShardStalledError(`shard ${index} did not answer within ${Math.round(limit)} ms of the local shard`)), limit);
+        }),
+    );
+    return Promise.race([call, stalled]).finally(() => clearTimeout(timer));
   }
 }
 
