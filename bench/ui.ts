@@ -52,7 +52,7 @@ async function uiRun(s: UiSession, compute: 'Automatic (GPU when it helps)' | 'G
 }
 
 async function page(query: string): Promise<UiSession> {
-  const s = await openUi(query);
+  const s = await openUi(query, { lossWorkers: true });
   await s.select('horse', { strokes: 4, iterations: CPU_ITERATIONS });
   return s;
 }
@@ -115,7 +115,7 @@ async function poolReady(s: UiSession) {
 }
 
 async function shards(emit: Emit): Promise<void> {
-  const s = await openUi('?frame=data');
+  const s = await openUi('?frame=data', { lossWorkers: true });
   try {
     await s.select('horse');
     await s.choose('16');

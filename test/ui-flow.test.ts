@@ -167,4 +167,10 @@ describe('UI flow with the embedded model', () => {
     await s.ui.getByText('Inserted 32 strokes', { exact: false }).waitFor();
     expect((await s.requests('insertSketch')).length).toBe(before + 2);
   });
+  it('starts no loss worker when the page asks for one shard (the harness default), warm-up included', async () => {
+    // By now the warm-up and several runs are over: every worker the page has is listed.
+    const roles = await Promise.all(s.page.workers().map((w) => w.evaluate(() => (globalThis as { sketchifyRole?: string }).sketchifyRole ?? 'engine').catch(() => 'gone')));
+    expect(roles).toContain('engine');
+    expect(roles).not.toContain('loss');
+  });
 });

@@ -55,7 +55,7 @@ function suite(frame: '' | '?frame=data', name: string) {
 
     beforeAll(async () => {
       const t0 = Date.now();
-      s = await openUi(frame);
+      s = await openUi(frame, { lossWorkers: true });
       const opened = Date.now() - t0;
       await s.select('horse', { strokes: 4, iterations: 6 });
       // The warm-up starts the loss worker once the local model is ready: wait for it so the

@@ -105,6 +105,9 @@ export class EngineClient {
 
   send(message: ToWorker, transfer: Transferable[] = []): void {
     if (message.type === 'run') return void this.run(message, transfer);
+    // The shard hook (see run) also tells the warm-up whether to start loss workers.
+    const forced = (globalThis as { sketchifyShards?: number }).sketchifyShards;
+    if (message.type === 'warm' && forced !== undefined && message.shards === undefined) message = { ...message, shards: forced };
     if (message.type === 'cancel') {
       const host = this.routes.get(message.runId)?.host ?? 'worker';
       return void this.post(host, message);

@@ -8,7 +8,8 @@
 // engine worker then is no secure context and gets no WebGPU), frame=data (the UI document is a
 // data: URL, as public reports describe Figma's plugin iframe: a tiny data: loader that writes
 // the HTML it is sent; such a document is no secure context, so neither it nor its workers get
-// navigator.gpu or crypto.subtle. Chromium refuses data: navigations over 2 MB, hence the loader).
+// navigator.gpu or crypto.subtle. Chromium refuses data: navigations over 2 MB, hence the loader),
+// shards=N (window.sketchifyShards before the UI starts: 1 = no loss workers, warm-up included).
 import { createPluginEndpoint, type ImageSource, type ProblemCode, type SelectionState, type Transport } from '../../src/shared/protocol.ts';
 import { buildImageSource, type FixtureSelection } from './selection.ts';
 
@@ -160,6 +161,9 @@ function hostPrelude(): string {
   const parts: string[] = [];
   const csp = params.get('worker') === 'blob' ? '<meta http-equiv="Content-Security-Policy" content="worker-src blob:">' : '';
   if (params.get('webgpu') === 'off') parts.push("Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined });");
+  // shards=N: the CPU path's shard count from the start, warm-up included (src/ui/engine-client.ts).
+  const shards = params.get('shards');
+  if (shards && /^\d+$/.test(shards)) parts.push(`window.sketchifyShards = ${Number(shards)};`);
   return csp + (parts.length ? `<script>${parts.join('\n')}</script>` : '');
 }
 

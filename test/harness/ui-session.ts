@@ -35,7 +35,18 @@ export interface UiSession extends BrowserSession {
 
 export const RESULTS_DIR = join(PROJECT_ROOT, 'test-results');
 
-export async function openUi(query = ''): Promise<UiSession> {
+export interface OpenUiOptions {
+  /**
+   * Let the UI start loss workers as in a real session (src/ui/worker/loss-workers.ts).
+   * Default false: the page runs with `shards=1`, since each loss worker loads the whole
+   * bundle again, and on a 2-core CI machine that load slowed every other browser test
+   * (a page open timed out). test/ui-loss-workers.test.ts and the bench use them.
+   */
+  lossWorkers?: boolean;
+}
+
+export async function openUi(query = '', options: OpenUiOptions = {}): Promise<UiSession> {
+  if (!options.lossWorkers && !/[?&]shards=/.test(query)) query += `${query.includes('?') ? '&' : '?'}shards=1`;
   for (const f of ['dist/ui.html', 'build/harness/host.js']) {
     if (!existsSync(join(PROJECT_ROOT, f))) throw new Error(`${f} is missing: run \`node build.mjs\` first (npm test does)`);
   }

@@ -77,7 +77,7 @@ function wire(p: Pick<SketchProgress, 'unitPoints' | 'iteration' | 'iterations' 
  * init, seconds) and its CPU loss sessions of the given batch sizes, unless runs here would go
  * to the GPU (then the GPU loss session is built per run). A run stops it (runSketch).
  */
-async function warm(model: string, batches: readonly number[]): Promise<void> {
+async function warm(model: string, batches: readonly number[], shards?: number): Promise<void> {
   const t0 = performance.now();
   post({ type: 'warm', model, state: 'warming', ms: 0 });
   const cpuRuns = async () => {
@@ -97,7 +97,13 @@ async function warm(model: string, batches: readonly number[]): Promise<void> {
   post({ type: 'warm', model, state: outcome.state, ms: Math.round(performance.now() - t0), message });
   // Then, at low priority (the local model is ready), the loss workers: a run never waits.
   const batch = Math.max(...batches);
-  if (outcome.state === 'warm' && shardable(model) && (await cpuRuns())) startLossWorkers(batch, shardCount(batch, navigator.hardwareConcurrency));
+  let forced: number | undefined;
+  try {
+    forced = checkShards(shards);
+  } catch {
+    return; // a bad hook value: a run reports it
+  }
+  if (outcome.state === 'warm' && shardable(model) && (await cpuRuns())) startLossWorkers(batch, shardCount(batch, navigator.hardwareConcurrency, forced));
 }
 
 /**
@@ -231,7 +237,7 @@ function onMessage(event: MessageEvent<ToWorker>): void {
     const weights = handOverWeights(m.model);
     post({ type: 'weights', model: m.model, weights }); // copied: the worker's model still reads them
   } else if (m.type === 'warm') {
-    void warm(m.model, m.batches);
+    void warm(m.model, m.batches, m.shards);
   } else if (m.type === 'adopt-weights') {
     adoptWeights(m.model, m.weights);
   } else if (m.type === 'load-weights') {

@@ -52,7 +52,7 @@ export type ToWorker =
    * Worker: prepare the model and its CPU loss sessions of these batch sizes (seeds x views)
    * before any run, at low priority (worker/warm.ts).
    */
-  | { type: 'warm'; model: string; batches: number[] };
+  | { type: 'warm'; model: string; batches: number[]; shards?: number };
 
 /** A WeightSet as data: entries rebased to payload, payload transferred. */
 export interface WireWeights {
