@@ -8,18 +8,7 @@ import { ShardedLossModel } from '../src/engine/model/sharded-loss-model.ts';
 import type { LossModel, TargetFeatures } from '../src/engine/model/types.ts';
 import { createPixelLossModel } from './helpers/engine-pixel-model.ts';
 import { embeddedWeights } from './helpers/embedded-weights.ts';
-
-function noise(n: number, seed: number): Float32Array {
-  let x = seed >>> 0 || 1;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = (x >>> 0) / 2 ** 32;
-  }
-  return out;
-}
+import { noise } from './helpers/noise.ts';
 
 // The port type must accept what helper code passes it (compile-time check).
 const _portTypes: LossPort[] = [new MessageChannel().port1, {} as Worker];

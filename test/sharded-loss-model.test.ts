@@ -7,19 +7,7 @@ import { ShardedLossModel, splitBatch, stallLimitMs } from '../src/engine/model/
 import type { LossModel, LossResult, TargetFeatures } from '../src/engine/model/types.ts';
 import { createPixelLossModel } from './helpers/engine-pixel-model.ts';
 import { embeddedWeights } from './helpers/embedded-weights.ts';
-
-/** Deterministic values in [0, 1) (xorshift). */
-function noise(n: number, seed: number): Float32Array {
-  let x = seed >>> 0 || 1;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = (x >>> 0) / 2 ** 32;
-  }
-  return out;
-}
+import { noise } from './helpers/noise.ts';
 
 /** Sketch-like gray views: white with dark horizontal strokes, varying per image. */
 function views(batch: number, size: number, seed: number): Float32Array {

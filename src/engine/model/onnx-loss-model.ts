@@ -3,6 +3,7 @@
 import type * as Ort from 'onnxruntime-web';
 import { buildForwardGraph, buildLossGraph, checkTapNames, tapOutput, type Architecture } from '../nn/loss.ts';
 import { serializeModel } from '../nn/onnx.ts';
+import { concatFloat32 } from './float32.ts';
 import { GpuLossSession } from './gpu-loss-session.ts';
 import { channelEnergy, minMaxNormalize, resizeBilinear } from './saliency.ts';
 import type { GpuLoss, LossModel, LossResult, LossWeights, TargetFeatures } from './types.ts';
@@ -128,7 +129,7 @@ export class OnnxLossModel implements LossModel {
       for (const n of names) parts[n].push(out[n === 'embedding' ? n : tapOutput(n)].data as Float32Array);
     }
     const tensors: Record<string, Float32Array> = {};
-    for (const n of names) tensors[n] = parts[n].length === 1 ? parts[n][0] : concatArrays(parts[n]);
+    for (const n of names) tensors[n] = parts[n].length === 1 ? parts[n][0] : concatFloat32(parts[n]);
     return { batch, tensors };
   }
 
@@ -192,16 +193,6 @@ export class OnnxLossModel implements LossModel {
     this.loss.clear();
     for (const s of sessions) await (await s).release();
   }
-}
-
-function concatArrays(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
 }
 
 function checkBatch(batch: number): void {

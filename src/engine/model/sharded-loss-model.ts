@@ -7,6 +7,7 @@
 // into chunks of b_k images combines as loss = sum_k (b_k/B)*loss_k (each term likewise) and
 // dLoss/dViews is each chunk's gradient scaled by b_k/B, concatenated in order
 // (test/sharded-loss-model.test.ts checks this against the unsharded model).
+import { concatFloat32 } from './float32.ts';
 import type { GpuLoss, LossModel, LossResult, LossWeights, TargetFeatures } from './types.ts';
 
 export interface ShardedLossModelOptions {
@@ -110,7 +111,7 @@ export class ShardedLossModel implements LossModel {
     for (const name of names) {
       const chunks = parts.map((p) => p.result.tensors[name]);
       if (chunks.some((c) => !c)) throw new Error(`targetFeatures: a shard returned no '${name}' tensor`);
-      tensors[name] = concat(chunks);
+      tensors[name] = concatFloat32(chunks);
     }
     return { batch, tensors };
   }
@@ -219,14 +220,4 @@ function sliceTargets(targets: TargetFeatures, start: number, count: number): Ta
     tensors[name] = t.subarray(start * per, (start + count) * per);
   }
   return { batch: count, tensors };
-}
-
-function concat(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
 }
