@@ -23,6 +23,14 @@ type HostName = 'worker' | 'main';
 
 const BOOT_TIMEOUT_MS = 60_000;
 
+/**
+ * Test and bench hook: `window.sketchifyShards = 1` forces the CPU path's shard count (1 = the
+ * engine worker alone) for runs and the warm-up; the worker validates it like the run fields.
+ */
+function forcedShards(): number | undefined {
+  return (globalThis as { sketchifyShards?: number }).sketchifyShards;
+}
+
 interface Route {
   host: HostName;
   /** Main-thread runs keep the request (pixels copied) to hand it to the worker. */
@@ -105,8 +113,8 @@ export class EngineClient {
 
   send(message: ToWorker, transfer: Transferable[] = []): void {
     if (message.type === 'run') return void this.run(message, transfer);
-    // The shard hook (see run) also tells the warm-up whether to start loss workers.
-    const forced = (globalThis as { sketchifyShards?: number }).sketchifyShards;
+    // The shard hook (see forcedShards) also tells the warm-up whether to start loss workers.
+    const forced = forcedShards();
     if (message.type === 'warm' && forced !== undefined && message.shards === undefined) message = { ...message, shards: forced };
     if (message.type === 'cancel') {
       const host = this.routes.get(message.runId)?.host ?? 'worker';
@@ -130,9 +138,7 @@ export class EngineClient {
   }
 
   private async run(req: RunRequest, transfer: Transferable[]): Promise<void> {
-    // Test and bench hook: `window.sketchifyShards = 1` forces the CPU path's shard count
-    // (1 = the engine worker alone); the worker validates it like the other run fields.
-    const forced = (globalThis as { sketchifyShards?: number }).sketchifyShards;
+    const forced = forcedShards();
     if (forced !== undefined && req.shards === undefined) req = { ...req, shards: forced };
     const route: Route = { host: 'worker' };
     this.routes.set(req.runId, route);

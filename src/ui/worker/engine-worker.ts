@@ -85,8 +85,15 @@ async function warm(model: string, batches: readonly number[], shards?: number):
     const probe = await gpuProbe();
     return !probe.device || probe.software;
   };
+  let forced: number | undefined;
+  try {
+    forced = checkShards(shards);
+  } catch {
+    forced = 1; // a bad hook value: a run reports it; no loss workers meanwhile
+  }
+  const shardsFor = (batch: number) => (shardable(model) ? shardCount(batch, navigator.hardwareConcurrency, forced) : 1);
   // A sharded batch runs here at shard 0's chunk size, not the whole batch.
-  const local = batches.map((batch) => (shardable(model) ? chunkSizes(batch, shardCount(batch, navigator.hardwareConcurrency))[0] : batch));
+  const local = batches.map((batch) => chunkSizes(batch, shardsFor(batch))[0]);
   const outcome = await warmUp.start([
     () => loadModel(model),
     ...[...new Set(local)].map((batch) => async () => {
@@ -97,13 +104,7 @@ async function warm(model: string, batches: readonly number[], shards?: number):
   post({ type: 'warm', model, state: outcome.state, ms: Math.round(performance.now() - t0), message });
   // Then, at low priority (the local model is ready), the loss workers: a run never waits.
   const batch = Math.max(...batches);
-  let forced: number | undefined;
-  try {
-    forced = checkShards(shards);
-  } catch {
-    return; // a bad hook value: a run reports it
-  }
-  if (outcome.state === 'warm' && shardable(model) && (await cpuRuns())) startLossWorkers(batch, shardCount(batch, navigator.hardwareConcurrency, forced));
+  if (outcome.state === 'warm' && shardable(model) && (await cpuRuns())) startLossWorkers(batch, shardsFor(batch));
 }
 
 /**
