@@ -1,6 +1,7 @@
 // An independent float64 interpreter of the builder's forward ops, written from the ONNX
 // operator definitions in plain TypeScript. It shares no op code with the compiler, so it
 // checks ONNX outputs (forward) and, through central finite differences, the gradients.
+import { fromHalfBits, toHalfBits } from '../../src/engine/nn/fp16.ts';
 import type { Graph, Node, Tensor } from '../../src/engine/nn/graph.ts';
 
 export interface Arr {
@@ -345,7 +346,17 @@ const IMPL: Record<string, Impl> = {
 };
 
 /** Evaluates the tensors `wanted` (and what they depend on) given graph input values. */
-export function evaluate(graph: Graph, feeds: Record<string, Float64Array | Float32Array>, wanted: readonly Tensor[]): Arr[] {
+/** Each value rounded to the nearest float16 (what a half-precision tensor stores). */
+function roundHalf(a: Arr): Arr {
+  return arr(a.shape, a.data.map((v) => fromHalfBits(toHalfBits(v))));
+}
+
+export interface EvaluateOptions {
+  /** Nodes that store in float16: their float inputs and outputs are rounded to it. */
+  half?: ReadonlySet<Node>;
+}
+
+export function evaluate(graph: Graph, feeds: Record<string, Float64Array | Float32Array>, wanted: readonly Tensor[], { half }: EvaluateOptions = {}): Arr[] {
   const values = new Map<Tensor, Arr>();
   for (const t of graph.inputs) {
     const f = feeds[t.name];
@@ -366,10 +377,13 @@ export function evaluate(graph: Graph, feeds: Record<string, Float64Array | Floa
   const run = (node: Node): void => {
     const impl = IMPL[node.op.type];
     if (!impl) throw new Error(`reference: op ${node.op.type} not implemented`);
-    const out = impl(
-      node.inputs.map((t) => (t ? get(t) : undefined)),
+    const rounds = half?.has(node) ?? false;
+    const isFloat = (t: Tensor): boolean => t.dtype === 'float32' || t.dtype === 'float16';
+    let out = impl(
+      node.inputs.map((t) => (t ? (rounds && isFloat(t) ? roundHalf(get(t)) : get(t)) : undefined)),
       node.attrs as Record<string, unknown>,
     );
+    if (rounds && isFloat(node.outputs[0])) out = roundHalf(out);
     if (out.data.length !== node.outputs[0].size) throw new Error(`reference: ${node.op.type} produced ${out.shape} for ${node.outputs[0]}`);
     values.set(node.outputs[0], arr([...node.outputs[0].shape], out.data));
   };

@@ -2,7 +2,7 @@
 // Rules live with their primitives (ops/*.ts); this driver orders the nodes, calls the rules,
 // un-broadcasts once, and accumulates gradients of tensors used more than once.
 import { type Graph, type Node, type Shape, type Tensor } from './graph.ts';
-import { add } from './ops/elementwise.ts';
+import { add, div } from './ops/elementwise.ts';
 import { reduceSum } from './ops/reduce.ts';
 import { expand, reshape } from './ops/shape.ts';
 import { sameShape } from './ops/util.ts';
@@ -46,15 +46,18 @@ export function unbroadcast(g: Tensor, shape: Shape): Tensor {
   return reshape(axes.length ? reduceSum(g, axes, true) : g, shape);
 }
 
-/** Appends the ops of d`y`/d`wrt` for a scalar float `y`; returns one gradient per `wrt`. */
-export function gradients(y: Tensor, wrt: readonly Tensor[]): Tensor[] {
+/**
+ * Appends the ops of d`y`/d`wrt` for a scalar float `y`; returns one gradient per `wrt`.
+ * `seed` scales them all (seed * dy/dx): loss scaling for half-precision backward passes.
+ */
+export function gradients(y: Tensor, wrt: readonly Tensor[], seed = 1): Tensor[] {
   if (y.size !== 1 || y.dtype !== 'float32') throw new Error(`gradients: output must be a float32 scalar, got ${y}`);
   for (const x of wrt) {
     if (!x.requiresGrad) throw new Error(`gradients: ${x} was not created with requiresGrad`);
   }
   const graph = y.graph;
   const grads = new Map<Tensor, Tensor>();
-  grads.set(y, expand(graph.scalar(1), y.shape));
+  grads.set(y, expand(graph.scalar(seed), y.shape));
   const tape = gradientTape(y);
   for (let n = tape.length - 1; n >= 0; n--) {
     const node = tape[n];
@@ -83,9 +86,14 @@ export function gradients(y: Tensor, wrt: readonly Tensor[]): Tensor[] {
   });
 }
 
-/** Adds outputs `grad_<name>` for every graph input created with requiresGrad. */
-export function appendInputGradients(graph: Graph, y: Tensor): Tensor[] {
+/**
+ * Adds outputs `grad_<name>` for every graph input created with requiresGrad. With `scale`,
+ * the backward pass carries scale * gradient and the outputs divide it out again (loss
+ * scaling: keeps small gradients in float16's range; the division runs in float32).
+ */
+export function appendInputGradients(graph: Graph, y: Tensor, scale = 1): Tensor[] {
+  if (!(scale > 0 && Number.isFinite(scale))) throw new Error(`appendInputGradients: scale must be a positive number, got ${scale}`);
   const wrt = graph.inputs.filter((t) => t.requiresGrad);
   if (wrt.length === 0) throw new Error('appendInputGradients: no graph input has requiresGrad');
-  return gradients(y, wrt).map((g, i) => graph.output(g, `grad_${wrt[i].name}`));
+  return gradients(y, wrt, scale).map((g, i) => graph.output(scale === 1 ? g : div(g, scale), `grad_${wrt[i].name}`));
 }

@@ -10,8 +10,10 @@
 //   const bytes = serializeModel(g);                                        // ONNX opset 17
 //   const session = await ort.InferenceSession.create(bytes);
 //
-// Every float tensor is float32 in the arithmetic; float16 storage only shrinks initializers
-// (a Cast to float32 follows). Op functions take tensors (numbers become shared scalar
+// The builder's float tensors are float32; float16 weight storage only shrinks initializers
+// (a Cast to float32 follows). serializeModel(g, doc, { precision: 'float16' }) emits the
+// same graph computing in half precision where that is safe (mixed-precision.ts); loss
+// graphs meant for it are built with buildLossGraph's gradScale (loss scaling). Op functions take tensors (numbers become shared scalar
 // constants) and infer static output shapes; each primitive's input gradient sits next to
 // it in ops/*.ts. Weights are frozen: gradients flow only to inputs created with requiresGrad.
 export { Graph, Tensor, shapeSize } from './graph.ts';
@@ -19,7 +21,8 @@ export type { DType, Shape, Primitive, BackwardContext, InputOptions, WeightOpti
 export * from './ops/index.ts';
 export * from './composite.ts';
 export { gradients, appendInputGradients, unbroadcast } from './autodiff.ts';
-export { serializeModel, OPSET } from './onnx.ts';
+export { serializeModel, OPSET, type SerializeOptions } from './onnx.ts';
+export { lowerGraph, HALF_OPS, MIN_HALF_ELEMENTS, type Precision } from './mixed-precision.ts';
 export { countFlops } from './flops.ts';
 export { buildForwardGraph, buildLossGraph, tapOutput } from './loss.ts';
-export type { Architecture, ArchitectureOutputs, ModelShape } from './loss.ts';
+export type { Architecture, ArchitectureOutputs, LossGraphOptions, ModelShape } from './loss.ts';

@@ -27,6 +27,11 @@ export interface ModelShape {
   size: number;
 }
 
+export interface LossGraphOptions {
+  /** Loss scaling of the backward pass (autodiff.ts appendInputGradients); 1 for float32. */
+  gradScale?: number;
+}
+
 /** Output names of the forward model. */
 export const tapOutput = (tap: string): string => `tap_${tap}`;
 
@@ -66,7 +71,7 @@ export function buildForwardGraph(architecture: Architecture, { batch, size }: M
  * (weighted), `grad_views` [B,1,S,S].
  * loss = sum_l w_l * mean((f_l(view) - f_l(target))^2) + w_sem * mean_b(1 - cos(e_b, t_b)).
  */
-export function buildLossGraph(architecture: Architecture, { batch, size }: ModelShape): Graph {
+export function buildLossGraph(architecture: Architecture, { batch, size }: ModelShape, { gradScale = 1 }: LossGraphOptions = {}): Graph {
   const g = new Graph('loss');
   const views = g.input('views', [batch, 1, size, size], { requiresGrad: true });
   const out = architecture(g, expand(views, [batch, 3, size, size]));
@@ -82,6 +87,6 @@ export function buildLossGraph(architecture: Architecture, { batch, size }: Mode
   terms.push(g.output(semantic, 'term_semantic'));
   const loss = reshape(terms.reduce((a, b) => add(a, b)), []);
   g.output(loss, 'loss');
-  appendInputGradients(g, loss);
+  appendInputGradients(g, loss, gradScale);
   return g;
 }

@@ -1,7 +1,8 @@
 // Serialization of a Graph to ONNX ModelProto bytes through onnx-proto (protobufjs).
 // Opset 17 (LayerNormalization; ReduceMean still takes axes as an attribute).
 import onnxProto from 'onnx-proto';
-import { liveNodes, ONNX_DTYPE, type AttrKind, type AttrValue, type Graph, type Tensor } from './graph.ts';
+import { ONNX_DTYPE, type AttrKind, type AttrValue, type Graph, type Tensor } from './graph.ts';
+import { lowerGraph, type Precision } from './mixed-precision.ts';
 
 const { onnx } = onnxProto;
 export const OPSET = 17;
@@ -26,28 +27,25 @@ function valueInfo(t: Tensor): onnxProto.onnx.IValueInfoProto {
   };
 }
 
-export function serializeModel(graph: Graph, docString = ''): Uint8Array {
+export interface SerializeOptions {
+  /** Arithmetic precision of the emitted model (mixed-precision.ts); the interface stays float32. */
+  precision?: Precision;
+}
+
+export function serializeModel(graph: Graph, docString = '', { precision = 'float32' }: SerializeOptions = {}): Uint8Array {
   if (graph.outputs.length === 0) throw new Error(`serializeModel: graph '${graph.name}' has no outputs`);
-  const nodes = liveNodes(graph);
-  const used = new Set<Tensor>();
-  for (const n of nodes) for (const t of n.inputs) if (t) used.add(t);
-  const node = nodes.map((n) => {
-    const inputs = n.inputs.map((t) => t?.name ?? '');
+  const lowered = lowerGraph(graph, precision);
+  const node = lowered.nodes.map((n) => {
+    const inputs = [...n.inputs];
     while (inputs.length && inputs[inputs.length - 1] === '') inputs.pop();
-    return {
-      name: n.name,
-      opType: n.op.type,
-      input: inputs,
-      output: n.outputs.map((t) => t.name),
-      attribute: Object.entries(n.attrs).map(([k, v]) => attribute(k, n.op.attrs[k], v)),
-    };
+    return { name: n.name, opType: n.opType, input: inputs, output: n.outputs, attribute: n.attrs.map((a) => attribute(a.name, a.kind, a.value)) };
   });
-  const initializer = graph.initializers
-    .filter((t) => used.has(t))
-    .map((t) => {
-      const v = t.value!;
-      return { name: t.name, dims: [...t.shape], dataType: ONNX_DTYPE[t.dtype], rawData: new Uint8Array(v.buffer, v.byteOffset, v.byteLength) };
-    });
+  const initializer = lowered.initializers.map(({ name, shape, dtype, data }) => ({
+    name,
+    dims: [...shape],
+    dataType: ONNX_DTYPE[dtype],
+    rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+  }));
   const model = onnx.ModelProto.create({
     irVersion: IR_VERSION,
     producerName: 'sketchify',
