@@ -44,7 +44,8 @@ describe('GPU Adam kernel vs the CPU Adam', () => {
     { name: '3 seeds x 5 strokes, lr 0.3, custom betas, 5 steps', count: 120, lr: 0.3, steps: 5, beta1: 0.8, beta2: 0.99 },
     { name: 'per-step lr (a decaying schedule), 6 steps', count: 64, lr: 3, steps: 6, schedule: true },
     { name: 'content box of a wide input (x and y bounds differ), 8 steps', count: 128, lr: 2, steps: 8, box: WIDE },
-  ])('$name', async ({ count, lr, steps, beta1, beta2, schedule, box: optBox }) => {
+    { name: 'non-finite gradients (float16 overflow) count as 0, 6 steps', count: 96, lr: 1, steps: 6, nonFinite: true },
+  ])('$name', async ({ count, lr, steps, beta1, beta2, schedule, box: optBox, nonFinite }) => {
     const size = 64;
     const box = optBox ?? canvasBox(size);
     // Points across [-10, 74]: some start outside the clamp range, many within 1 px of it.
@@ -58,6 +59,7 @@ describe('GPU Adam kernel vs the CPU Adam', () => {
     for (let t = 0; t < steps; t++) {
       // Mixed magnitudes and exact zeros (a zero gradient from the start must not move a point).
       const grad = randomArray(count, 100 + t, 1).map((g, i) => (i % 7 === 0 ? 0 : g * 10 ** ((i % 5) - 2)));
+      if (nonFinite) for (let i = 3 + t; i < count; i += 11) grad[i] = [Infinity, -Infinity, NaN][i % 3];
       device.queue.writeBuffer(gradBuffer, 0, grad);
       const enc = device.createCommandEncoder();
       const stepLr = schedule ? lr * (1 - t / steps) : undefined;
@@ -72,6 +74,7 @@ describe('GPU Adam kernel vs the CPU Adam', () => {
       maxErr = Math.max(maxErr, Math.abs(got[i] - cpu[i]));
       if (Math.abs(cpu[i] - points[i]) > 0.1) moved++;
     }
+    expect(got.every(Number.isFinite)).toBe(true);
     expect(maxErr).toBeLessThanOrEqual(TOL);
     expect(moved).toBeGreaterThan(count / 2); // the comparison is not vacuous
     const xs = got.filter((_, i) => i % 2 === 0), ys = got.filter((_, i) => i % 2 === 1);

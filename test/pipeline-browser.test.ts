@@ -35,6 +35,8 @@ describe('GPU pipeline iteration vs the CPU path (headless Chromium, SwiftShader
     if ('error' in r) throw new Error(`${r.error}\n${session.logs.join('\n')}`);
     console.log(JSON.stringify({ adapter: r.adapter, shaderF16: r.shaderF16, cpuLosses: r.cpuLosses, gpuLosses: r.gpuLosses }));
     expect(r.gpuLosses).toHaveLength(c.iterations);
+    expect(r.defaultPrecision).toBe(r.shaderF16 ? 'float16' : 'float32');
+    if (!r.shaderF16) expect(r.float16Refusal).toMatch(/needs a device created with the shader-f16 feature/);
     r.cpuLosses.forEach((l, i) => {
       expect(l, `cpu loss ${i}`).toBeGreaterThan(1e-3);
       expect(Math.abs(r.gpuLosses[i] - l), `loss at iteration ${i}: gpu ${r.gpuLosses[i]} cpu ${l}`).toBeLessThanOrEqual(LOSS_REL_TOL * Math.abs(l));

@@ -15,7 +15,8 @@ import { normalizeWeights, resolveWeights, unitWeights } from './loss/weights.ts
 import type { LossModel, LossWeights } from './model/types.ts';
 import { clampPoints, contentBox } from './optimize/clamp.ts';
 import { lostSoon, optimize, type SeedState } from './optimize/loop.ts';
-import { cpuFallback, cpuStepper, oneDeviceStepper, type Stepper, type StepperSetup } from './optimize/steppers.ts';
+import { startOneDevice } from './optimize/one-device.ts';
+import { cpuFallback, cpuStepper, type Stepper, type StepperSetup } from './optimize/steppers.ts';
 import { resolveOptions, type ResolvedOptions, type SketchOptions } from './options.ts';
 import { validateImage, type RgbaImage } from './preprocess/image.ts';
 import { preprocess } from './preprocess/preprocess.ts';
@@ -138,13 +139,9 @@ export async function sketchify(image: RgbaImage, options: SketchOptions = {}, r
       else if (!model.createGpuLossSession) backendReason += `; model '${model.id}' has no GPU loss session: it runs on its own runtime`;
       else {
         try {
-          const session = await model.createGpuLossSession(device, opts.seeds * (1 + opts.views));
-          const evalSession = await model.createGpuLossSession(device, 1).catch(async (error) => {
-            await session.dispose();
-            throw error;
-          });
-          stepper = await oneDeviceStepper({ ...setup, device, session, evalSession, maxUnread: opts.evalEvery + 1 }, initial);
-          backendReason += `; the whole loop on one GPUDevice (model '${model.id}' on the webgpu EP)`;
+          const start = await startOneDevice(model, { ...setup, device, maxUnread: opts.evalEvery + 1 }, opts.seeds * (1 + opts.views), initial, seeds.map((st) => st.initLoss));
+          stepper = start.stepper;
+          backendReason += `; ${start.note}`;
         } catch (error) {
           backendReason += `; the GPU loss session failed (${(error as Error).message}): model on its own runtime`;
         }

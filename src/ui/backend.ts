@@ -23,6 +23,8 @@ export async function probeWebGpu(gpu: GPU | undefined = (navigator as Navigator
   if (!adapter) return cpu('WebGPU found no usable graphics adapter');
   try {
     const device = await adapter.requestDevice({
+      // Half-precision shaders let the loss session run in float16 (gpu-loss-session.ts).
+      requiredFeatures: adapter.features.has('shader-f16') ? ['shader-f16'] : [],
       requiredLimits: {
         maxStorageBuffersPerShaderStage: adapter.limits.maxStorageBuffersPerShaderStage,
         maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,

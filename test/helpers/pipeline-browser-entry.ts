@@ -7,7 +7,7 @@ import { buildTargetPool, gatherTargets, gatherViews } from '../../src/engine/au
 import { viewPool } from '../../src/engine/augment/views.ts';
 import { createCpuPipeline } from '../../src/engine/gpu/cpu-pipeline.ts';
 import { createGpuPipeline } from '../../src/engine/gpu/pipeline.ts';
-import { GpuLossSession } from '../../src/engine/model/gpu-loss-session.ts';
+import { defaultGpuPrecision, GpuLossSession } from '../../src/engine/model/gpu-loss-session.ts';
 import { createOnnxLossModel } from '../../src/engine/model/onnx-loss-model.ts';
 import { createRandom } from '../../src/engine/random.ts';
 import { createCpuRasterizer } from '../../src/engine/raster/cpu.ts';
@@ -25,6 +25,9 @@ export interface PipelineCase {
 export interface PipelineRun {
   adapter: string;
   shaderF16: boolean;
+  defaultPrecision: 'float32' | 'float16';
+  /** The error of a float16 session on a device without shader-f16 (null when it has it). */
+  float16Refusal: string | null;
   cpuLosses: number[];
   gpuLosses: number[];
   cpuPoints: number[][];
@@ -63,7 +66,14 @@ async function runPipelineComparison(c: PipelineCase): Promise<PipelineRun | { e
   const weights = spec.defaultWeights;
 
   const cpu = createCpuPipeline({ model: cpuModel, rasterizers: initial.map(() => createCpuRasterizer()), pool, weights, strokes, width: 3, lr: c.lr });
-  const session = await GpuLossSession.create({ ort, device, id: spec.id, architecture: spec.architecture, size, batch: seeds * V });
+  // float32 explicitly: this compares with the CPU path, float16 (shader-f16) has its own tolerances.
+  const session = await GpuLossSession.create({ ort, device, id: spec.id, architecture: spec.architecture, size, batch: seeds * V, precision: 'float32' });
+  const float16Refusal = device.features.has('shader-f16')
+    ? null
+    : await GpuLossSession.create({ ort, device, id: spec.id, architecture: spec.architecture, size, batch: 1, precision: 'float16' }).then(
+        (s) => (void s.dispose(), 'created'),
+        (e: Error) => e.message,
+      );
   session.setWeights(weights);
   session.setTargetPool(gatherTargets(pool, Array.from({ length: pool.views.length / 9 }, (_, i) => i)));
   const gpu = await createGpuPipeline({ device, session, seeds, strokes, width: 3, lr: c.lr });
@@ -78,6 +88,8 @@ async function runPipelineComparison(c: PipelineCase): Promise<PipelineRun | { e
   const result: PipelineRun = {
     adapter: `${adapter.info.vendor} ${adapter.info.architecture} ${adapter.info.description}`.trim(),
     shaderF16: gpu.shaderF16,
+    defaultPrecision: defaultGpuPrecision(device),
+    float16Refusal,
     cpuLosses: cpu.losses,
     gpuLosses: await gpu.readLosses(),
     cpuPoints: cpu.points.map((p) => Array.from(p)),

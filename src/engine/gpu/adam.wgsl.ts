@@ -1,6 +1,7 @@
 // WGSL for the Adam step (same update as src/engine/optim/adam.ts) followed by the engine's
 // clamp of every point into its box (optimize/clamp.ts clampPoints: even indices are x, odd
-// y). The bias corrections c1, c2 are computed in float64 on the CPU per step and passed in the uniform, so the only float32
+// y). A non-finite gradient counts as 0, as there; tested on the exponent bits because WGSL
+// lets compilers assume floats are finite. The bias corrections c1, c2 are computed in float64 on the CPU per step and passed in the uniform, so the only float32
 // rounding is in the moments and the update itself.
 
 /** Uniform fields, in order; every field is 4 bytes. */
@@ -45,7 +46,8 @@ struct Params { ${ADAM_PARAM_FIELDS.map(([n, t]) => `${n}: ${t}`).join(', ')} }
 fn main(@builtin(global_invocation_id) id: vec3u) {
   let i = id.x;
   if (i >= params.count) { return; }
-  let g = grad[i];
+  let raw = grad[i];
+  let g = select(0.0, raw, (bitcast<u32>(raw) & 0x7f800000u) != 0x7f800000u);
   let mi = params.beta1 * m[i] + (1.0 - params.beta1) * g;
   let vi = params.beta2 * v[i] + (1.0 - params.beta2) * g * g;
   m[i] = mi;

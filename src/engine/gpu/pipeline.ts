@@ -60,7 +60,7 @@ export interface GpuPipeline {
   evaluate(session: GpuLoss): Promise<number[]>;
   /** Waits until the GPU has finished every submitted iteration. */
   sync(): Promise<void>;
-  /** Whether the adapter offers shader-f16; the graphs compute in float32 either way. */
+  /** Whether the device has shader-f16 (then the loss session computes in float16 by default). */
   readonly shaderF16: boolean;
   dispose(): void;
 }

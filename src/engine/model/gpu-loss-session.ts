@@ -8,6 +8,7 @@
 import type * as Ort from 'onnxruntime-web';
 import type { Tensor as GraphTensor } from '../nn/graph.ts';
 import { buildLossGraph, type Architecture } from '../nn/loss.ts';
+import { gradScaleFor, type Precision } from '../nn/mixed-precision.ts';
 import { serializeModel } from '../nn/onnx.ts';
 import type { OrtModule } from './onnx-loss-model.ts';
 import type { GpuLoss, LossWeights, TargetFeatures } from './types.ts';
@@ -21,7 +22,12 @@ export interface GpuLossSessionOptions {
   size: number;
   /** B: views per call (seeds x views per seed). */
   batch: number;
+  /** Arithmetic of the graph (default: float16 where the device has shader-f16, else float32). */
+  precision?: Precision;
 }
+
+/** The precision a loss session on `device` runs at by default: half where shaders can. */
+export const defaultGpuPrecision = (device: GPUDevice): Precision => (device.features.has('shader-f16') ? 'float16' : 'float32');
 
 export interface GpuLossOutputs {
   /** Scalar loss, f32 (ORT-owned; valid until release()). */
@@ -44,6 +50,7 @@ export class GpuLossSession implements GpuLoss {
   readonly batch: number;
   readonly size: number;
   readonly taps: readonly string[];
+  readonly precision: Precision;
   private poolBuffers = new Map<string, GPUBuffer>();
   private poolSize = 0;
   private viewsFeed: { buffer: GPUBuffer; tensor: Ort.Tensor } | null = null;
@@ -57,15 +64,18 @@ export class GpuLossSession implements GpuLoss {
     private readonly slots: Map<string, InputSlot>,
     size: number,
     batch: number,
+    precision: Precision,
   ) {
+    this.precision = precision;
     this.size = size;
     this.batch = batch;
     this.taps = [...slots.keys()].filter((n) => n.startsWith('w_') && n !== 'w_semantic').map((n) => n.slice(2));
   }
 
-  static async create({ ort, device, id, architecture, size, batch }: GpuLossSessionOptions): Promise<GpuLossSession> {
-    const graph = buildLossGraph(architecture, { batch, size });
-    const session = await ort.InferenceSession.create(serializeModel(graph, `${id} loss B=${batch} (webgpu)`), {
+  static async create({ ort, device, id, architecture, size, batch, precision = defaultGpuPrecision(device) }: GpuLossSessionOptions): Promise<GpuLossSession> {
+    if (precision === 'float16' && !device.features.has('shader-f16')) throw new Error(`${id}: a float16 loss session needs a device created with the shader-f16 feature`);
+    const graph = buildLossGraph(architecture, { batch, size }, { gradScale: gradScaleFor(precision) });
+    const session = await ort.InferenceSession.create(serializeModel(graph, `${id} loss B=${batch} (webgpu, ${precision})`, { precision }), {
       // NCHW: the EP's default NHWC miscomputes some convs in ORT-web 1.30 (test/model-webgpu-browser.test.ts).
       executionProviders: [{ name: 'webgpu', preferredLayout: 'NCHW', device } as Ort.InferenceSession.ExecutionProviderConfig],
       preferredOutputLocation: 'gpu-buffer',
@@ -81,7 +91,7 @@ export class GpuLossSession implements GpuLoss {
       const tensor = ort.Tensor.fromGpuBuffer(buffer, { dataType: 'float32', dims: shape });
       slots.set(t.name, { name: t.name, shape, floats, buffer, tensor });
     }
-    return new GpuLossSession(id, ort, device, session, slots, size, batch);
+    return new GpuLossSession(id, ort, device, session, slots, size, batch, precision);
   }
 
   /** Writes the loss weights (unknown taps are an error; missing ones weigh 0). */

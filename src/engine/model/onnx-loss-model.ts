@@ -2,6 +2,7 @@
 // use: one forward session per batch size and one loss-and-gradient session per batch size.
 import type * as Ort from 'onnxruntime-web';
 import { buildForwardGraph, buildLossGraph, checkTapNames, tapOutput, type Architecture } from '../nn/loss.ts';
+import { gradScaleFor, type Precision } from '../nn/mixed-precision.ts';
 import { serializeModel } from '../nn/onnx.ts';
 import { concatFloat32 } from './float32.ts';
 import { GpuLossSession } from './gpu-loss-session.ts';
@@ -40,6 +41,12 @@ export interface OnnxLossModelOptions {
   webgpuOrt?: OrtModule;
   /** Reported as LossModel.runtime (the CLI says which CPU runtime it chose). */
   runtimeName?: string;
+  /**
+   * Arithmetic of the loss-and-gradient graph on this model's own runtime (default float32).
+   * 'float16' is what the GPU loss session runs on shader-f16 adapters; on a CPU it is slower
+   * (casts around float32 kernels) and serves to measure the half-precision loss's effect.
+   */
+  lossPrecision?: Precision;
 }
 
 export async function createOnnxLossModel(spec: OnnxModelSpec, options: OnnxLossModelOptions): Promise<OnnxLossModel> {
@@ -56,9 +63,10 @@ export class OnnxLossModel implements LossModel {
   taps: readonly string[] = [];
   private readonly ort: OrtModule;
   private readonly sessionOptions: Ort.InferenceSession.SessionOptions;
+  private readonly lossPrecision: Precision;
   private readonly maxForwardBatch: number;
   /** Present when the model was given the webgpu build of onnxruntime-web (options.webgpuOrt). */
-  readonly createGpuLossSession?: (device: GPUDevice, batch: number) => Promise<GpuLoss>;
+  readonly createGpuLossSession?: (device: GPUDevice, batch: number, precision?: Precision) => Promise<GpuLoss>;
   private readonly forward = new Map<number, Promise<Ort.InferenceSession>>();
   private readonly loss = new Map<number, Promise<Ort.InferenceSession>>();
   /** Shape of each forward output at batch 1. */
@@ -74,11 +82,12 @@ export class OnnxLossModel implements LossModel {
     this.runtime = options.runtimeName;
     this.ort = options.ort;
     this.maxForwardBatch = options.maxForwardBatch ?? Infinity;
+    this.lossPrecision = options.lossPrecision ?? 'float32';
     if (!(this.maxForwardBatch >= 1)) throw new Error(`maxForwardBatch must be >= 1, got ${options.maxForwardBatch}`);
     this.sessionOptions = options.sessionOptions ?? { executionProviders: ['wasm'], graphOptimizationLevel: 'all' };
     const webgpuOrt = options.webgpuOrt;
     if (webgpuOrt) {
-      this.createGpuLossSession = (device, batch) => GpuLossSession.create({ ort: webgpuOrt, device, id: spec.id, architecture: spec.architecture, size: spec.size, batch });
+      this.createGpuLossSession = (device, batch, precision) => GpuLossSession.create({ ort: webgpuOrt, device, id: spec.id, architecture: spec.architecture, size: spec.size, batch, precision });
     }
   }
 
@@ -102,8 +111,9 @@ export class OnnxLossModel implements LossModel {
     checkBatch(batch);
     let s = this.loss.get(batch);
     if (!s) {
-      const graph = buildLossGraph(this.spec.architecture, { batch, size: this.size });
-      s = this.ort.InferenceSession.create(serializeModel(graph, `${this.id} loss B=${batch}`), this.sessionOptions);
+      const precision = this.lossPrecision;
+      const graph = buildLossGraph(this.spec.architecture, { batch, size: this.size }, { gradScale: gradScaleFor(precision) });
+      s = this.ort.InferenceSession.create(serializeModel(graph, `${this.id} loss B=${batch} ${precision}`, { precision }), this.sessionOptions);
       this.loss.set(batch, s);
     }
     return s;

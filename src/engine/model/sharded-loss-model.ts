@@ -59,7 +59,7 @@ export class ShardedLossModel implements LossModel {
   readonly taps: readonly string[];
   readonly defaultWeights: LossWeights;
   /** Shard 0's, when it has one: the one-device GPU loop is not sharded. */
-  readonly createGpuLossSession?: (device: GPUDevice, batch: number) => Promise<GpuLoss>;
+  readonly createGpuLossSession?: (device: GPUDevice, batch: number, precision?: 'float32' | 'float16') => Promise<GpuLoss>;
   private readonly all: readonly Shard[];
   /** Shards still answering; shard 0 is always first while the model works. */
   private live: Shard[];

@@ -40,9 +40,10 @@ export interface LossModel {
   /**
    * Optional: a loss-and-gradient session living on `device` with batch `batch` (seeds x
    * views), for the one-device WebGPU loop (gpu/pipeline.ts). Models without it run on the
-   * CPU path (or with the WebGPU rasterizer only).
+   * CPU path (or with the WebGPU rasterizer only). `precision` defaults to the device's
+   * (float16 with shader-f16, else float32).
    */
-  createGpuLossSession?(device: GPUDevice, batch: number): Promise<GpuLoss>;
+  createGpuLossSession?(device: GPUDevice, batch: number, precision?: 'float32' | 'float16'): Promise<GpuLoss>;
 }
 
 /** What the one-device loop needs of a loss session on the GPU (model/gpu-loss-session.ts). */
@@ -50,6 +51,8 @@ export interface GpuLoss {
   readonly id: string;
   readonly batch: number;
   readonly size: number;
+  /** Arithmetic of the loss graph (float16 on shader-f16 devices; absent means float32). */
+  readonly precision?: 'float32' | 'float16';
   setWeights(weights: LossWeights): void;
   /** Target features of the whole augmentation pool, uploaded once. */
   setTargetPool(pool: TargetFeatures): void;

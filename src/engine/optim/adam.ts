@@ -30,7 +30,11 @@ export class Adam {
     return this.t;
   }
 
-  /** params -= lr * mhat / (sqrt(vhat) + eps); `lr` overrides the constructor's for this step (schedules). */
+  /**
+   * params -= lr * mhat / (sqrt(vhat) + eps); `lr` overrides the constructor's for this step
+   * (schedules). A non-finite gradient component (a float16 loss graph that overflowed) counts
+   * as 0: that point coasts on its momentum instead of turning into NaN.
+   */
   step(params: Float32Array | Float64Array, grad: ArrayLike<number>, lr = this.lr): void {
     if (params.length !== this.m.length || grad.length !== this.m.length) {
       throw new Error(`Adam: expected ${this.m.length} params and grads, got ${params.length} and ${grad.length}`);
@@ -38,7 +42,7 @@ export class Adam {
     this.t++;
     const c1 = 1 - this.beta1 ** this.t, c2 = 1 - this.beta2 ** this.t;
     for (let i = 0; i < params.length; i++) {
-      const g = grad[i];
+      const g = Number.isFinite(grad[i]) ? grad[i] : 0;
       this.m[i] = this.beta1 * this.m[i] + (1 - this.beta1) * g;
       this.v[i] = this.beta2 * this.v[i] + (1 - this.beta2) * g * g;
       params[i] -= (lr * (this.m[i] / c1)) / (Math.sqrt(this.v[i] / c2) + this.eps);
