@@ -27,6 +27,8 @@ export interface CaseSpec {
   strokes: number;
   /** Timed iterations (after one warm-up). */
   iterations: number;
+  /** Loss graph arithmetic (default: float16 on a shader-f16 device, else float32). */
+  precision?: 'float32' | 'float16';
 }
 
 export const MODEL_LABELS: Record<ModelName, string> = {
@@ -57,6 +59,8 @@ export type Backend =
   | { kind: 'webgpu'; ort: typeof Ort; device: GPUDevice };
 
 export interface CaseRow {
+  /** Arithmetic of the loss graph that ran. */
+  precision: 'float32' | 'float16';
   model_flops: number;
   ms_iteration: number;
   ms_rasterize: number;
@@ -106,9 +110,11 @@ export async function runCase(spec: CaseSpec, arch: Architecture, backend: Backe
   let wall = 0;
   let setup = 0;
   let syncMs: number | undefined;
+  let precision: 'float32' | 'float16' = 'float32';
 
   if (backend.kind === 'cpu') {
-    const model = await createOnnxLossModel({ id: spec.model, size: SIZE, architecture: arch, defaultWeights: weights }, { ort: backend.ort, sessionOptions: backend.sessionOptions });
+    precision = spec.precision ?? 'float32';
+    const model = await createOnnxLossModel({ id: spec.model, size: SIZE, architecture: arch, defaultWeights: weights }, { ort: backend.ort, sessionOptions: backend.sessionOptions, lossPrecision: precision });
     const cpu = createCpuPipeline({ model, rasterizers: [createCpuRasterizer()], pool, weights, strokes: N, width: 3, lr: 1 });
     cpu.setPoints(0, points);
     await cpu.iterate(batchViews, indices); // warm-up: session creation, first-run allocations
@@ -119,7 +125,8 @@ export async function runCase(spec: CaseSpec, arch: Architecture, backend: Backe
     await model.dispose();
   } else {
     const { ort, device } = backend;
-    const session = await GpuLossSession.create({ ort, device, id: spec.model, architecture: arch, size: SIZE, batch: B });
+    const session = await GpuLossSession.create({ ort, device, id: spec.model, architecture: arch, size: SIZE, batch: B, precision: spec.precision });
+    precision = session.precision;
     session.setWeights(weights);
     session.setTargetPool(gatherTargets(pool, indices));
     const gpu = await createGpuPipeline({ device, session, seeds: 1, strokes: N, width: 3, lr: 1 });
@@ -147,6 +154,7 @@ export async function runCase(spec: CaseSpec, arch: Architecture, backend: Backe
   const overhead = wall - (parts.r + parts.mo + parts.b + parts.o);
   const round = (x: number, d = 1) => +x.toFixed(d);
   return {
+    precision,
     model_flops: flops,
     ms_iteration: round(wall),
     ms_rasterize: round(parts.r),

@@ -31,7 +31,11 @@ export interface CheckRow {
   ok: boolean;
 }
 
-export async function checkAgainstCpu(ort: typeof Ort, device: GPUDevice): Promise<CheckRow> {
+/**
+ * `precision` float16 (shader-f16 devices) is checked against the same float32 CPU answer,
+ * with the tolerances of half-precision storage (test/nn-mixed-precision.test.ts).
+ */
+export async function checkAgainstCpu(ort: typeof Ort, device: GPUDevice, precision: 'float32' | 'float16' = 'float32'): Promise<CheckRow> {
   const graph = buildLossGraph(pipelineTestNet, { batch: B, size: SIZE });
   const random = createRandom(9);
   const views = Float32Array.from({ length: B * SIZE * SIZE }, () => random());
@@ -53,7 +57,7 @@ export async function checkAgainstCpu(ort: typeof Ort, device: GPUDevice): Promi
   const gradCpu = ref.grad_views.data as Float32Array;
   await cpu.release();
 
-  const session = await GpuLossSession.create({ ort, device, id: 'check', architecture: pipelineTestNet, size: SIZE, batch: B });
+  const session = await GpuLossSession.create({ ort, device, id: 'check', architecture: pipelineTestNet, size: SIZE, batch: B, precision });
   session.setWeights({ geometric: taps, semantic: 0.1 });
   session.setTargetPool({ batch: B, tensors: targets });
   const viewsBuffer = device.createBuffer({ size: views.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC });
@@ -76,5 +80,5 @@ export async function checkAgainstCpu(ort: typeof Ort, device: GPUDevice): Promi
   });
   const lossRel = Math.abs(lossGpu - lossCpu) / Math.abs(lossCpu);
   const gradRel = maxErr / maxRef;
-  return { loss_gpu: lossGpu, loss_cpu: lossCpu, loss_rel_err: +lossRel.toExponential(2), grad_rel_err: +gradRel.toExponential(2), ok: lossRel < 1e-3 && gradRel < 1e-2 && maxRef > 0 };
+  return { loss_gpu: lossGpu, loss_cpu: lossCpu, loss_rel_err: +lossRel.toExponential(2), grad_rel_err: +gradRel.toExponential(2), ok: lossRel < (precision === 'float16' ? 1e-2 : 1e-3) && gradRel < (precision === 'float16' ? 0.1 : 1e-2) && maxRef > 0 };
 }

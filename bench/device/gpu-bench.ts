@@ -5,8 +5,10 @@
 // instead of headless Chromium, with onnxruntime-web's webgpu EP on the same GPUDevice.
 // prepare.sh bundles it into .device/gpu-bench.mjs; `npx tsx bench/device/gpu-bench.ts` runs
 // it from the checkout. One JSON line per row on stdout. Environment:
-//   DEVICE_CASES  model:B:N,... (default rn101:5:16,embedded:5:16,embedded:5:64,rn101:5:64;
-//                 each case builds its own session: ~100 s for RN101 B=5 on this 2-core machine)
+//   DEVICE_CASES  model:B:N[:precision],... (default rn101:5:16,rn101:5:16:float32,
+//                 embedded:5:16,embedded:5:64,rn101:5:64; no precision: the device's, i.e.
+//                 float16 with shader-f16; each case builds its own session: ~100 s for RN101
+//                 B=5 on this 2-core machine)
 //   DEVICE_ITERS  timed iterations per case, after one warm-up (default 10)
 //   DAWN_FLAGS    comma-separated flags for Dawn's create(), e.g. backend=vulkan
 //   DEVICE_CHECK  0 skips the correctness check (_check.ts) that runs first
@@ -33,16 +35,17 @@ function locate(env: string, name: string, fallback: string): string {
 
 const emit = (row: Record<string, unknown>): void => console.log(JSON.stringify({ suite: 'device', ...row }));
 
-function parseCases(text: string): { model: ModelName; batch: number; strokes: number }[] {
+function parseCases(text: string): { model: ModelName; batch: number; strokes: number; precision?: 'float32' | 'float16' }[] {
   return text.split(',').map((c) => {
-    const [model, b, n] = c.split(':');
+    const [model, b, n, precision] = c.split(':');
     if (model !== 'rn101' && model !== 'embedded') throw new Error(`DEVICE_CASES: unknown model '${model}'`);
-    return { model, batch: Number(b), strokes: Number(n) };
+    if (precision !== undefined && precision !== 'float32' && precision !== 'float16') throw new Error(`DEVICE_CASES: unknown precision '${precision}'`);
+    return { model, batch: Number(b), strokes: Number(n), ...(precision ? { precision } : {}) };
   });
 }
 
 async function main(): Promise<void> {
-  const cases = parseCases(process.env.DEVICE_CASES ?? 'rn101:5:16,embedded:5:16,embedded:5:64,rn101:5:64');
+  const cases = parseCases(process.env.DEVICE_CASES ?? 'rn101:5:16,rn101:5:16:float32,embedded:5:16,embedded:5:64,rn101:5:64');
   const iterations = Number(process.env.DEVICE_ITERS ?? 10);
   const flags = (process.env.DAWN_FLAGS ?? '').split(',').filter(Boolean);
   const gpu = await openNodeGpu(locate('DAWN_NODE', 'dawn.node', 'node_modules/webgpu/dist/linux-x64/dawn.node'), flags);
@@ -59,11 +62,13 @@ async function main(): Promise<void> {
   ort.env.logLevel = 'warning';
 
   if (process.env.DEVICE_CHECK !== '0') {
-    const what = 'tiny conv net B=2 32 px, loss + input gradient: webgpu EP on our device vs wasm EP';
-    try {
-      emit({ case: 'check', backend: BACKEND, what, ...(await checkAgainstCpu(ort, device)) });
-    } catch (e) {
-      emit({ case: 'check', backend: BACKEND, what, ok: false, error: String((e as Error).stack ?? e).slice(0, 800) });
+    const what = 'tiny conv net B=2, loss + input gradient: webgpu EP on our device vs wasm EP (float32)';
+    for (const precision of device.features.has('shader-f16') ? (['float32', 'float16'] as const) : (['float32'] as const)) {
+      try {
+        emit({ case: 'check', backend: BACKEND, what, precision, ...(await checkAgainstCpu(ort, device, precision)) });
+      } catch (e) {
+        emit({ case: 'check', backend: BACKEND, what, precision, ok: false, error: String((e as Error).stack ?? e).slice(0, 800) });
+      }
     }
   }
 

@@ -34,16 +34,20 @@ def main():
     missing = []
     for n in (16, 64):
         found = [r for r in ours if r.get('case') == 'iteration' and r.get('model_key') == 'rn101' and r.get('B') == 5 and r.get('N') == n]
-        row = next((r for r in found if 'ms_model' in r), found[0] if found else None)
-        if not row or 'ms_model' not in row:
+        timed = [r for r in found if 'ms_model' in r]
+        if not timed:
+            row = found[0] if found else None
             missing.append(f'ours N={n}: ' + (str(row.get('error') or row.get('blocked'))[:200] if row else 'no row'))
             continue
-        out[f'N{n}_ours_ms_model'] = row['ms_model']
-        out[f'N{n}_ours_ms_iteration'] = row['ms_iteration']
-        out[f'N{n}_share_non_model'] = row.get('share_non_model')
-        for mode, ms in torch_ms.items():
-            out[f'N{n}_loss_grad_ours_over_torch_{mode}'] = round(row['ms_model'] / ms, 2)
-            out[f'N{n}_iteration_ours_over_torch_{mode}'] = round(row['ms_iteration'] / ms, 2)
+        # One set of keys per precision that ran (float16 on shader-f16 devices, float32).
+        for row in timed:
+            p = f"N{n}_{row.get('precision', 'float32')}"
+            out[f'{p}_ours_ms_model'] = row['ms_model']
+            out[f'{p}_ours_ms_iteration'] = row['ms_iteration']
+            out[f'{p}_share_non_model'] = row.get('share_non_model')
+            for mode, ms in torch_ms.items():
+                out[f'{p}_loss_grad_ours_over_torch_{mode}'] = round(row['ms_model'] / ms, 2)
+                out[f'{p}_iteration_ours_over_torch_{mode}'] = round(row['ms_iteration'] / ms, 2)
     if not torch_ms:
         missing.append('torch: no B=5 rows')
     if missing:
