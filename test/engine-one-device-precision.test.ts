@@ -17,13 +17,14 @@ describe('halfPrecisionProblem', () => {
 });
 
 /** A model whose GPU sessions report `precision` (the device's default: `deviceDefault`) and whose steppers evaluate to `losses[precision]`. */
-function fakes(deviceDefault: 'float32' | 'float16', losses: Record<'float32' | 'float16', number[]>) {
+function fakes(deviceDefault: 'float32' | 'float16', losses: Record<'float32' | 'float16', number[]>, failHalf = false) {
   const log: string[] = [];
   const model = {
     id: 'fake',
     async createGpuLossSession(_device: GPUDevice, batch: number, precision?: 'float32' | 'float16') {
       const p = precision ?? deviceDefault;
       log.push(`session B=${batch} ${p}`);
+      if (failHalf && p === 'float16') throw new Error('Program Transpose requires f16');
       return { id: 'fake', batch, size: 8, precision: p, dispose: async () => void log.push(`dispose session ${p}`) } as unknown as GpuLoss;
     },
   } as unknown as LossModel;
@@ -43,7 +44,9 @@ function fakes(deviceDefault: 'float32' | 'float16', losses: Record<'float32' | 
   return { model, makeStepper, log };
 }
 
-const setup = { device: {} as GPUDevice, maxUnread: 5 } as StepperSetup & Pick<OneDeviceSetup, 'device' | 'maxUnread'>;
+type Setup = StepperSetup & Pick<OneDeviceSetup, 'device' | 'maxUnread'>;
+const deviceWith = (features: string[]): Setup => ({ device: { features: new Set(features) } as unknown as GPUDevice, maxUnread: 5 }) as Setup;
+const setup = deviceWith(['shader-f16']);
 
 describe('startOneDevice', () => {
   it('keeps float16 when its losses match float32', async () => {
@@ -61,9 +64,16 @@ describe('startOneDevice', () => {
     expect(log).toEqual(['session B=10 float16', 'session B=1 float16', 'dispose stepper float16', 'session B=10 float32', 'session B=1 float32']);
   });
 
+  it('builds float32 sessions when the float16 session cannot be created', async () => {
+    const { model, makeStepper, log } = fakes('float16', { float16: [1], float32: [1] }, true);
+    const start = await startOneDevice(model, setup, 4, [], [1], makeStepper);
+    expect(start.note).toMatch(/webgpu EP, float32: the float16 session failed: Program Transpose requires f16\)$/);
+    expect(log).toEqual(['session B=4 float16', 'session B=4 float32', 'session B=1 float32']);
+  });
+
   it('does not check a float32 device', async () => {
     const { model, makeStepper, log } = fakes('float32', { float16: [NaN], float32: [5] });
-    const start = await startOneDevice(model, setup, 4, [], [1], makeStepper);
+    const start = await startOneDevice(model, deviceWith([]), 4, [], [1], makeStepper);
     expect(start.note).toMatch(/webgpu EP, float32\)$/);
     expect(log).toEqual(['session B=4 float32', 'session B=1 float32']);
   });

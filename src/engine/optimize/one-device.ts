@@ -4,6 +4,7 @@
 // whose activations overflow float16 then falls back to float32 before the first iteration,
 // instead of optimizing on infinities.
 import type { Precision } from '../nn/mixed-precision.ts';
+import { defaultGpuPrecision } from '../model/gpu-loss-session.ts';
 import type { GpuLoss, LossModel } from '../model/types.ts';
 import { oneDeviceStepper, type OneDeviceSetup, type Stepper, type StepperSetup } from './steppers.ts';
 
@@ -51,7 +52,15 @@ export async function startOneDevice(
     return { stepper: await makeStepper({ ...setup, session, evalSession }, initial), session };
   };
   const where = `the whole loop on one GPUDevice (model '${model.id}' on the webgpu EP`;
-  const first = await build();
+  let first: Awaited<ReturnType<typeof build>>;
+  try {
+    first = await build();
+  } catch (error) {
+    // A runtime without a float16 kernel the graph needs: float32 may still work.
+    if (defaultGpuPrecision(setup.device) !== 'float16') throw error;
+    const fallback = await build('float32');
+    return { stepper: fallback.stepper, note: `${where}, float32: the float16 session failed: ${(error as Error).message})` };
+  }
   if (first.session.precision !== 'float16' || !first.stepper.evaluate) return { stepper: first.stepper, note: `${where}, ${first.session.precision ?? 'float32'})` };
   const problem = halfPrecisionProblem(await first.stepper.evaluate(), initLosses);
   if (!problem) return { stepper: first.stepper, note: `${where}, float16)` };
