@@ -87,3 +87,12 @@ describe('content region', () => {
     expect([mask[37 * 224 + 5], mask[38 * 224 + 5], mask[185 * 224 + 5], mask[186 * 224 + 5]]).toEqual([0, 1, 1, 0]);
   });
 });
+
+describe('preprocess: opacity for the subject map', () => {
+  it('is null for an opaque image and follows the alpha channel (padding 0) otherwise', () => {
+    expect(preprocess(solid(16, 16, [10, 20, 30, 255]), 16).alpha).toBeNull();
+    const half = preprocess(solid(32, 16, [0, 0, 0, 128]), 32).alpha!;
+    expect(half[0]).toBe(0); // padding row above the wide image
+    expect(half[16 * 32 + 16]).toBeCloseTo(128 / 255, 5);
+  });
+});

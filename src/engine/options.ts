@@ -4,6 +4,8 @@ import type { LrSchedule } from './optim/schedule.ts';
 
 export type Preset = 'draft' | 'standard' | 'best';
 export type BackendChoice = 'auto' | 'cpu' | 'webgpu';
+/** 'auto' sketches the subject (the image's transparency, else an estimate); 'off' the whole image. */
+export type SubjectChoice = 'auto' | 'off';
 
 export interface SketchOptions {
   /** Number of strokes, 1-128 (default 16). Fewer = more abstract. */
@@ -32,6 +34,8 @@ export interface SketchOptions {
   backend?: BackendChoice;
   /** Stop when the clean loss plateaus (default true); false runs every iteration. */
   earlyStop?: boolean;
+  /** What the strokes should draw (default 'auto': the subject, not the background). */
+  subject?: SubjectChoice;
 }
 
 export interface PresetValues {
@@ -73,6 +77,7 @@ export interface ResolvedOptions extends PresetValues {
   weights: WeightOverrides;
   backend: BackendChoice;
   earlyStop: boolean;
+  subject: SubjectChoice;
 }
 
 export const LIMITS = {
@@ -106,7 +111,12 @@ function checkSchedule(value: unknown): LrSchedule {
   return value;
 }
 
-const KNOWN = new Set(['strokes', 'width', 'preset', 'iterations', 'views', 'seeds', 'evalEvery', 'lr', 'seed', 'model', 'weights', 'backend', 'earlyStop', 'lrSchedule']);
+function checkSubject(value: unknown): SubjectChoice {
+  if (value !== 'auto' && value !== 'off') throw new RangeError(`option 'subject' must be auto or off, got '${String(value)}'`);
+  return value;
+}
+
+const KNOWN = new Set(['strokes', 'width', 'preset', 'iterations', 'views', 'seeds', 'evalEvery', 'lr', 'seed', 'model', 'weights', 'backend', 'earlyStop', 'lrSchedule', 'subject']);
 
 export function resolveOptions(options: SketchOptions = {}): ResolvedOptions {
   for (const key of Object.keys(options)) if (!KNOWN.has(key)) throw new TypeError(`unknown option '${key}'`);
@@ -136,5 +146,6 @@ export function resolveOptions(options: SketchOptions = {}): ResolvedOptions {
     poolSize: Math.max(p.poolSize, views),
     weights: options.weights ?? {},
     earlyStop: checkBoolean('earlyStop', options.earlyStop ?? true),
+    subject: checkSubject(options.subject ?? 'auto'),
   };
 }

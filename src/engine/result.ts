@@ -1,5 +1,6 @@
 // What sketchify reports: result, progress events, and the canvas -> input mapping of strokes.
 import { canvasToImage, type CanvasMap } from './preprocess/preprocess.ts';
+import type { SubjectSummary } from './subject/subject.ts';
 
 export interface SketchStrokes {
   /** N x 4 control points x (x, y) in input image pixels (N*8). */
@@ -21,6 +22,8 @@ export interface SketchProgress extends SketchStrokes {
   etaMs: number;
   /** Present once the run has moved to the CPU because its GPU device was lost. */
   fallback?: BackendFallback;
+  /** On the 'init' event: what the strokes are fitted to. */
+  subject?: SubjectSummary;
 }
 
 /** The GPU device was lost mid-run and the run went on on the CPU path. */
@@ -77,6 +80,8 @@ export interface SketchResult extends SketchStrokes {
   /** Present when the GPU device was lost and the run finished on the CPU path. */
   fallback?: BackendFallback;
   model: string;
+  /** What the strokes were fitted to: the subject (from transparency or estimated) or the whole image. */
+  subject: SubjectSummary;
   /** The normalized loss weights that were used (each term's raw initial value divided out). */
   weights: import('./model/types.ts').LossWeights;
   timings: SketchTimings;

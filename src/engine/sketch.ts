@@ -8,6 +8,7 @@
 import { buildTargetPool, gatherTargets, type TargetPool } from './augment/targets.ts';
 import { viewPool } from './augment/views.ts';
 import { selectBackend } from './backend.ts';
+import { outlineStrokeCount, strokesAlong, traceOutline } from './init/contour.ts';
 import { growStrokes, sampleStartPoints, startDistribution, startRegion } from './init/sample.ts';
 import { xdogEdges } from './init/xdog.ts';
 import { cleanTerms, weightedSum } from './loss/evaluate.ts';
@@ -22,6 +23,7 @@ import { validateImage, type RgbaImage } from './preprocess/image.ts';
 import { preprocess } from './preprocess/preprocess.ts';
 import { createRandom } from './random.ts';
 import { createCpuRasterizer } from './raster/cpu.ts';
+import { describeSubject, focusOnSubject, findSubject } from './subject/subject.ts';
 import type { Rasterizer } from './raster/types.ts';
 import { mapStrokes, type BackendFallback, type SketchProgress, type SketchResult } from './result.ts';
 
@@ -82,22 +84,32 @@ export async function sketchify(image: RgbaImage, options: SketchOptions = {}, r
   const report = (points: Float32Array) => mapStrokes(points, pre.map);
   let stepper: Stepper | null = null;
   try {
+    // What the strokes draw: the subject faded out of its background (or the whole image).
+    const photoEdges = xdogEdges(pre.gray, size);
+    const subject = opts.subject === 'auto' ? findSubject(pre) : null;
+    const seen = subject && subject.source !== 'whole' ? focusOnSubject(pre, subject.mask) : pre;
+    const subjectSummary = describeSubject(subject, photoEdges, pre);
     // Initialization: saliency x edges -> spaced start points -> short random walks.
-    const saliency = await model.saliency(pre.rgb);
+    const saliency = await model.saliency(seen.rgb);
     const box = contentBox(pre.map);
-    const prob = startDistribution(saliency, xdogEdges(pre.gray, size), opts.strokes, startRegion(pre.map));
+    const prob = startDistribution(saliency, seen === pre ? photoEdges : xdogEdges(seen.gray, size), opts.strokes, startRegion(pre.map));
+    // Some strokes start along the subject's outline (its gesture), the rest where detail is.
+    const outline = seen === pre ? null : traceOutline(subject!.mask, size);
+    const onOutline = outline && outline.length >= 16 ? outlineStrokeCount(opts.strokes) : 0;
     const seeds: SeedState[] = selection.rasterizers.map((_, s) => {
       const random = createRandom(opts.seed + s);
-      const points = growStrokes(sampleStartPoints(prob, size, opts.strokes, random), size, random);
+      const points = new Float32Array(8 * opts.strokes);
+      if (onOutline > 0) points.set(strokesAlong(outline!, onOutline, random()));
+      if (onOutline < opts.strokes) points.set(growStrokes(sampleStartPoints(prob, size, opts.strokes - onOutline, random), size, random), 8 * onOutline);
       clampPoints(points, box);
       return { seed: opts.seed + s, points, best: points.slice(), bestLoss: Infinity, initLoss: NaN, bestTrail: [], evals: [] };
     });
     const firstPreviewMs = now() - start;
-    runtime.onProgress?.({ phase: 'init', iteration: 0, iterations: opts.iterations, loss: NaN, bestLoss: NaN, elapsedMs: firstPreviewMs, etaMs: NaN, ...report(seeds[0].points) });
+    runtime.onProgress?.({ phase: 'init', iteration: 0, iterations: opts.iterations, loss: NaN, bestLoss: NaN, elapsedMs: firstPreviewMs, etaMs: NaN, subject: subjectSummary, ...report(seeds[0].points) });
     const tInit = now();
 
     const poolRandom = createRandom(opts.seed ^ 0x5bd1e995);
-    const targets: TargetPool = await buildTargetPool(model, pre.rgb, viewPool(size, opts.poolSize, poolRandom), signal);
+    const targets: TargetPool = await buildTargetPool(model, seen.rgb, viewPool(size, opts.poolSize, poolRandom), signal);
     const clean = gatherTargets(targets, [0]);
     // Normalize each term by its raw value for the first seed's initial strokes: runs with the
     // same image, strokes and base seed share the scale whatever their seed count or schedule.
@@ -210,6 +222,7 @@ export async function sketchify(image: RgbaImage, options: SketchOptions = {}, r
       pipeline,
       ...(fallback ? { fallback } : {}),
       model: model.id,
+      subject: subjectSummary,
       weights: norm,
       timings: {
         modelMs: tModel - start,

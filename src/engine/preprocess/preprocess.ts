@@ -21,6 +21,8 @@ export interface Preprocessed {
   rgb: Float32Array;
   /** size x size luminance in [0, 1]. */
   gray: Float32Array;
+  /** size x size opacity in [0, 1] (the padding is 0), or null when every input pixel is opaque. */
+  alpha: Float32Array | null;
   map: CanvasMap;
 }
 
@@ -99,46 +101,55 @@ export function preprocess(image: RgbaImage, size = 224): Preprocessed {
   const wx = areaWeights(size, side, map.offsetX, w);
   const wy = areaWeights(size, side, map.offsetY, h);
   // Horizontal pass over every input row, compositing over white on the fly (0..1 floats).
-  const rows = new Float32Array(h * size * 3);
+  // Horizontal pass over every input row, compositing over white on the fly (0..1 floats); the
+  // fourth channel carries the opacity (padding: 0) for the subject map.
+  const rows = new Float32Array(h * size * 4);
+  let opaque = true;
   for (let y = 0; y < h; y++) {
     for (let i = 0; i < size; i++) {
-      let r = wx.white[i], g = r, b = r;
+      let r = wx.white[i], g = r, b = r, a = 0;
       const ws = wx.weights[i];
       for (let k = 0; k < wx.count[i]; k++) {
         const p = (y * w + wx.start[i] + k) * 4;
         const alpha = data[p + 3] / 255;
+        if (data[p + 3] < 255) opaque = false;
         const bg = 1 - alpha;
         r += ws[k] * ((data[p] / 255) * alpha + bg);
         g += ws[k] * ((data[p + 1] / 255) * alpha + bg);
         b += ws[k] * ((data[p + 2] / 255) * alpha + bg);
+        a += ws[k] * alpha;
       }
-      const o = (y * size + i) * 3;
+      const o = (y * size + i) * 4;
       rows[o] = r;
       rows[o + 1] = g;
       rows[o + 2] = b;
+      rows[o + 3] = a;
     }
   }
   const plane = size * size;
   const rgb = new Float32Array(3 * plane);
   const gray = new Float32Array(plane);
+  const alpha = new Float32Array(plane);
   for (let j = 0; j < size; j++) {
     const ws = wy.weights[j];
     for (let i = 0; i < size; i++) {
-      let r = wy.white[j], g = r, b = r;
+      let r = wy.white[j], g = r, b = r, a = 0;
       for (let k = 0; k < wy.count[j]; k++) {
-        const o = ((wy.start[j] + k) * size + i) * 3;
+        const o = ((wy.start[j] + k) * size + i) * 4;
         r += ws[k] * rows[o];
         g += ws[k] * rows[o + 1];
         b += ws[k] * rows[o + 2];
+        a += ws[k] * rows[o + 3];
       }
       const p = j * size + i;
       rgb[p] = clamp01(r);
       rgb[plane + p] = clamp01(g);
       rgb[2 * plane + p] = clamp01(b);
       gray[p] = clamp01(0.299 * r + 0.587 * g + 0.114 * b);
+      alpha[p] = clamp01(a);
     }
   }
-  return { size, rgb, gray, map };
+  return { size, rgb, gray, alpha: opaque ? null : alpha, map };
 }
 
 const clamp01 = (v: number): number => (v < 0 ? 0 : v > 1 ? 1 : v);
