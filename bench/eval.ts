@@ -28,6 +28,8 @@ import { createCpuRasterizer } from '../src/engine/raster/cpu.ts';
 import type { SketchResult } from '../src/engine/result.ts';
 import { sketchify } from '../src/engine/sketch.ts';
 import { toSvg } from '../src/engine/svg.ts';
+import { sheetPng } from './_sheet.ts';
+import { evalDevset } from './eval-devset.ts';
 import { borderTracing, fidelityEdges, inkMask, symmetricChamfer, type FidelityEdges, type Side } from './_metrics.ts';
 import { fixturesFromEnv, loadEmbedded, loadFixture } from './_sketch-util.ts';
 
@@ -71,25 +73,6 @@ function halfPng(bytes: Uint8Array): Uint8Array {
     }
   }
   return new Uint8Array(PNG.sync.write(out));
-}
-
-function sheetPng(cells: Float32Array[][]): Uint8Array {
-  const gap = 4, cols = Math.max(...cells.map((r) => r.length));
-  const width = cols * SIZE + (cols + 1) * gap, height = cells.length * SIZE + (cells.length + 1) * gap;
-  const png = new PNG({ width, height });
-  png.data.fill(255);
-  cells.forEach((row, r) =>
-    row.forEach((cell, c) => {
-      const channels = cell.length / (SIZE * SIZE); // 3 = photo (CHW), 1 = gray sketch
-      for (let y = 0; y < SIZE; y++) {
-        for (let x = 0; x < SIZE; x++) {
-          const o = 4 * ((gap + r * (SIZE + gap) + y) * width + gap + c * (SIZE + gap) + x);
-          for (let k = 0; k < 3; k++) png.data[o + k] = Math.round(255 * cell[(channels === 3 ? k * SIZE * SIZE : 0) + y * SIZE + x]);
-        }
-      }
-    }),
-  );
-  return new Uint8Array(PNG.sync.write(png));
 }
 
 async function sheet(model: LossModel, images: string[], preset: Preset): Promise<void> {
@@ -138,7 +121,7 @@ async function sheet(model: LossModel, images: string[], preset: Preset): Promis
     }
     cells.push(row);
   }
-  const png = sheetPng(cells);
+  const png = sheetPng(cells, SIZE);
   writeFileSync(new URL('contact-sheet.png', OUT), png);
   writeFileSync(new URL('contact-sheet-half.png', OUT), halfPng(png));
   const sixteen = rows.filter((r) => r.case === 'sketch' && r.strokes === 16);
@@ -211,6 +194,7 @@ const { model, loadMs } = process.env.EVAL_ORT === 'node' ? await loadOnNode() :
 emit({ case: 'embedded model load', ms: Math.round(loadMs), runtime: process.env.EVAL_ORT === 'node' ? 'onnxruntime-node' : 'onnxruntime-web (wasm)' });
 if (sections.includes('sheet')) await sheet(model, fixturesFromEnv('EVAL_IMAGES'), (process.env.EVAL_PRESET ?? 'draft') as Preset);
 if (sections.includes('convergence')) await convergence(model, fixturesFromEnv('EVAL_CONVERGENCE_IMAGES'));
+if (sections.includes('devset')) await evalDevset(model, emit);
 writeFileSync(new URL(`metrics-${sections.join('+')}.json`, OUT), `${JSON.stringify(rows, null, 2)}\n`);
 await model.dispose();
 process.exit(0); // onnxruntime keeps handles open

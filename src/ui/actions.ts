@@ -33,6 +33,7 @@ function applyProgress(): void {
   batch(() => {
     s.runPhase.value = m.phase;
     s.live.value = m.sketch;
+    if (m.sketch.subject) s.sketchFocus.value = m.sketch.subject;
     if (trail.length) s.lossTrail.value = [...s.lossTrail.value, ...trail.splice(0)].slice(-200);
   });
 }
@@ -103,6 +104,7 @@ async function onSelection(sel: SelectionState): Promise<void> {
   if (s.subject.value?.source.nodeId !== sel.source.nodeId) {
     s.result.value = null;
     s.live.value = null;
+    s.sketchFocus.value = null;
     s.lossTrail.value = [];
   }
   try {
@@ -137,7 +139,7 @@ function runOnce(strokes: number, seed: number): Promise<WireResult> {
         width: subject.image.width,
         height: subject.image.height,
         pixels,
-        options: { strokes, width: s.strokeWidth.value, preset: s.preset.value, seed, model: s.modelId.value, iterations: s.iterationsOverride.value ?? undefined },
+        options: { strokes, width: s.strokeWidth.value, preset: s.preset.value, seed, model: s.modelId.value, iterations: s.iterationsOverride.value ?? undefined, subject: s.subjectChoice.value },
         backend: s.backendChoice.value,
         webgpuUnavailable: gpu ? undefined : noWebGpuReason(),
       },

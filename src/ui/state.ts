@@ -3,7 +3,7 @@ import { computed, signal } from '@preact/signals';
 import type { SelectionState } from '../shared/protocol.ts';
 import type { Problem } from './errors.ts';
 import type { Subject } from './subject.ts';
-import type { BackendChoice, WireBackend, WireResult, WireSketch } from './worker/messages.ts';
+import type { BackendChoice, WireBackend, WireResult, WireSketch, WireSubject } from './worker/messages.ts';
 import type { WarmState } from './worker/warm.ts';
 
 export type Preset = 'draft' | 'standard' | 'best';
@@ -23,6 +23,8 @@ export const strokeWidth = signal(3);
 export const colorHex = signal('1E1E1E');
 export const seed = signal(0);
 export const backendChoice = signal<BackendChoice>('auto');
+/** 'auto': strokes draw the subject (transparency, else an estimate); 'off': the whole image. */
+export const subjectChoice = signal<'auto' | 'off'>('auto');
 /** Iterations instead of the preset's (Advanced); null: the preset decides. */
 export const iterationsOverride = signal<number | null>(null);
 export const showPhoto = signal(true);
@@ -39,6 +41,8 @@ export const live = signal<WireSketch | null>(null);
 export const result = signal<WireResult | null>(null);
 export const lossTrail = signal<number[]>([]);
 export const backend = signal<WireBackend | null>(null);
+/** What the last run's strokes were fitted to (the subject or the whole image), from its first strokes. */
+export const sketchFocus = signal<WireSubject | null>(null);
 /** Measured ms per iteration per (views x seeds) unit, from the last run: drives time estimates. */
 export const measuredIterationMs = signal<number | null>(null);
 

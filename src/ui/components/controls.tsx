@@ -3,7 +3,7 @@
 import { Button, Disclosure, Dropdown, SegmentedControl, Text, TextboxColor, TextboxNumeric } from '@create-figma-plugin/ui';
 import { useRef, useState } from 'preact/hooks';
 import { cancelDownload, downloadModel, loadWeightsFile } from '../actions.ts';
-import { PRESETS } from '../../engine/options.ts';
+import { PRESETS, type SubjectChoice } from '../../engine/options.ts';
 import { formatBytes, UI_MODELS, findUiModel, type UiModel } from '../models.ts';
 import {
   backendChoice,
@@ -19,6 +19,7 @@ import {
   STROKE_CHOICES,
   strokeChoice,
   strokeWidth,
+  subjectChoice,
   type ModelStatus,
   type Preset,
 } from '../state.ts';
@@ -178,6 +179,18 @@ export function Controls() {
             value={iterationsOverride.value === null ? '' : String(iterationsOverride.value)}
             onNumericValueInput={(v) => (iterationsOverride.value = v !== null && v >= 1 && v <= 20000 ? v : null)}
             data-testid="iterations"
+          />
+        </Row>
+        <Row label="Draw">
+          <Dropdown
+            disabled={disabled}
+            value={subjectChoice.value}
+            onValueChange={(v) => (subjectChoice.value = v as SubjectChoice)}
+            data-testid="subject-choice"
+            options={[
+              { value: 'auto', text: 'The subject (background left out)' },
+              { value: 'off', text: 'The whole image' },
+            ]}
           />
         </Row>
         <Row label="Compute">

@@ -1,6 +1,16 @@
 // Progress of a run: phase or iteration, the best-loss trend as a sparkline, time left.
 import { Text } from '@create-figma-plugin/ui';
-import { backend, live, lossTrail, result, runPhase, runStatus, SERIES_STROKES, seriesIndex } from '../state.ts';
+import { backend, live, lossTrail, result, runPhase, runStatus, SERIES_STROKES, seriesIndex, sketchFocus } from '../state.ts';
+import { focusHint } from '../focus-hint.ts';
+
+function FocusHint() {
+  const hint = focusHint(sketchFocus.value);
+  return hint ? (
+    <Text class="muted" data-testid="focus-hint">
+      {hint}
+    </Text>
+  ) : null;
+}
 
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '…';
@@ -72,6 +82,7 @@ export function Progress() {
         </Text>
         <Sparkline values={lossTrail.value} />
         {backend.value && <Text class="muted">Running on {backend.value.label}: {backend.value.reason}.</Text>}
+        <FocusHint />
       </div>
     );
   }
@@ -84,6 +95,7 @@ export function Progress() {
         {r.stoppedEarly ? ' (no further improvement)' : ''} · seed {r.seed}
       </Text>
       {backend.value && <Text class="muted">Ran on {backend.value.label}: {backend.value.reason}.</Text>}
+      <FocusHint />
     </div>
   );
 }

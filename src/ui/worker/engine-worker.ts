@@ -68,8 +68,10 @@ async function chooseBackend(req: RunRequest): Promise<{ info: WireBackend; devi
   return { info: { backend: 'webgpu', label: probe.label, reason: why + where }, device: probe.device };
 }
 
-function wire(p: Pick<SketchProgress, 'unitPoints' | 'iteration' | 'iterations' | 'loss' | 'bestLoss' | 'elapsedMs' | 'etaMs'>): WireSketch {
-  return { unitPoints: p.unitPoints.slice(), iteration: p.iteration, iterations: p.iterations, loss: p.loss, bestLoss: p.bestLoss, elapsedMs: p.elapsedMs, etaMs: p.etaMs };
+function wire(p: Pick<SketchProgress, 'unitPoints' | 'iteration' | 'iterations' | 'loss' | 'bestLoss' | 'elapsedMs' | 'etaMs' | 'subject'>): WireSketch {
+  const sketch: WireSketch = { unitPoints: p.unitPoints.slice(), iteration: p.iteration, iterations: p.iterations, loss: p.loss, bestLoss: p.bestLoss, elapsedMs: p.elapsedMs, etaMs: p.etaMs };
+  if (p.subject) sketch.subject = { source: p.subject.source, busy: p.subject.busy };
+  return sketch;
 }
 
 /**
@@ -159,7 +161,7 @@ async function runSketch(req: RunRequest, controller: AbortController): Promise<
   let fellBack = false;
   const result = await sketchify(
     image,
-    { strokes: req.options.strokes, width: req.options.width, preset: req.options.preset, seed: req.options.seed, model: req.options.model, backend: choice.info.backend, seeds: req.options.seeds, iterations: req.options.iterations },
+    { strokes: req.options.strokes, width: req.options.width, preset: req.options.preset, seed: req.options.seed, model: req.options.model, backend: choice.info.backend, seeds: req.options.seeds, iterations: req.options.iterations, subject: req.options.subject },
     {
       model,
       gpuDevice: choice.device,

@@ -24,6 +24,8 @@ export interface RunRequest {
     model: string;
     seeds?: number;
     iterations?: number;
+    /** What the strokes draw (engine SketchOptions.subject); default 'auto'. */
+    subject?: 'auto' | 'off';
   };
   backend: BackendChoice;
   /** Set when the main thread already knows WebGPU is missing (navigator.gpu absent). */
@@ -70,6 +72,14 @@ export interface WireSketch {
   bestLoss: number;
   elapsedMs: number;
   etaMs: number;
+  /** On the first strokes of a run: what they are fitted to (engine SubjectSummary, in short). */
+  subject?: WireSubject;
+}
+
+export interface WireSubject {
+  source: 'alpha' | 'estimate' | 'whole' | 'off';
+  /** An opaque photo with a cluttered background. */
+  busy: boolean;
 }
 
 export interface WireResult extends WireSketch {
