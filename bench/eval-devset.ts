@@ -105,7 +105,8 @@ export async function evalDevset(model: LossModel, emit: (row: Record<string, un
     for (const n of strokeCounts) {
       const options = { preset, strokes: n, seed, backend: 'cpu' as const, subject };
       const result = await sketchify(image, options, { model });
-      const init = await sketchify(image, { ...options, iterations: 0 }, { model });
+      // The initialization alone: seed `seed`'s starting strokes (no target pool, no iterations).
+      const init = await sketchify(image, { ...options, preset: 'draft', seeds: 1, iterations: 0 }, { model });
       const random = randomPlacement(result.points, image.width, image.height, createRandom(7919 * n + seed));
       const variants = { sketch: result.points, init: init.points, random };
       const metric: Record<string, number | null> = {};

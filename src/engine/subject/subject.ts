@@ -23,8 +23,10 @@ export interface SubjectMap {
 
 /** An estimate covering less or more than this fraction of the content is not trusted. */
 export const SUBJECT_AREA = [0.02, 0.85] as const;
-/** An estimate covering more of the frame's edge than this runs past the frame: not trusted. */
-export const SUBJECT_MAX_BORDER = 0.08;
+/** A side of the frame counts as touched when the estimate covers more than this share of it. */
+const SIDE_TOUCH = 0.05;
+/** An estimate covering more of one side than this runs past the frame: not trusted. */
+export const SUBJECT_MAX_SIDE = 0.5;
 /** Outline feather, as a fraction of the content's longer side: an estimate's outline is no hard, invented edge. */
 const FEATHER = 0.015;
 /** Transparent pixels (opacity below 0.5) needed before the alpha channel counts as a cut-out. */
@@ -83,17 +85,18 @@ export function salientMap(rgb: Float32Array, w: number, h: number): Float32Arra
   return normalizeRange(boxBlur(out, w, h, 1, 2));
 }
 
-/** Share of the crop's outermost ring of pixels that the binary mask covers. */
-export function borderShare(binary: Uint8Array, w: number, h: number): number {
-  let on = 0, ring = 0;
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      if (x > 0 && y > 0 && x < w - 1 && y < h - 1) continue;
-      ring++;
-      on += binary[y * w + x];
-    }
+/** Share of each side of the crop (top, right, bottom, left) that the binary mask covers. */
+export function sideShares(binary: Uint8Array, w: number, h: number): number[] {
+  let top = 0, bottom = 0, left = 0, right = 0;
+  for (let x = 0; x < w; x++) {
+    top += binary[x];
+    bottom += binary[(h - 1) * w + x];
   }
-  return ring > 0 ? on / ring : 0;
+  for (let y = 0; y < h; y++) {
+    left += binary[y * w];
+    right += binary[y * w + w - 1];
+  }
+  return [top / w, right / h, bottom / w, left / h];
 }
 
 /** Keeps the largest component and those at least a quarter of its size, with holes filled. */
@@ -136,31 +139,29 @@ export function findSubject(pre: Preprocessed): SubjectMap {
   const prior = salientMap(rgb, c.w, c.h);
   const refined = refineByColour(rgb, prior, c.w, c.h);
   const threshold = Math.min(0.5, otsuThreshold(refined));
-  const binary = mainComponents(
-    refined.map((v) => (v >= threshold ? 1 : 0)) as unknown as Uint8Array,
-    c.w,
-    c.h,
-  );
+  const binary = mainComponents(Uint8Array.from(refined, (v) => (v >= threshold ? 1 : 0)), c.w, c.h);
   let count = 0;
   for (const v of binary) count += v;
   const area = count / (c.w * c.h);
   if (area < SUBJECT_AREA[0] || area > SUBJECT_AREA[1]) return wholeImage(pre, `whole image: no clear subject (an estimate covered ${Math.round(100 * area)} % of it)`);
-  // Border priors cannot see a subject that the frame cuts: such an estimate is a guess.
-  const border = borderShare(binary, c.w, c.h);
-  if (border > SUBJECT_MAX_BORDER) return wholeImage(pre, `whole image: the subject seems to run past the frame (${Math.round(100 * border)} % of its edge)`);
+  // Border priors cannot see a subject that the frame cuts: an estimate reaching over one side
+  // (a subject standing on the bottom edge) is plausible, one spreading along two is a guess.
+  const sides = sideShares(binary, c.w, c.h);
+  const touched = sides.filter((v) => v > SIDE_TOUCH).length, widest = Math.max(...sides);
+  if (touched > 1 || widest > SUBJECT_MAX_SIDE) return wholeImage(pre, `whole image: the subject seems to run past the frame (${touched} sides, up to ${Math.round(100 * widest)} % of one)`);
   const soft = boxBlur(Float32Array.from(binary), c.w, c.h, Math.max(1, Math.round(FEATHER * Math.max(c.w, c.h))), 3);
   return { mask: pasteCrop(soft, c, pre.size), source: 'estimate', area, note: `subject estimated from colour and the image border (${Math.round(100 * area)} % of it)` };
 }
 
 /**
- * What the strokes are fitted to: the subject kept, everything else faded to white (`keep` of
- * the background's contrast remains), as RGB planes and luminance like preprocess's.
+ * What the strokes are fitted to: the subject kept, everything else faded to white, as RGB
+ * planes and luminance like preprocess's.
  */
-export function focusOnSubject(pre: Pick<Preprocessed, 'rgb'>, mask: Float32Array, keep = 0): { rgb: Float32Array; gray: Float32Array } {
+export function focusOnSubject(pre: Pick<Preprocessed, 'rgb'>, mask: Float32Array): { rgb: Float32Array; gray: Float32Array } {
   const plane = mask.length;
   const rgb = new Float32Array(pre.rgb.length), gray = new Float32Array(plane);
   for (let i = 0; i < plane; i++) {
-    const m = mask[i] + (1 - mask[i]) * keep;
+    const m = mask[i];
     for (let k = 0; k < 3; k++) rgb[k * plane + i] = pre.rgb[k * plane + i] * m + (1 - m);
     gray[i] = 0.299 * rgb[i] + 0.587 * rgb[plane + i] + 0.114 * rgb[2 * plane + i];
   }
