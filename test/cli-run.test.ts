@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { extname, resolve } from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
@@ -8,9 +9,12 @@ import { createPixelLossModel } from './helpers/engine-pixel-model.ts';
 
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`./fixtures/${name}`, import.meta.url)));
 
+/** CliIo over in-memory files: every path without an extension is an existing, writable directory. */
 function fakeIo(files: Record<string, Uint8Array>, extra: Partial<CliIo> = {}) {
   const out: string[] = [], err: string[] = [];
   const written: Record<string, string | Uint8Array> = {};
+  const enoent = () => Object.assign(new Error('no such file'), { code: 'ENOENT' });
+  const isFile = (path: string) => path in files || path in written;
   const io: CliIo = {
     stdout: (s) => out.push(s),
     stderr: (s) => err.push(s),
@@ -18,12 +22,25 @@ function fakeIo(files: Record<string, Uint8Array>, extra: Partial<CliIo> = {}) {
     columns: 80,
     env: {},
     readFile: async (path) => {
-      if (!(path in files)) throw Object.assign(new Error('no such file'), { code: 'ENOENT' });
+      if (!(path in files)) throw enoent();
       return files[path];
     },
     writeFile: async (path, data) => {
       written[path] = data;
     },
+    rename: async (from, to) => {
+      written[to] = written[from];
+      delete written[from];
+    },
+    removeFile: async (path) => {
+      delete written[path];
+    },
+    realpath: async (path) => {
+      if (isFile(path) || extname(path) === '') return resolve(path);
+      throw enoent();
+    },
+    isDirectory: async (path) => !isFile(path),
+    checkWritableDir: async () => undefined,
     loadModel: async (id) => {
       if (id !== 'embedded') throw new Error('no network');
       return createPixelLossModel(48, 'embedded');
@@ -104,7 +121,7 @@ describe('runCli', () => {
       await new Promise((r) => setTimeout(r, slowLoad));
       return load(id, note);
     };
-    expect(await runCli(['h.png', ...FAST, '--json'], io)).toBe(0);
+    expect(await runCli(['h.png', ...FAST, '--json', '-o', 'h.svg'], io)).toBe(0);
     const json = JSON.parse(out.join(''));
     expect(json.ms_model_load).toBeGreaterThanOrEqual(slowLoad - 1);
     expect(json.ms_first_preview).toBeGreaterThanOrEqual(json.ms_model_load);
@@ -140,12 +157,14 @@ describe('decodeImage', () => {
     expect([rocket.width, rocket.height]).toEqual([224, 149]);
   });
 
-  it('refuses images under 16 px or over 10000 px a side from the header', () => {
+  it('refuses images under 16 px a side, over the decode limit or too thin from the header', () => {
     const small = new PNG({ width: 8, height: 40 });
     expect(() => decodeImage(new Uint8Array(PNG.sync.write(small)))).toThrow(/8x40: each side must be at least 16 px/);
     const big = new Uint8Array(PNG.sync.write(new PNG({ width: 16, height: 16 })));
     new DataView(big.buffer).setUint32(16, 20000); // header says 20000 wide: refused before decoding
-    expect(() => decodeImage(big)).toThrow(/20000x16: each side must be at most 10000 px/);
+    expect(() => decodeImage(big)).toThrow(/20000x16: too long and thin to sketch/);
+    new DataView(big.buffer).setUint32(20, 20000);
+    expect(() => decodeImage(big)).toThrow(/20000x20000 \(400 megapixels\): at most 50 megapixels/);
     const jpg = jpeg.encode({ width: 12, height: 20, data: new Uint8Array(12 * 20 * 4) }, 80).data;
     expect(() => decodeImage(new Uint8Array(jpg))).toThrow(/12x20/);
   });

@@ -1,7 +1,7 @@
 // The sketchify CLI entry (dist/cli.js; also `npx tsx src/cli/main.ts`). The one place that
 // exits the process; everything else is runCli.
-import { readFile, writeFile } from 'node:fs/promises';
 import { loadCliModel } from './models.ts';
+import { nodeFileIo } from './node-io.ts';
 import { runCli } from './run.ts';
 
 async function runMain(): Promise<never> {
@@ -17,8 +17,7 @@ async function runMain(): Promise<never> {
     isTTY: Boolean(process.stderr.isTTY),
     columns: process.stderr.columns ?? 80,
     env: process.env,
-    readFile: async (path) => new Uint8Array(await readFile(path)),
-    writeFile: (path, data) => writeFile(path, data),
+    ...nodeFileIo(),
     loadModel: loadCliModel,
     signal: controller.signal,
     version: '0.1.0',
