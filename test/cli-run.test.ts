@@ -1,55 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { extname, resolve } from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { decodeImage, detectFormat } from '../src/cli/decode.ts';
-import { runCli, type CliIo } from '../src/cli/run.ts';
-import { createPixelLossModel } from './helpers/engine-pixel-model.ts';
+import { runCli } from '../src/cli/run.ts';
+import { fakeIo } from './helpers/cli-io.ts';
 
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`./fixtures/${name}`, import.meta.url)));
-
-/** CliIo over in-memory files: every path without an extension is an existing, writable directory. */
-function fakeIo(files: Record<string, Uint8Array>, extra: Partial<CliIo> = {}) {
-  const out: string[] = [], err: string[] = [];
-  const written: Record<string, string | Uint8Array> = {};
-  const enoent = () => Object.assign(new Error('no such file'), { code: 'ENOENT' });
-  const isFile = (path: string) => path in files || path in written;
-  const io: CliIo = {
-    stdout: (s) => out.push(s),
-    stderr: (s) => err.push(s),
-    isTTY: false,
-    columns: 80,
-    env: {},
-    readFile: async (path) => {
-      if (!(path in files)) throw enoent();
-      return files[path];
-    },
-    writeFile: async (path, data) => {
-      written[path] = data;
-    },
-    rename: async (from, to) => {
-      written[to] = written[from];
-      delete written[from];
-    },
-    removeFile: async (path) => {
-      delete written[path];
-    },
-    realpath: async (path) => {
-      if (isFile(path) || extname(path) === '') return resolve(path);
-      throw enoent();
-    },
-    isDirectory: async (path) => !isFile(path),
-    checkWritableDir: async () => undefined,
-    loadModel: async (id) => {
-      if (id !== 'embedded') throw new Error('no network');
-      return createPixelLossModel(48, 'embedded');
-    },
-    version: '0.1.0',
-    ...extra,
-  };
-  return { io, out, err, written };
-}
 
 const FAST = ['--iterations', '6', '--seeds', '1', '--views', '1', '--strokes', '4'];
 

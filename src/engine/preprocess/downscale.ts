@@ -41,7 +41,7 @@ export function downscaleToFit(image: RgbaImage, maxSide: number): RgbaImage {
     for (let i = 0; i < ow; i++) {
       const o = (j * ow + i) * 4, a = acc[4 * i + 3];
       if (a > 0) for (let c = 0; c < 3; c++) out[o + c] = Math.round(acc[4 * i + c] / a);
-      out[o + 3] = Math.round(a / 255);
+      out[o + 3] = Math.round(a);
     }
   }
   return { width: ow, height: oh, data: out };
