@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { nodeFileIo } from '../src/cli/node-io.ts';
 import { runCli, type CliIo } from '../src/cli/run.ts';
-import { interruptedWriteDecision, writeFileAtomic } from '../src/cli/write-outputs.ts';
+import { interruptedWriteDecision, pendingTemporaryFiles, writeFileAtomic } from '../src/cli/write-outputs.ts';
 import { createPixelLossModel } from './helpers/engine-pixel-model.ts';
 
 const HORSE = readFileSync(new URL('./fixtures/horse.png', import.meta.url));
@@ -108,6 +108,15 @@ describe('a failed write', () => {
     expect(names).toHaveLength(1);
     expect(names[0]).toMatch(new RegExp(`^${dir}/\\.good\\.svg\\.\\d+-\\d+\\.tmp$`));
     expect(readFileSync(p('good.svg'), 'utf8')).toBe('new');
+  });
+
+  it('lists the temporary file while it is written (a forced exit removes it), and forgets it after', async () => {
+    const files = nodeFileIo();
+    let during: string[] = [];
+    await writeFileAtomic({ ...files, writeFile: (path, data) => ((during = pendingTemporaryFiles()), files.writeFile(path, data)) }, p('good.svg'), 'new');
+    expect(during).toHaveLength(1);
+    expect(during[0]).toMatch(/\.good\.svg\.\d+-\d+\.tmp$/);
+    expect(pendingTemporaryFiles()).toEqual([]);
   });
 });
 

@@ -12,6 +12,10 @@ export interface WriteIo {
 }
 
 let tempCounter = 0;
+const pending = new Set<string>();
+
+/** Temporary files being written now: a forced exit (second Ctrl-C) removes them first. */
+export const pendingTemporaryFiles = (): string[] => [...pending];
 
 /** `.name.<pid>-<n>.tmp` beside `path`: hidden, and on the same file system as the target. */
 export function temporaryPath(path: string, pid = typeof process === 'undefined' ? 0 : process.pid): string {
@@ -21,12 +25,15 @@ export function temporaryPath(path: string, pid = typeof process === 'undefined'
 /** Writes `data` to `path` via a temporary file; on failure the old file is untouched and no temporary remains. */
 export async function writeFileAtomic(io: WriteIo, path: string, data: string | Uint8Array): Promise<void> {
   const temp = temporaryPath(path);
+  pending.add(temp);
   try {
     await io.writeFile(temp, data);
     await io.rename(temp, path);
   } catch (error) {
     await io.removeFile(temp).catch(() => undefined);
     throw new OutputError(`cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  } finally {
+    pending.delete(temp);
   }
 }
 
