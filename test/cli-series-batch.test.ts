@@ -60,10 +60,15 @@ describe('several images with -d', () => {
   });
 
   it('an unusable image is skipped with a message, the others are sketched, exit 3', async () => {
-    const { io, written, err } = fakeIo({ 'bad.png': new TextEncoder().encode('not an image'), 'horse.png': fixture('horse.png') });
-    expect(await runCli(['bad.png', 'horse.png', ...FAST, '-d', 'out'], io)).toBe(3);
+    const { io, written, err, out } = fakeIo({ 'bad.png': new TextEncoder().encode('not an image'), 'horse.png': fixture('horse.png') });
+    expect(await runCli(['bad.png', 'horse.png', ...FAST, '-d', 'out', '--json'], io)).toBe(3);
     expect(err.join('')).toMatch(/error: bad.png: not a PNG or JPEG file .*\(skipped\)/);
     expect(Object.keys(written)).toEqual(['out/horse.svg']);
+    const lines = out.join('').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.input, l.error ?? l.svg])).toEqual([
+      ['bad.png', 'bad.png: not a PNG or JPEG file (unrecognized header)'],
+      ['horse.png', 'out/horse.svg'],
+    ]);
   });
 });
 

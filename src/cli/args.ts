@@ -47,8 +47,8 @@ Options:
                     count (<name>.svg then holds the series side by side); needed for several images
   --png F           also write a PNG rendering of the sketch (one image, no --series, with -o)
   --json            print a JSON summary per image on stdout (one line each): the SVG path(s)
-                    written, the seed asked for, losses, times. Needs -o or -d, since stdout
-                    then carries the JSON instead of the SVG
+                    written, the seed asked for, losses, times ({input, error} for a skipped
+                    image). Needs -o or -d, since stdout then carries the JSON, not the SVG
   -q, --quiet       no progress on stderr
   -h, --help        this help
   --version         the version
@@ -58,6 +58,8 @@ input or another output), written under a temporary name and renamed, so a failu
 a partial file. Progress: a bar per image on a terminal, else one line per 10 %.
 Ctrl-C stops and writes the best strokes so far, but replaces an existing file only when they
 beat the initial strokes' loss; a second Ctrl-C exits at once.
+
+With several images, an unusable one is reported and skipped, and the exit code is 3.
 
 Exit codes: 0 done, 1 failure (model load, writing output, engine error), 2 usage error
 (unknown or out-of-range option, unknown model, conflicting output paths), 3 unusable input

@@ -41,12 +41,15 @@ const errorCode = (error: unknown): string => (error as NodeJS.ErrnoException).c
 
 /** The canonical path of an output that may not exist yet: its directory's real path plus its name. */
 async function resolveOutput(path: string, io: PathIo): Promise<{ real: string; exists: boolean }> {
+  let real: string | null = null;
   try {
-    const real = await io.realpath(path);
+    real = await io.realpath(path); // an existing file, or a symlink to one
+  } catch (error) {
+    if (errorCode(error) !== 'ENOENT') throw new OutputError(`cannot write ${path}: ${errorCode(error)}`);
+  }
+  if (real !== null) {
     if (await io.isDirectory(real)) throw new OutputError(`cannot write ${path}: it is a directory`);
     return { real, exists: true };
-  } catch (error) {
-    if (error instanceof OutputError || errorCode(error) !== 'ENOENT') throw error instanceof OutputError ? error : new OutputError(`cannot write ${path}: ${errorCode(error)}`);
   }
   const dir = dirname(resolve(path));
   let realDir: string;

@@ -60,6 +60,7 @@ async function run(cmd: RunCommand, io: CliIo, label: (text: string) => string):
       // With several images an unusable one is reported and skipped; the run ends with exit 3.
       if (!(error instanceof InputError) || plans.length === 1) throw error;
       io.stderr(`${label('error:')} ${error.message} (skipped)\n`);
+      if (cmd.json) io.stdout(`${JSON.stringify({ input: outputs.input, error: error.message })}\n`);
       code = EXIT.input;
     }
     if (io.signal?.aborted) return EXIT.interrupted;
