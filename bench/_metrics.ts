@@ -1,6 +1,6 @@
 // Geometric fidelity of a sketch: symmetric Chamfer distance (px) between its ink and the
-// photo's edges on the working canvas. Lower is better. The edges are XDoG (DESIGN.md §5
-// parameters) of the photo after local contrast normalization: XDoG thresholds absolute
+// photo's edges on the working canvas. Lower is better. The edges are XDoG (the
+// initialization's parameters, docs/design.md "CLIPasso parameters") of the photo after local contrast normalization: XDoG thresholds absolute
 // differences, so on a dark photo (rocket: a night launch) it finds almost nothing on the
 // subject (212 pixels, none on the upper rocket or the towers) and a faithful sketch scores
 // worse than strokes sitting on the few lit pixels. Chosen from the edge maps of all six

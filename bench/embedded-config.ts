@@ -32,7 +32,7 @@ const RAW = { tapNormalization: 'none' } as const;
 const FULL = { inputSize: 224, embedding: 'out_relu', ...RAW };
 const T4_12 = { geometric: { block_4_add: 1, block_12_add: 1 } };
 const CONFIGS: Record<string, Config> = {
-  // The previous default (DESIGN.md §10 prototype): full network at 224, semantic 0.1.
+  // The previous default (the TF.js prototype's, docs/design.md "Lessons from the prototype"): full network at 224, semantic 0.1.
   'full@224 taps 5+12 sem 0.1': { ...FULL, taps: ['block_5_add', 'block_12_add'], semantic: 0.1, weights: { geometric: { block_5_add: 1, block_12_add: 1 } } },
   'full@160 taps 5+12 sem 0.1': { ...RAW, inputSize: 160, embedding: 'out_relu', taps: ['block_5_add', 'block_12_add'], semantic: 0.1, weights: { geometric: { block_5_add: 1, block_12_add: 1 } } },
   'to-block12@160 taps 5+12 sem 0': { ...RAW, inputSize: 160, taps: ['block_5_add', 'block_12_add'], semantic: 0, weights: { geometric: { block_5_add: 1, block_12_add: 1 } } },

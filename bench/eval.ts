@@ -13,7 +13,7 @@
 //      EVAL_CONVERGENCE_IMAGES=...  EVAL_REFERENCE_ITERATIONS=2000
 //      EVAL_ORT=node: onnxruntime-node (the CLI's runtime, ~2.5x faster) instead of the plugin's wasm
 // Output: JSON lines on stdout, also in out/eval/metrics-<sections>.json; contact-sheet-half.png
-// is the size copied to docs/ for the README.
+// is the size copied to docs/ for the README and docs/evaluation.md.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import { cpuRuntime, embeddedLossModel, embeddedModelCandidates, readEmbeddedWeights } from '../src/cli/models.ts';
@@ -59,7 +59,7 @@ async function score(model: LossModel, target: TargetFeatures, edges: FidelityEd
   return { loss, chamfer: symmetricChamfer(ink, edges.edges, SIZE), chamferRaw: symmetricChamfer(ink, edges.rawEdges, SIZE), gray };
 }
 
-/** Halves a PNG by 2x2 box filtering (the README copy). */
+/** Halves a PNG by 2x2 box filtering (the copy in docs/). */
 function halfPng(bytes: Uint8Array): Uint8Array {
   const src = PNG.sync.read(Buffer.from(bytes));
   const w = src.width >> 1, h = src.height >> 1;
@@ -136,7 +136,7 @@ async function sheet(model: LossModel, images: string[], preset: Preset): Promis
       min_chamfer_gain_vs_random_pct: Math.min(...sixteen.map((r) => r.chamfer_gain_vs_random_pct as number)),
     });
   }
-  // The README table: one line per image and stroke count.
+  // The table of docs/evaluation.md: one line per image and stroke count.
   const lines = ['| image | strokes | its | s | loss (init / random) | Chamfer px (init / random) | beats both | raw-XDoG Chamfer px (init / random) |', '|---|---|---|---|---|---|---|---|'];
   for (const r of rows.filter((row) => row.case === 'sketch')) {
     lines.push(

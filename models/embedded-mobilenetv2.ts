@@ -41,7 +41,7 @@ export const EMBEDDED_MOBILENETV2_ENTRY: ModelEntry = {
     'any XDoG pixel. Only a change of the yardstick or a reward for XDoG proximity would change that verdict; neither was made.',
     'Earlier choice (before issue #6, same bench, one seed, judged by the full network at 224 and Chamfer with the padding band): means over',
     'the six photos:',
-    'full@224 taps 5+12 semantic 0.1 (the previous default, DESIGN.md §10 prototype): 157 ms/iteration, perceptual 0.755, semantic 0.331, Chamfer 5.33 px;',
+    'full@224 taps 5+12 semantic 0.1 (the previous default, the TF.js prototype\'s): 157 ms/iteration, perceptual 0.755, semantic 0.331, Chamfer 5.33 px;',
     'full@160 same taps and semantic: 89 ms, 0.787, 0.359, 5.32 px; to-block12@160 taps 5+12 semantic 0: 66 ms, 0.786, 0.361, 5.34 px;',
     'the same with semantic 0.1 on the pooled block_12_add: 67 ms, 0.801, 0.389, 6.02 px (worse); taps 2+5+12: 65 ms, 0.739, 0.391, 5.58 px;',
     'to-block12@192 taps 5+12: 87 ms, 0.753, 0.378, 5.16 px; to-block12@160 taps 4+12: 63 ms, 0.776, 0.384, 4.61 px (shipped until issue #6).',

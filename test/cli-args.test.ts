@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseArgs, UsageError } from '../src/cli/args.ts';
 
-const base = { kind: 'run', image: 'cat.png', output: null, png: null, json: false, quiet: false };
+const base = { kind: 'run', images: ['cat.png'], output: null, outDir: null, png: null, series: null, json: false, quiet: false };
 
 describe('parseArgs', () => {
   it.each([
@@ -10,7 +10,10 @@ describe('parseArgs', () => {
     [['--strokes=32', 'cat.png', '--seeds', '1', '--seed', '5', '--width', '1.5'], { ...base, options: { strokes: 32, seeds: 1, seed: 5, width: 1.5 } }],
     [['cat.png', '--iterations', '50', '--views', '2', '--model', 'embedded', '--backend', 'cpu'], { ...base, options: { iterations: 50, views: 2, model: 'embedded', backend: 'cpu' } }],
     [['cat.png', '-o', 'out.svg', '--png', 'out.png', '--json', '-q'], { ...base, options: {}, output: 'out.svg', png: 'out.png', json: true, quiet: true }],
-    [['--output=x.svg', '--', '-weird.png'], { ...base, image: '-weird.png', options: {}, output: 'x.svg' }],
+    [['--output=x.svg', '--', '-weird.png'], { ...base, images: ['-weird.png'], options: {}, output: 'x.svg' }],
+    [['a.png', 'b.jpg', '-d', 'out'], { ...base, images: ['a.png', 'b.jpg'], options: {}, outDir: 'out' }],
+    [['cat.png', '--series', '4,8,16,32', '--out-dir=out', '--json'], { ...base, options: {}, outDir: 'out', series: [4, 8, 16, 32], json: true }],
+    [['cat.png', '--series', '32, 2', '-o', 's.svg'], { ...base, options: {}, output: 's.svg', series: [32, 2] }],
     [['--help'], { kind: 'help' }],
     [['cat.png', '-h'], { kind: 'help' }],
     [['--version'], { kind: 'version' }],
@@ -20,7 +23,18 @@ describe('parseArgs', () => {
 
   it.each([
     [[], /missing <image>/],
-    [['a.png', 'b.png'], /one image at a time, got 2/],
+    [['a.png', 'b.png'], /2 images need -d DIR/],
+    [['a.png', 'b.png', '-o', 'x.svg'], /2 images need -d DIR/],
+    [['a.png', '-o', 'x.svg', '-d', 'out'], /-o and -d both given/],
+    [['a.png', '--series', '4,8', '--strokes', '8'], /--strokes and --series both given/],
+    [['a.png', '--series', '4,x'], /--series expects stroke counts from 1 to 128 separated by commas, got '4,x'/],
+    [['a.png', '--series', '4,129'], /from 1 to 128/],
+    [['a.png', '--series', '1,2,3,4,5,6,7,8,9'], /--series holds at most 8 sketches, got 9/],
+    [['a.png', '--series', '4,8,4'], /lists a stroke count twice/],
+    [['a.png', '--json'], /--json needs -o FILE or -d DIR/],
+    [['a.png', '--png', 'p.png'], /--png works with -o and one sketch/],
+    [['a.png', '--png', 'p.png', '-d', 'out'], /--png works with -o and one sketch/],
+    [['a.png', '--png', 'p.png', '-o', 's.svg', '--series', '4,8'], /--png works with -o and one sketch/],
     [['cat.png', '--strokes'], /--strokes needs a value/],
     [['cat.png', '--strokes', 'many'], /--strokes expects a number, got 'many'/],
     [['cat.png', '--strokes', '0'], /'strokes' must be between 1 and 128, got 0/],

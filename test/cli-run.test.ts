@@ -3,36 +3,10 @@ import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { decodeImage, detectFormat } from '../src/cli/decode.ts';
-import { runCli, type CliIo } from '../src/cli/run.ts';
-import { createPixelLossModel } from './helpers/engine-pixel-model.ts';
+import { runCli } from '../src/cli/run.ts';
+import { fakeIo } from './helpers/cli-io.ts';
 
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`./fixtures/${name}`, import.meta.url)));
-
-function fakeIo(files: Record<string, Uint8Array>, extra: Partial<CliIo> = {}) {
-  const out: string[] = [], err: string[] = [];
-  const written: Record<string, string | Uint8Array> = {};
-  const io: CliIo = {
-    stdout: (s) => out.push(s),
-    stderr: (s) => err.push(s),
-    isTTY: false,
-    columns: 80,
-    env: {},
-    readFile: async (path) => {
-      if (!(path in files)) throw Object.assign(new Error('no such file'), { code: 'ENOENT' });
-      return files[path];
-    },
-    writeFile: async (path, data) => {
-      written[path] = data;
-    },
-    loadModel: async (id) => {
-      if (id !== 'embedded') throw new Error('no network');
-      return createPixelLossModel(48, 'embedded');
-    },
-    version: '0.1.0',
-    ...extra,
-  };
-  return { io, out, err, written };
-}
 
 const FAST = ['--iterations', '6', '--seeds', '1', '--views', '1', '--strokes', '4'];
 
@@ -104,7 +78,7 @@ describe('runCli', () => {
       await new Promise((r) => setTimeout(r, slowLoad));
       return load(id, note);
     };
-    expect(await runCli(['h.png', ...FAST, '--json'], io)).toBe(0);
+    expect(await runCli(['h.png', ...FAST, '--json', '-o', 'h.svg'], io)).toBe(0);
     const json = JSON.parse(out.join(''));
     expect(json.ms_model_load).toBeGreaterThanOrEqual(slowLoad - 1);
     expect(json.ms_first_preview).toBeGreaterThanOrEqual(json.ms_model_load);
@@ -140,12 +114,14 @@ describe('decodeImage', () => {
     expect([rocket.width, rocket.height]).toEqual([224, 149]);
   });
 
-  it('refuses images under 16 px or over 10000 px a side from the header', () => {
+  it('refuses images under 16 px a side, over the decode limit or too thin from the header', () => {
     const small = new PNG({ width: 8, height: 40 });
     expect(() => decodeImage(new Uint8Array(PNG.sync.write(small)))).toThrow(/8x40: each side must be at least 16 px/);
     const big = new Uint8Array(PNG.sync.write(new PNG({ width: 16, height: 16 })));
     new DataView(big.buffer).setUint32(16, 20000); // header says 20000 wide: refused before decoding
-    expect(() => decodeImage(big)).toThrow(/20000x16: each side must be at most 10000 px/);
+    expect(() => decodeImage(big)).toThrow(/20000x16: too long and thin to sketch/);
+    new DataView(big.buffer).setUint32(20, 20000);
+    expect(() => decodeImage(big)).toThrow(/20000x20000 \(400 megapixels\): at most 50 megapixels/);
     const jpg = jpeg.encode({ width: 12, height: 20, data: new Uint8Array(12 * 20 * 4) }, 80).data;
     expect(() => decodeImage(new Uint8Array(jpg))).toThrow(/12x20/);
   });

@@ -1,4 +1,4 @@
-// The CLI's CPU runtime: onnxruntime-node when installed (it is a devDependency here), wasm on
+// The CLI's CPU runtime: onnxruntime-node when installed (an optional dependency, installed by npm ci), wasm on
 // request; both compute the same loss and gradient for the embedded model (float32 kernels
 // with different summation orders: 1e-4 relative on the loss (measured 1e-7), 1e-3 relative L2
 // on the gradient).

@@ -60,7 +60,7 @@ describe('preprocess', () => {
 describe('validateImage', () => {
   it.each([
     [{ width: 15, height: 100 }, /at least 16 px/],
-    [{ width: 100, height: 10001 }, /at most 10000 px/],
+    [{ width: 100, height: 4097 }, /at most 4096 px/],
     [{ width: 0, height: 20 }, /positive integers/],
   ])('rejects %o', (size, message) => {
     expect(() => validateImage({ ...size, data: new Uint8Array(Math.max(0, size.width * size.height * 4)) })).toThrow(message);

@@ -4,7 +4,7 @@
 // views batched as B=4, 4 strokes each, 64x64, 3 iterations.
 // Tolerances: each iteration's loss within 2e-4 relative (float32, ORT webgpu vs wasm
 // summation orders; measured 2e-5); final points within 2e-3 px (measured 3e-5).
-// Guard against the "foreign buffer reads as zeros" pitfall (DESIGN.md §7): the views and
+// Guard against the "foreign buffer reads as zeros" pitfall (docs/design.md "Platform facts"): the views and
 // targets reach ORT only through our GPU buffers, so zeros there would change the loss far
 // beyond the tolerance; besides, the loss must be clearly non-zero and the points must move.
 import { resolve } from 'node:path';

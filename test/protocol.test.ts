@@ -2,14 +2,13 @@ import { describe, expect, it, vi } from 'vitest';
 import {
   createPluginEndpoint,
   createUiEndpoint,
-  MAX_IMAGE_BYTES,
-  MAX_STROKES,
   PROTOCOL_VERSION,
   RemoteError,
   type InsertSketchRequest,
   type SelectionState,
   type Transport,
 } from '../src/shared/protocol.ts';
+import { MAX_IMAGE_BYTES, MAX_STROKES } from '../src/shared/limits.ts';
 import { iframeTransport, type MessageWindow } from '../src/shared/iframe-transport.ts';
 import type { ProtocolError } from '../src/shared/schema.ts';
 

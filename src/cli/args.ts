@@ -2,16 +2,23 @@
 // own (resolveOptions), so the CLI and the library reject the same values with the same words.
 import { MODEL_REGISTRY } from '../../models/registry.ts';
 import { resolveOptions, type BackendChoice, type Preset, type SketchOptions } from '../engine/options.ts';
+import { MAX_SERIES, MAX_STROKES } from '../shared/limits.ts';
+import { SERIES_STROKES } from '../shared/series.ts';
 
 export class UsageError extends Error {}
 
 export interface RunCommand {
   kind: 'run';
-  image: string;
+  /** One or more input images (several need outDir). */
+  images: string[];
   options: SketchOptions;
-  /** SVG path; null = SVG to stdout (unless --json). */
+  /** -o: the SVG of the one image; null with outDir, or for the SVG on stdout. */
   output: string | null;
+  /** -d: one SVG per image (and per series count) in this directory. */
+  outDir: string | null;
   png: string | null;
+  /** --series: stroke counts sketched one after another and drawn side by side. */
+  series: number[] | null;
   json: boolean;
   quiet: boolean;
 }
@@ -19,11 +26,14 @@ export interface RunCommand {
 export type Command = RunCommand | { kind: 'help' } | { kind: 'version' };
 
 export const USAGE = `Usage: sketchify <image> [options]
+       sketchify <image>... -d DIR [options]
 
 Turns a photo (PNG or JPEG) into a line sketch of a few Bezier strokes (CLIPasso).
 
 Options:
-  --strokes N       number of strokes, 1-128 (default 16; fewer = more abstract)
+  --strokes N       number of strokes, 1-${MAX_STROKES} (default 16; fewer = more abstract)
+  --series LIST     an abstraction series, e.g. ${SERIES_STROKES.join(',')}: one sketch per count
+                    (at most ${MAX_SERIES}), drawn side by side in one SVG
   --preset P        draft | standard | best (default standard)
   --iterations N    optimization steps (overrides the preset)
   --views N         augmented views per step (overrides the preset)
@@ -32,16 +42,28 @@ Options:
   --model ID        loss model: ${MODEL_REGISTRY.map((m) => m.id).join(', ')} (default embedded)
   --width W         stroke width in pixels of the 224 px canvas (default 3)
   --backend B       auto | cpu | webgpu (default auto)
-  -o, --output F    write the SVG to F (default: stdout)
-  --png F           also write a PNG rendering of the sketch
-  --json            print a JSON summary on stdout
+  -o, --output F    write the SVG to F (default: stdout); one image only
+  -d, --out-dir D   write DIR/<name>.svg per image; with --series also DIR/<name>-<N>.svg per
+                    count (<name>.svg then holds the series side by side); needed for several images
+  --png F           also write a PNG rendering of the sketch (one image, no --series, with -o)
+  --json            print a JSON summary per image on stdout (one line each): the SVG path(s)
+                    written, the seed asked for, losses, times ({input, error} for a skipped
+                    image). Needs -o or -d, since stdout then carries the JSON, not the SVG
   -q, --quiet       no progress on stderr
   -h, --help        this help
   --version         the version
 
+Output files are checked before any work (directory exists and is writable, no output is the
+input or another output), written under a temporary name and renamed, so a failure never leaves
+a partial file. Progress: a bar per image on a terminal, else one line per 10 %.
+Ctrl-C stops and writes the best strokes so far, but replaces an existing file only when they
+beat the initial strokes' loss; a second Ctrl-C exits at once.
+
+With several images, an unusable one is reported and skipped, and the exit code is 3.
+
 Exit codes: 0 done, 1 failure (model load, writing output, engine error), 2 usage error
-(unknown or out-of-range option, unknown model), 3 unusable input image (unreadable file,
-unsupported format, corrupt, too small or large), 130 interrupted (best strokes so far written).
+(unknown or out-of-range option, unknown model, conflicting output paths), 3 unusable input
+image (unreadable file, unsupported format, corrupt, blank, too small or large), 130 interrupted.
 `;
 
 const NUMERIC: Record<string, keyof SketchOptions> = {
@@ -52,12 +74,29 @@ const NUMERIC: Record<string, keyof SketchOptions> = {
   '--seed': 'seed',
   '--width': 'width',
 };
-const STRING = new Set(['--preset', '--model', '--backend', '-o', '--output', '--png']);
+const STRING = new Set(['--preset', '--model', '--backend', '-o', '--output', '-d', '--out-dir', '--png', '--series']);
 const BOOLEAN = new Set(['--json', '-q', '--quiet', '-h', '--help', '--version']);
 
 function parseNumber(flag: string, text: string): number {
   if (!/^-?(\d+\.?\d*|\.\d+)(e-?\d+)?$/i.test(text)) throw new UsageError(`${flag} expects a number, got '${text}'`);
   return Number(text);
+}
+
+function pickAlias(values: Record<string, string>, short: string, long: string): string | null {
+  if (short in values && long in values) throw new UsageError(`${short} and ${long} both given`);
+  return values[short] ?? values[long] ?? null;
+}
+
+/** '4,8,16,32' -> [4, 8, 16, 32]: distinct whole stroke counts within the limits. */
+function parseSeries(text: string): number[] {
+  const counts = text.split(',').map((part) => {
+    const n = Number(part.trim());
+    if (!/^\d+$/.test(part.trim()) || n < 1 || n > MAX_STROKES) throw new UsageError(`--series expects stroke counts from 1 to ${MAX_STROKES} separated by commas, got '${text}'`);
+    return n;
+  });
+  if (counts.length > MAX_SERIES) throw new UsageError(`--series holds at most ${MAX_SERIES} sketches, got ${counts.length}`);
+  if (new Set(counts).size !== counts.length) throw new UsageError(`--series lists a stroke count twice: '${text}'`);
+  return counts;
 }
 
 export function parseArgs(argv: readonly string[]): Command {
@@ -100,21 +139,21 @@ export function parseArgs(argv: readonly string[]): Command {
     options.model = values['--model'];
   }
   if ('--backend' in values) options.backend = values['--backend'] as BackendChoice;
-  if ('-o' in values && '--output' in values) throw new UsageError('-o and --output both given');
+  const output = pickAlias(values, '-o', '--output');
+  const outDir = pickAlias(values, '-d', '--out-dir');
+  const series = '--series' in values ? parseSeries(values['--series']) : null;
+  const png = values['--png'] ?? null;
+  const json = flags.has('--json');
   if (positional.length === 0) throw new UsageError('missing <image>');
-  if (positional.length > 1) throw new UsageError(`one image at a time, got ${positional.length}: ${positional.join(' ')}`);
+  if (output !== null && outDir !== null) throw new UsageError('-o and -d both given: -o names one file, -d a directory for all of them');
+  if (positional.length > 1 && outDir === null) throw new UsageError(`${positional.length} images need -d DIR for their SVGs`);
+  if (series && '--strokes' in values) throw new UsageError('--strokes and --series both given: the series sets the stroke counts');
+  if (png !== null && (outDir !== null || series || output === null)) throw new UsageError('--png works with -o and one sketch (no -d, no --series)');
+  if (json && output === null && outDir === null) throw new UsageError('--json needs -o FILE or -d DIR: stdout carries the JSON, so the SVG needs a file');
   try {
     resolveOptions(options);
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  return {
-    kind: 'run',
-    image: positional[0],
-    options,
-    output: values['-o'] ?? values['--output'] ?? null,
-    png: values['--png'] ?? null,
-    json: flags.has('--json'),
-    quiet: flags.has('-q') || flags.has('--quiet'),
-  };
+  return { kind: 'run', images: positional, options, output, outDir, png, series, json, quiet: flags.has('-q') || flags.has('--quiet') };
 }

@@ -1,8 +1,11 @@
 // Image files -> RGBA for the engine. Format by magic bytes (never by extension); the size is
-// read from the header first so a huge image is refused before it is decoded.
+// read from the header first so a huge image is refused before it is decoded, and a large
+// one is downscaled to the engine's working size right after decoding.
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { MAX_IMAGE_SIDE, MIN_IMAGE_SIDE, type RgbaImage } from '../engine/preprocess/image.ts';
+import { blankImageReason, downscaleToFit } from '../engine/preprocess/downscale.ts';
+import type { RgbaImage } from '../engine/preprocess/image.ts';
+import { MAX_DECODE_PIXELS, MAX_IMAGE_BYTES, MAX_IMAGE_SIDE, MIN_IMAGE_SIDE } from '../shared/limits.ts';
 
 export type ImageFormat = 'png' | 'jpeg';
 
@@ -53,22 +56,49 @@ export function headerSize(bytes: Uint8Array, format: ImageFormat): { width: num
 
 function checkSize(width: number, height: number): void {
   if (width < MIN_IMAGE_SIDE || height < MIN_IMAGE_SIDE) throw new ImageDecodeError(`image is ${width}x${height}: each side must be at least ${MIN_IMAGE_SIDE} px`);
-  if (width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE) throw new ImageDecodeError(`image is ${width}x${height}: each side must be at most ${MAX_IMAGE_SIDE} px`);
+  if (width * height > MAX_DECODE_PIXELS) {
+    throw new ImageDecodeError(`image is ${width}x${height} (${Math.round((width * height) / 1e6)} megapixels): at most ${MAX_DECODE_PIXELS / 1e6} megapixels can be read; use a smaller copy`);
+  }
+  // Downscaled to MAX_IMAGE_SIDE, the short side must still hold something.
+  const f = Math.min(1, MAX_IMAGE_SIDE / Math.max(width, height));
+  if (Math.min(width, height) * f < MIN_IMAGE_SIDE) throw new ImageDecodeError(`image is ${width}x${height}: too long and thin to sketch`);
 }
 
-export function decodeImage(bytes: Uint8Array): RgbaImage {
+function decodePixels(bytes: Uint8Array, format: ImageFormat): RgbaImage {
+  if (format === 'png') {
+    const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    return { width: png.width, height: png.height, data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength) };
+  }
+  const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, tolerantDecoding: false, maxMemoryUsageInMB: 2048 });
+  return { width: img.width, height: img.height, data: img.data };
+}
+
+/** What the engine sketches (at most MAX_IMAGE_SIDE a side), and the file's own size. */
+export interface DecodedImage extends RgbaImage {
+  /** The file's size: the SVG's viewBox, so the sketch overlays the original image. */
+  sourceWidth: number;
+  sourceHeight: number;
+}
+
+/**
+ * The image at the engine's working size, or an ImageDecodeError in plain words. The
+ * decoders' own messages (pngjs: "waitng on finished stream", jpeg-js: "SOI not found") mean
+ * nothing to a user, so every decoder failure is reported as a damaged file.
+ */
+export function decodeImage(bytes: Uint8Array): DecodedImage {
+  if (bytes.length > MAX_IMAGE_BYTES) throw new ImageDecodeError(`the file is ${Math.round(bytes.length / 2 ** 20)} MB: at most ${MAX_IMAGE_BYTES / 2 ** 20} MB can be read`);
   const format = detectFormat(bytes);
   const size = headerSize(bytes, format);
   if (!size) throw new ImageDecodeError(`corrupt ${format.toUpperCase()} file: no readable image header`);
   checkSize(size.width, size.height);
+  let full: RgbaImage;
   try {
-    if (format === 'png') {
-      const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-      return { width: png.width, height: png.height, data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength) };
-    }
-    const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, tolerantDecoding: false, maxMemoryUsageInMB: 2048 });
-    return { width: img.width, height: img.height, data: img.data };
-  } catch (error) {
-    throw new ImageDecodeError(`corrupt ${format.toUpperCase()} file: ${(error as Error).message}`);
+    full = decodePixels(bytes, format);
+  } catch {
+    throw new ImageDecodeError(`corrupt ${format.toUpperCase()} file: it is cut short or damaged, so it cannot be decoded`);
   }
+  const image = downscaleToFit(full, MAX_IMAGE_SIDE);
+  const blank = blankImageReason(image);
+  if (blank) throw new ImageDecodeError(blank);
+  return { ...image, sourceWidth: full.width, sourceHeight: full.height };
 }

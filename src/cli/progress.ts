@@ -14,12 +14,19 @@ export function progressLine(e: SketchProgress, columns = 80, color = false): st
   return text;
 }
 
-/** Writes progress lines over each other on a TTY; `done()` ends the line. */
-export function createProgressWriter(write: (s: string) => void, columns: number, color: boolean): { update(e: SketchProgress): void; done(): void } {
+export interface ProgressReporter {
+  update(e: SketchProgress): void;
+  /** Ends the bar's line (a terminal) before other text is written. */
+  done(): void;
+}
+
+/** On a terminal: one bar redrawn in place, after `label`. */
+export function createProgressBar(write: (s: string) => void, label: string, columns: number, color: boolean): ProgressReporter {
   let active = false;
+  const prefix = label ? `${label} ` : '';
   return {
     update(e) {
-      write(`\r\x1b[2K${progressLine(e, columns, color)}`);
+      write(`\r\x1b[2K${prefix}${progressLine(e, columns - prefix.length, color)}`);
       active = true;
     },
     done() {
@@ -28,3 +35,23 @@ export function createProgressWriter(write: (s: string) => void, columns: number
     },
   };
 }
+
+/**
+ * Not a terminal (CI logs, pipes): a plain line each time the run passes another 10 % of its
+ * iterations, so a log shows the run is alive without a line per progress event.
+ */
+export function createProgressLines(write: (s: string) => void, label: string): ProgressReporter {
+  let lastDecile = 0;
+  return {
+    update(e) {
+      if (e.phase !== 'optimize' || e.iterations <= 0) return;
+      const decile = Math.floor((10 * e.iteration) / e.iterations);
+      if (decile <= lastDecile) return;
+      lastDecile = decile;
+      write(`${label ? `${label}: ` : ''}${10 * decile}% (${e.iteration}/${e.iterations} iterations, best loss ${num(e.bestLoss)}, ${seconds(e.elapsedMs)})\n`);
+    },
+    done() {},
+  };
+}
+
+export const silentProgress: ProgressReporter = { update() {}, done() {} };

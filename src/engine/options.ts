@@ -1,4 +1,5 @@
 // sketchify options: presets, explicit overrides and their validation (specific errors).
+import { MAX_STROKES } from '../shared/limits.ts';
 import type { WeightOverrides } from './loss/weights.ts';
 import type { LrSchedule } from './optim/schedule.ts';
 
@@ -8,7 +9,7 @@ export type BackendChoice = 'auto' | 'cpu' | 'webgpu';
 export type SubjectChoice = 'auto' | 'off';
 
 export interface SketchOptions {
-  /** Number of strokes, 1-128 (default 16). Fewer = more abstract. */
+  /** Number of strokes, 1 to MAX_STROKES (default 16). Fewer = more abstract. */
   strokes?: number;
   /** Stroke width in pixels of the 224 canvas (default 3, as CLIPasso). */
   width?: number;
@@ -81,7 +82,7 @@ export interface ResolvedOptions extends PresetValues {
 }
 
 export const LIMITS = {
-  strokes: [1, 128],
+  strokes: [1, MAX_STROKES],
   width: [0.25, 32],
   iterations: [0, 20000],
   views: [0, 16],

@@ -1,4 +1,4 @@
-// The one entry point: image -> strokes (DESIGN.md §2, §5). Preprocess, initialize from the
+// The one entry point: image -> strokes (docs/design.md: "Data flow", "CLIPasso parameters"). Preprocess, initialize from the
 // saliency x XDoG map, then optimize every seed's control points together with Adam against
 // the model's loss over the clean view plus augmented views (targets precomputed for a pool),
 // evaluating the clean view every few iterations and keeping each seed's best strokes.

@@ -4,6 +4,7 @@
 import { compose, translate, type Affine } from '../shared/affine.ts';
 import { computePaintLayout } from '../shared/paint-geometry.ts';
 import type { InsertOptions, InsertResult, SketchPayload } from '../shared/protocol.ts';
+import { seriesSlotX } from '../shared/series.ts';
 import { buildStrokePaths } from './build-stroke-paths.ts';
 import { createStrokeVector } from './create-stroke-vector.ts';
 import { displayName } from './display-name.ts';
@@ -33,13 +34,12 @@ async function readLayoutAsync(nodeId: string) {
 export async function insertSketchesAsync(options: InsertOptions, sketches: readonly SketchPayload[]): Promise<InsertResult> {
   const { node, layout } = await readLayoutAsync(options.nodeId);
   const target = resolveInsertionTarget(node);
-  const gap = Math.max(8, node.width * 0.05);
   const firstSlot = options.placement === 'beside' ? 1 : 0;
   const longSide = Math.max(layout.subject.width, layout.subject.height);
 
   // Map and check every stroke before creating anything.
   const planned = sketches.map((sketch, k) => {
-    const toLocal = compose(translate((firstSlot + k) * (node.width + gap), 0), layout.unitToNode);
+    const toLocal = compose(translate(seriesSlotX(firstSlot + k, node.width), 0), layout.unitToNode);
     return { sketch, paths: buildStrokePaths(sketch.strokes, toLocal), weight: Math.max(0.01, (sketch.width / options.canvasSize) * longSide) };
   });
 

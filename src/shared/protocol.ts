@@ -19,16 +19,12 @@
 import { createEndpoint, PROTOCOL_VERSION, type Endpoint, type EndpointOptions, type MapOf, type Transport } from './endpoint.ts';
 import { array, bool, bytes, empty, literal, num, object, optional, str, tagged, type Infer, type Schema } from './schema.ts';
 import type { Affine } from './affine.ts';
+import { MAX_IMAGE_BYTES, MAX_IMAGE_SIDE, MAX_SERIES, MAX_STROKES, MIN_IMAGE_SIDE } from './limits.ts';
 
 export { PROTOCOL_VERSION };
 export { ProtocolError } from './schema.ts';
 export { RemoteError, type Transport } from './endpoint.ts';
 
-export const MAX_IMAGE_SIDE = 4096; // px: larger images are refused ('too-large'); the UI decodes them to a canvas
-export const MIN_IMAGE_SIDE = 16; // px: smaller images hold nothing to sketch ('too-small')
-export const MAX_IMAGE_BYTES = 64 * 1024 * 1024; // an encoded 4096^2 image fits comfortably
-export const MAX_STROKES = 512;
-export const MAX_SERIES = 8; // sketches in one abstraction series (4/8/16/32 needs 4)
 export const MAX_QUEUE = 64; // selected images listed at once
 export const SUBJECT_COORD_LIMIT = 100; // |coordinate| in subject units; beyond is absurd
 export const MAX_NODE_SIDE = 1e6; // Figma nodes are far smaller; bigger means corrupt data

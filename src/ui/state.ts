@@ -47,7 +47,7 @@ export const sketchFocus = signal<WireSubject | null>(null);
 export const measuredIterationMs = signal<number | null>(null);
 
 // ---- abstraction series -------------------------------------------------------------
-export const SERIES_STROKES = [4, 8, 16, 32] as const;
+export { SERIES_STROKES } from '../shared/series.ts';
 export const seriesIndex = signal<number | null>(null); // which sketch of the series is running
 
 // ---- messages to the user -----------------------------------------------------------

@@ -9,7 +9,7 @@ import { startStaticServer, type StaticServer } from './static-server.ts';
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
 
-// Flags measured in DESIGN.md §7: WebGPU needs --enable-unsafe-webgpu on this machine;
+// Flags measured on the development machine (docs/design.md "Platform facts"): WebGPU needs --enable-unsafe-webgpu on this machine;
 // the networking flags stop Chromium from calling out of a closed network.
 const CHROMIUM_FLAGS = [
   '--enable-unsafe-webgpu',

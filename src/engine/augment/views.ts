@@ -1,4 +1,4 @@
-// Augmented views (DESIGN.md §5): RandomPerspective(distortion 0.5) then
+// Augmented views (CLIPasso's, docs/design.md "CLIPasso parameters"): RandomPerspective(distortion 0.5) then
 // RandomResizedCrop(size, scale [0.8, 1], ratio 1), as one canvas -> view homography. A pool
 // is drawn once per run; the target is warped by pixels (bilinear, white outside) while the
 // sketch is warped exactly by mapping its geometry in the rasterizer.

@@ -1,4 +1,4 @@
-// One optimization iteration entirely on one GPUDevice (DESIGN.md §2, §6, §7):
+// One optimization iteration entirely on one GPUDevice (docs/design.md: "Data flow", "Cost model", "Platform facts"):
 //   rasterize   each seed's strokes into its V views (one WebGPU rasterizer per seed), copied
 //               into one batch buffer [S*V, 1, size, size] (seeds batched as one batch)
 //   model       GpuLossSession.run on that buffer, targets gathered from the GPU pool

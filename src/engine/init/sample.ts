@@ -1,6 +1,6 @@
 // Start points for the strokes: a softmax (temperature 0.3) over the saliency x edge map,
 // sampled without replacement with a minimum spacing (the prototype's strokes clumped on the
-// strongest edge, DESIGN.md §10); each stroke then grows by a small random walk (§5).
+// strongest edge); each stroke then grows by a small random walk, as in CLIPasso.
 import { contentMask, type CanvasMap } from '../preprocess/preprocess.ts';
 import type { Random } from '../random.ts';
 import { XDOG_DEFAULTS } from './xdog.ts';

@@ -1,5 +1,5 @@
 // XDoG edge map (Winnemoeller et al. 2012) binarized with Otsu's threshold: the edge mask the
-// initialization samples start points from (DESIGN.md §5 parameters).
+// initialization samples start points from (CLIPasso's parameters, docs/design.md "CLIPasso parameters").
 
 export interface XdogParams {
   gamma: number;

@@ -1,6 +1,6 @@
 // Loss weights: the model's defaults overridden by the caller, then normalized so that each
 // active term equals its weight at initialization. The raw terms differ by orders of
-// magnitude between models (DESIGN.md §10: a semantic term of 0.04 next to a feature loss of
+// magnitude between models (in the prototype, a semantic term of 0.04 next to a feature loss of
 // 60-100), so a weight only means the same thing for every model after this normalization.
 import type { LossModel, LossWeights } from '../model/types.ts';
 

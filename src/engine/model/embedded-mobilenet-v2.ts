@@ -11,7 +11,7 @@ export const EMBEDDED_MODEL_ID = 'embedded';
 
 /**
  * The shipped configuration, chosen by experiment (models/embedded-mobilenetv2.ts,
- * `npx tsx bench/embedded-config.ts`, README "Evaluation"): the network runs at 192 px inside
+ * `npx tsx bench/embedded-config.ts`, docs/evaluation.md): the network runs at 192 px inside
  * the graph (the canvas stays 224), the embedding is the pooled block_12_add, so the loss
  * graph ends at block 12, and each tap's feature vectors are unit-normalized over the channels
  * before the squared difference (LPIPS-style): raw activations weigh contrast, so large bright

@@ -1,5 +1,5 @@
 // A loss-and-gradient session that lives on one GPUDevice shared with our kernels
-// (DESIGN.md §7): onnxruntime-web's webgpu build with `executionProviders: [{name: 'webgpu',
+// (docs/design.md "Platform facts"): onnxruntime-web's webgpu build with `executionProviders: [{name: 'webgpu',
 // device}]`, every input bound with Tensor.fromGpuBuffer, outputs left on the GPU
 // (preferredOutputLocation 'gpu-buffer'). Target features of a whole augmentation pool are
 // uploaded once; each iteration gathers the batch's targets with GPU buffer copies.

@@ -1,4 +1,4 @@
-// Where control points may go (DESIGN.md §10), shared by the CPU loop and the Adam kernel
+// Where control points may go (points drifted off the canvas in the prototype), shared by the CPU loop and the Adam kernel
 // (gpu/adam.wgsl.ts applies the same box per coordinate).
 import { PADDING_MARGIN } from '../init/sample.ts';
 import { contentRect, type CanvasMap } from '../preprocess/preprocess.ts';
@@ -24,7 +24,7 @@ export function canvasBox(size: number): ClampBox {
  * The box for an input: along an axis padded with white (non-square input) the content minus
  * `margin` px on both sides, else the canvas box. Why: the photo/padding step is an edge to the
  * loss's features too, and strokes drawn to it trace the frame instead of the subject (rocket,
- * README Evaluation). A Bezier segment lies in the hull of its control points, so the strokes'
+ * docs/evaluation.md). A Bezier segment lies in the hull of its control points, so the strokes'
  * centre lines stay inside the box. Content thinner than 2 * margin collapses to its centre line.
  */
 export function contentBox(map: CanvasMap, margin = PADDING_MARGIN): ClampBox {

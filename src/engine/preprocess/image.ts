@@ -1,4 +1,5 @@
 // The engine's image type (what ImageData and decoders provide) and its checks.
+import { MAX_IMAGE_SIDE, MIN_IMAGE_SIDE } from '../../shared/limits.ts';
 
 export interface RgbaImage {
   width: number;
@@ -7,8 +8,6 @@ export interface RgbaImage {
   data: Uint8Array | Uint8ClampedArray;
 }
 
-export const MIN_IMAGE_SIDE = 16;
-export const MAX_IMAGE_SIDE = 10000;
 
 /** Throws a specific error for images the engine cannot use. */
 export function validateImage(image: RgbaImage): void {

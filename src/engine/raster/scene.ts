@@ -7,7 +7,7 @@ import type { RasterScene } from './types.ts';
  * smoothstep, so the ink per unit length stays exactly 2r = width whatever the falloff (as
  * long as falloff <= r). 1 px is a little softer than a box-filtered edge (0.5 px): pixels
  * up to 1 px outside the stroke still see a gradient, which widens the basin of attraction
- * (DESIGN.md §5) while keeping the 3 px stroke crisp at 224. Optimizers may anneal it. */
+ * (docs/design.md "CLIPasso parameters") while keeping the 3 px stroke crisp at 224. Optimizers may anneal it. */
 export const DEFAULT_FALLOFF = 1;
 
 /** A view maps a stroke only if every flattened vertex has homogeneous w above this; a stroke

@@ -4,6 +4,7 @@ import { Button, Disclosure, Dropdown, SegmentedControl, Text, TextboxColor, Tex
 import { useRef, useState } from 'preact/hooks';
 import { cancelDownload, downloadModel, loadWeightsFile } from '../actions.ts';
 import { PRESETS, type SubjectChoice } from '../../engine/options.ts';
+import { MAX_STROKES } from '../../shared/limits.ts';
 import { formatBytes, UI_MODELS, findUiModel, type UiModel } from '../models.ts';
 import {
   backendChoice,
@@ -119,9 +120,9 @@ export function Controls() {
             disabled={disabled}
             integer
             minimum={1}
-            maximum={128}
+            maximum={MAX_STROKES}
             value={String(customStrokes.value)}
-            onNumericValueInput={(v) => v !== null && v >= 1 && v <= 128 && (customStrokes.value = v)}
+            onNumericValueInput={(v) => v !== null && v >= 1 && v <= MAX_STROKES && (customStrokes.value = v)}
             suffix=" strokes"
             data-testid="custom-strokes"
           />

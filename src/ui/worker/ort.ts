@@ -1,7 +1,7 @@
 // onnxruntime-web for the single-file UI. The iframe can fetch nothing beside ui.html, so the
 // runtime's wasm is inlined by build.mjs (binary loader) and handed to ORT as bytes.
 // Build choice: the webgpu build, whose wasm (asyncify) carries both the WebGPU EP and the
-// CPU (wasm) EP. It lets the loss model share the rasterizer's GPUDevice (DESIGN.md §7) and
+// CPU (wasm) EP. It lets the loss model share the rasterizer's GPUDevice (docs/design.md "Platform facts") and
 // still runs on the CPU when WebGPU is missing. Cost: ~27 MB wasm (~36 MB as base64) against
 // ~14 MB for the wasm-only build. Switching builds means changing both imports together.
 import * as ort from 'onnxruntime-web/webgpu';
