@@ -1,7 +1,7 @@
 // argv -> a plain command object (pure: no I/O), table-tested. Range checks are the engine's
 // own (resolveOptions), so the CLI and the library reject the same values with the same words.
 import { MODEL_REGISTRY } from '../../models/registry.ts';
-import { resolveOptions, type BackendChoice, type Preset, type SketchOptions } from '../engine/options.ts';
+import { resolveOptions, type BackendChoice, type SubjectChoice, type Preset, type SketchOptions } from '../engine/options.ts';
 import { MAX_SERIES, MAX_STROKES } from '../shared/limits.ts';
 import { SERIES_STROKES } from '../shared/series.ts';
 
@@ -42,6 +42,8 @@ Options:
   --model ID        loss model: ${MODEL_REGISTRY.map((m) => m.id).join(', ')} (default embedded)
   --width W         stroke width in pixels of the 224 px canvas (default 3)
   --backend B       auto | cpu | webgpu (default auto)
+  --subject S       auto: draw the subject (a transparent background, else an estimate of the
+                    subject) and leave the background out; off: draw the whole image (default auto)
   -o, --output F    write the SVG to F (default: stdout); one image only
   -d, --out-dir D   write DIR/<name>.svg per image; with --series also DIR/<name>-<N>.svg per
                     count (<name>.svg then holds the series side by side); needed for several images
@@ -74,7 +76,7 @@ const NUMERIC: Record<string, keyof SketchOptions> = {
   '--seed': 'seed',
   '--width': 'width',
 };
-const STRING = new Set(['--preset', '--model', '--backend', '-o', '--output', '-d', '--out-dir', '--png', '--series']);
+const STRING = new Set(['--preset', '--model', '--backend', '--subject', '-o', '--output', '-d', '--out-dir', '--png', '--series']);
 const BOOLEAN = new Set(['--json', '-q', '--quiet', '-h', '--help', '--version']);
 
 function parseNumber(flag: string, text: string): number {
@@ -139,6 +141,7 @@ export function parseArgs(argv: readonly string[]): Command {
     options.model = values['--model'];
   }
   if ('--backend' in values) options.backend = values['--backend'] as BackendChoice;
+  if ('--subject' in values) options.subject = values['--subject'] as SubjectChoice;
   const output = pickAlias(values, '-o', '--output');
   const outDir = pickAlias(values, '-d', '--out-dir');
   const series = '--series' in values ? parseSeries(values['--series']) : null;

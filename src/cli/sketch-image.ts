@@ -118,6 +118,8 @@ export async function sketchImage(job: ImageJob, io: ImageJobIo): Promise<ImageJ
         `${r.backend} (${r.backendReason}), model ${r.model}`,
     );
   }
+  const subject = results[0].subject;
+  io.note(`${job.label}: ${subject.note}${subject.busy ? '; busy background: a cut-out (background removed) gives a cleaner sketch' : ''}`);
   if (written.length > 0) io.note(`${job.label}: wrote ${written.join(', ')}`);
   const times = { modelLoadMs: loadMs, firstPreviewMs, totalMs: performance.now() - t0 };
   const askedSeed = resolveOptions(cmd.options).seed;
