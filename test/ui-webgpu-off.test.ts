@@ -1,5 +1,6 @@
 // A host without WebGPU (the harness hides navigator.gpu before the UI's scripts run, as such
-// a host would): the run goes to the CPU path and the UI says so, and why, in plain words.
+// a host would): the run goes to the CPU path and the UI says so, and why, in plain words. The
+// same page checks the line on what is sketched (a cut-out, a busy photo).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openUi, type UiSession } from './harness/ui-session.ts';
 
@@ -24,4 +25,18 @@ describe('UI on a host without WebGPU', () => {
     expect(await s.ui.locator('[data-testid=problem]').count()).toBe(0);
     await s.screenshot('no-webgpu');
   }, 200_000);
+
+  it('says in one line what is sketched: a cut-out without its background, a busy photo better cut out first', async () => {
+    // The horse silhouette on white is no busy photo: no line.
+    expect(await s.ui.locator('[data-testid=focus-hint]').count()).toBe(0);
+    const hintAfterRun = async (fixture: string) => {
+      await s.select(fixture); // the quick settings of the first test stay
+      await s.click('run');
+      await s.ui.waitForFunction(() => /Done after/.test(document.querySelector('[data-testid=summary]')?.textContent ?? ''), undefined, { timeout: 110_000 });
+      return s.ui.getByTestId('focus-hint').textContent();
+    };
+    expect(await hintAfterRun('cat-cutout')).toMatch(/Only the subject is sketched: the transparent background is left out/);
+    expect(await hintAfterRun('pig-on-forest')).toMatch(/Busy background: removing it first \(Figma’s Remove background\) gives cleaner sketches/);
+    await s.screenshot('busy-background-hint');
+  }, 300_000);
 });
