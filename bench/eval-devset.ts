@@ -8,8 +8,12 @@
 // Env: EVAL_PRESET=draft  EVAL_STROKES=4,8,16,32  EVAL_SEED=0  EVAL_SUBJECT=auto|off
 //      EVAL_DEVSET_KINDS=cutout,composite,photo,flat  EVAL_DEVSET_IDS=a,b  EVAL_LABEL=after
 //      EVAL_DEVSET_DIR=another folder holding a manifest.json of the same form
+//      EVAL_DEVSET_SHARD=i/n: this process takes every n-th image from the i-th (run n processes
+//      with the same label, one per core); each writes rows-shard-i.json and one strip PNG per
+//      image, and the report (metrics, table, sheet) is rebuilt from every shard present.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { PNG } from 'pngjs';
 import { decodeImage } from '../src/cli/decode.ts';
 import { renderSketchPng } from '../src/cli/render-png.ts';
 import { renderClean } from '../src/engine/loss/evaluate.ts';
@@ -92,11 +96,11 @@ export async function evalDevset(model: LossModel, emit: (row: Record<string, un
   const out = new URL(`../out/eval/devset-${process.env.EVAL_LABEL ?? subject}/`, import.meta.url);
   mkdirSync(out, { recursive: true });
   const entries = (JSON.parse(readFileSync(new URL('manifest.json', DEVSET), 'utf8')) as DevsetEntry[]).filter((e) => kinds.includes(e.kind) && (!ids || ids.includes(e.id)));
+  const [shard, shards] = (process.env.EVAL_DEVSET_SHARD ?? '0/1').split('/').map(Number);
   const rows: DevsetRow[] = [];
-  const cells: Float32Array[][] = [];
-  const labels: string[] = [];
   const judge: string[] = [];
-  for (const entry of entries) {
+  for (const [index, entry] of entries.entries()) {
+    if (index % shards !== shard) continue;
     const image = decodeImage(new Uint8Array(readFileSync(new URL(entry.file, DEVSET))));
     const mask = entry.mask ? readMask(entry.mask) : null;
     const distance = mask ? distanceToSubject(mask) : null;
@@ -138,8 +142,7 @@ export async function evalDevset(model: LossModel, emit: (row: Record<string, un
       rows.push(r);
       emit({ case: 'devset', ...r });
     }
-    cells.push(row);
-    labels.push(`${entry.id} (${entry.class})`);
+    writeFileSync(new URL(`${entry.id}-strip.png`, out), sheetPng([row], SIZE));
   }
   const ranks = doodleRanks(judge);
   for (const r of rows) {
@@ -148,8 +151,32 @@ export async function evalDevset(model: LossModel, emit: (row: Record<string, un
       (r as unknown as Record<string, unknown>)[`doodle_rank_${name}`] = rank ?? null;
     }
   }
-  writeFileSync(new URL('contact-sheet.png', out), sheetPng(cells, SIZE));
-  writeFileSync(new URL('labels.txt', out), `${labels.join('\n')}\n`);
+  writeFileSync(new URL(`rows-shard-${shard}.json`, out), `${JSON.stringify(rows)}\n`);
+  return writeReport(out, entries, strokeCounts, emit);
+}
+
+/** Stacks one-row strips (PNG, the same width) top to bottom. */
+function stackStrips(strips: Uint8Array[]): Uint8Array {
+  const images = strips.map((bytes) => PNG.sync.read(Buffer.from(bytes)));
+  const width = Math.max(...images.map((i) => i.width)), height = images.reduce((h, i) => h + i.height, 0);
+  const out = new PNG({ width, height });
+  out.data.fill(255);
+  let y = 0;
+  for (const img of images) {
+    for (let row = 0; row < img.height; row++) img.data.copy(out.data, 4 * (y + row) * width, 4 * row * img.width, 4 * (row + 1) * img.width);
+    y += img.height;
+  }
+  return new Uint8Array(PNG.sync.write(out));
+}
+
+/** Metrics, table and contact sheet from every shard's rows and strips in `out`, in the manifest's order. */
+function writeReport(out: URL, entries: DevsetEntry[], strokeCounts: number[], emit: (row: Record<string, unknown>) => void): DevsetRow[] {
+  const shardRows = readdirSync(out).filter((f) => /^rows-shard-\d+\.json$/.test(f)).flatMap((f) => JSON.parse(readFileSync(new URL(f, out), 'utf8')) as DevsetRow[]);
+  const order = new Map(entries.map((e, i) => [e.id, i]));
+  const rows = shardRows.filter((r) => order.has(r.id)).sort((a, b) => order.get(a.id)! - order.get(b.id)! || a.strokes - b.strokes);
+  const done = entries.filter((e) => existsSync(new URL(`${e.id}-strip.png`, out)) && rows.some((r) => r.id === e.id));
+  writeFileSync(new URL('contact-sheet.png', out), stackStrips(done.map((e) => new Uint8Array(readFileSync(new URL(`${e.id}-strip.png`, out))))));
+  writeFileSync(new URL('labels.txt', out), `${done.map((e) => `${e.id} (${e.class})`).join('\n')}\n`);
   const summary = summarize(rows, strokeCounts);
   for (const s of summary) emit({ case: 'devset summary', ...s });
   writeFileSync(new URL('metrics.json', out), `${JSON.stringify({ rows, summary }, null, 2)}\n`);
