@@ -61,7 +61,7 @@ export function describeError(error: unknown): Problem {
   if (/weights file|safetensors|sha-?256|digest/i.test(technical(error))) {
     return {
       title: 'That file is not the expected model',
-      detail: 'The weights file could not be used: it is not the right checkpoint or it is damaged. Pick the original open_clip_model.safetensors (or model.safetensors) from Hugging Face, or use the embedded model.',
+      detail: 'The weights file could not be used: it is not the right checkpoint or it is damaged. Pick the original open_clip_model.safetensors from Hugging Face, or use the embedded model.',
       remedies: ['load-file', 'use-embedded'],
       technical: technical(error),
     };
