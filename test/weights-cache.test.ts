@@ -79,6 +79,25 @@ describe('loadCachedWeights', () => {
     expect(again.sha256).toBe((await loadWeightsFromBytes(file, clipWeightSpec(entry.clip))).sha256);
   });
 
+  it("keeps the commit named on Hugging Face's redirect with the weights and in the cache file", async () => {
+    const commit = 'c7338ce0'.padEnd(40, '0');
+    server.redirects.set('/resolve/main/tiny.safetensors', { to: '/cdn/tiny.safetensors', commit });
+    server.files.set('/cdn/tiny.safetensors', file);
+    const unpinned = { ...entry, id: 'tiny-main' };
+    const downloaded = await loadCachedWeights(unpinned, { cacheDir: dir, url: server.url('/resolve/main/tiny.safetensors') });
+    expect(downloaded.repoCommit).toBe(commit);
+    const cached = await loadCachedWeights(unpinned, { cacheDir: dir, url: 'http://127.0.0.1:9/never-fetched' });
+    expect(cached.repoCommit).toBe(commit);
+  });
+
+  it("explains a failed connection in the CLI's terms, not the plugin's", async () => {
+    const offline = { ...entry, id: 'tiny-offline' };
+    // Port 9 (discard) refuses the connection; the downloader retries with backoff (~8 s).
+    const message = await loadCachedWeights(offline, { cacheDir: dir, url: 'http://127.0.0.1:9/x.safetensors' }).then(String, (e: Error) => e.message);
+    expect(message).toMatch(/Network error .*network connection .*proxy or firewall.*--model embedded/);
+    expect(message).not.toMatch(/allowedDomains|CORS/);
+  }, 30_000);
+
   it('enforces a registry digest on download', async () => {
     const pinned = { ...entry, id: 'tiny-pinned', source: { ...entry.source, sha256: 'ab'.repeat(32) } };
     await expect(loadCachedWeights(pinned, { cacheDir: dir, url: server.url('/tiny.safetensors'), fetch: undefined })).rejects.toThrow(/Checksum mismatch/);

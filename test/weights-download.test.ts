@@ -110,7 +110,16 @@ describe('downloadWeights', () => {
     const dead = await startRangeServer();
     const url = dead.url('/x.safetensors');
     await dead.close();
-    await expect(downloadWeights({ url, spec: rnSpec, retries: 1, ...fast })).rejects.toThrow(/Network error .* blocked by CORS, or the host is not in the plugin's allowedDomains/);
+    await expect(downloadWeights({ url, spec: rnSpec, retries: 1, ...fast })).rejects.toThrow(/Network error .* blocked by CORS, or redirected to a host that is not in the plugin's allowedDomains/);
+  });
+
+  it("records the X-Repo-Commit of an answer that carries it (here the direct answer of a test server)", async () => {
+    const set = await downloadWeights({ url: rnUrl(), spec: rnSpec, ...fast, fetch: async (url, init) => {
+      const r = await fetch(url, init);
+      return new Response(r.body, { status: r.status, headers: { ...Object.fromEntries(r.headers), 'x-repo-commit': 'f'.repeat(40) } });
+    } });
+    expect(set.repoCommit).toBe('f'.repeat(40));
+    expect((await downloadWeights({ url: rnUrl(), spec: rnSpec, ...fast })).repoCommit).toBeUndefined();
   });
 
   it('rejects corrupted tensor bytes when the registry knows the digest', async () => {

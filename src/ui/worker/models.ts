@@ -69,7 +69,7 @@ export async function downloadModel(id: string, onProgress: (done: number, total
     const controller = new AbortController();
     downloads.set(id, controller);
     try {
-      const weights = await downloadClipWeights(entry, { signal: controller.signal, onProgress: (p) => onProgress(p.bytesDone, p.bytesTotal) });
+      const weights = await downloadClipWeights(entry, { context: 'plugin', signal: controller.signal, onProgress: (p) => onProgress(p.bytesDone, p.bytesTotal) });
       const model = await compileClip(entry, weights);
       keepForHandover(id, weights);
       return model;
