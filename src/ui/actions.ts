@@ -17,7 +17,7 @@ let selectionToken = 0;
 
 /** A wire error back into something describeError reads (name, kind, status survive). */
 function errorFromWire(w: WireError): Error {
-  return Object.assign(new Error(w.message), { name: w.name, kind: w.kind, status: w.status });
+  return Object.assign(new Error(w.message), { name: w.name, kind: w.kind, status: w.status, host: w.host });
 }
 
 let pendingProgress: Extract<FromWorker, { type: 'progress' }> | null = null;
@@ -69,7 +69,7 @@ function onWorker(m: FromWorker): void {
       s.modelStatus.value = { ...s.modelStatus.value, [m.model]: { state: 'downloading', done: m.bytesDone, total: m.bytesTotal } };
       break;
     case 'model-ready':
-      s.modelStatus.value = { ...s.modelStatus.value, [m.model]: { state: 'ready' } };
+      s.modelStatus.value = { ...s.modelStatus.value, [m.model]: { state: 'ready', source: m.source, repoCommit: m.repoCommit } };
       break;
     case 'warm':
       // Only a state: a run that needs what failed here reports it in plain words.

@@ -44,13 +44,16 @@ export interface DownloadOptions {
   backoffMs?: number;
 }
 
-export type DownloadErrorKind = 'http' | 'network' | 'range' | 'format' | 'integrity';
+/** 'blocked': the host's network policy refused a host (set by the plugin's worker, not here). */
+export type DownloadErrorKind = 'http' | 'network' | 'blocked' | 'range' | 'format' | 'integrity';
 
 export class DownloadError extends Error {
   constructor(
     message: string,
     readonly kind: DownloadErrorKind,
     readonly status?: number,
+    /** The host that was refused or failed, where known. */
+    readonly host?: string,
   ) {
     super(message);
     this.name = 'DownloadError';

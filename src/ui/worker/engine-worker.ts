@@ -230,7 +230,7 @@ function onMessage(event: MessageEvent<ToWorker>): void {
       latest = { bytesDone, bytesTotal };
       if (pending === null) pending = setTimeout(flush, Math.max(0, 100 - (performance.now() - last)));
     })
-      .then(() => settle({ type: 'model-ready', model: m.model, source: 'download' }))
+      .then((repoCommit) => settle({ type: 'model-ready', model: m.model, source: 'download', repoCommit }))
       .catch((error: unknown) => settle({ type: 'model-error', model: m.model, error: toWireError(error) }));
   } else if (m.type === 'cancel-download') {
     cancelDownload(m.model);
@@ -243,7 +243,7 @@ function onMessage(event: MessageEvent<ToWorker>): void {
     adoptWeights(m.model, m.weights);
   } else if (m.type === 'load-weights') {
     loadModelFromFile(m.model, m.bytes, m.name)
-      .then(() => post({ type: 'model-ready', model: m.model, source: 'file' }))
+      .then((repoCommit) => post({ type: 'model-ready', model: m.model, source: 'file', repoCommit }))
       .catch((error: unknown) => post({ type: 'model-error', model: m.model, error: toWireError(error) }));
   }
 }

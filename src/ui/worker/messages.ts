@@ -99,7 +99,8 @@ export type FromWorker =
   /** The GPU device was lost at `iteration`: the run continues on the CPU. */
   | { type: 'device-lost'; runId: number; message: string; iteration: number }
   | { type: 'download-progress'; model: string; bytesDone: number; bytesTotal: number }
-  | { type: 'model-ready'; model: string; source: 'download' | 'file' }
+  /** repoCommit: the commit the weights came from, where an answer (or the file) named it. */
+  | { type: 'model-ready'; model: string; source: 'download' | 'file'; repoCommit?: string }
   | { type: 'model-error'; model: string; error: WireError }
   /** The warm-up's progress; 'failed' is no error (a run that needs the same reports it). */
   | { type: 'warm'; model: string; state: WarmState; ms: number; message?: string }
@@ -112,12 +113,14 @@ export interface WireError {
   message: string;
   kind?: string;
   status?: number;
+  /** A download's refused or failed host. */
+  host?: string;
 }
 
 export function toWireError(error: unknown): WireError {
   if (error instanceof Error) {
-    const e = error as Error & { kind?: string; status?: number };
-    return { name: e.name, message: e.message, kind: e.kind, status: e.status };
+    const e = error as Error & { kind?: string; status?: number; host?: string };
+    return { name: e.name, message: e.message, kind: e.kind, status: e.status, host: e.host };
   }
   return { name: 'Error', message: String(error) };
 }
