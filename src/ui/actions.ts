@@ -4,13 +4,12 @@ import { batch } from '@preact/signals';
 import { PRESETS } from '../engine/options.ts';
 import type { InsertOptions, SelectionState, SketchPayload } from '../shared/protocol.ts';
 import { connectSandbox, sandbox } from './bridge.ts';
-import { EngineClient } from './engine-client.ts';
+import { engine } from './engine.ts';
 import { describeError, type Problem } from './errors.ts';
 import * as s from './state.ts';
 import { renderSubject } from './subject.ts';
 import type { FromWorker, WireError, WireResult } from './worker/messages.ts';
 
-const engine = new EngineClient();
 let nextRunId = 1;
 let current: { id: number; resolve(r: WireResult): void; reject(e: WireError): void } | null = null;
 let selectionToken = 0;

@@ -20,6 +20,7 @@ import { adoptWeights, cancelDownload, downloadModel, handOverWeights, loadModel
 import { toWireError, type FromWorker, type RunRequest, type ToWorker, type WireBackend, type WireSketch } from './messages.ts';
 import { ORT_BUILD } from './ort.ts';
 import { WarmUp } from './warm.ts';
+import { gatherScopeFacts } from '../window-facts.ts';
 
 /** What the host talks through: the worker scope, or a MessagePort on the main thread. */
 interface Port {
@@ -208,6 +209,8 @@ function onMessage(event: MessageEvent<ToWorker>): void {
       .finally(() => runs.delete(m.runId));
   } else if (m.type === 'cancel') {
     runs.get(m.runId)?.abort();
+  } else if (m.type === 'facts') {
+    void gatherScopeFacts().then((facts) => post({ type: 'facts', facts }));
   } else if (m.type === 'download') {
     // A progress message per received chunk would be thousands: at most one per 100 ms,
     // and the latest always follows (a stalled connection must not hide bytes received).

@@ -6,6 +6,7 @@
 
 import type { TensorEntry } from '../../engine/weights/safetensors.ts';
 import type { WarmState } from './warm.ts';
+import type { ScopeFacts } from '../window-facts.ts';
 
 export type BackendChoice = 'auto' | 'webgpu' | 'cpu';
 
@@ -52,7 +53,9 @@ export type ToWorker =
    * Worker: prepare the model and its CPU loss sessions of these batch sizes (seeds x views)
    * before any run, at low priority (worker/warm.ts).
    */
-  | { type: 'warm'; model: string; batches: number[]; shards?: number };
+  | { type: 'warm'; model: string; batches: number[]; shards?: number }
+  /** What this scope has (About this window): answered by 'facts'. */
+  | { type: 'facts' };
 
 /** A WeightSet as data: entries rebased to payload, payload transferred. */
 export interface WireWeights {
@@ -105,7 +108,8 @@ export type FromWorker =
   /** The warm-up's progress; 'failed' is no error (a run that needs the same reports it). */
   | { type: 'warm'; model: string; state: WarmState; ms: number; message?: string }
   /** Answer to export-weights: null when the worker kept none (not loaded, or has WebGPU). */
-  | { type: 'weights'; model: string; weights: WireWeights | null };
+  | { type: 'weights'; model: string; weights: WireWeights | null }
+  | { type: 'facts'; facts: ScopeFacts };
 
 /** Errors cross the thread boundary as plain data; name and fields drive the plain-words text. */
 export interface WireError {
