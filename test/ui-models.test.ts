@@ -1,15 +1,20 @@
 // CLIP models in the UI (headless Chromium, built dist/ui.html in the host harness): the
-// download size is shown before anything is fetched; Hugging Face is played by Playwright
-// routing (test/harness/hf-route.ts: a 302 from huggingface.co to a file host, Range answers,
-// CORS for the null origin), which answers the engine worker's fetches from the sandboxed
-// srcdoc iframe, whose CSP the harness derives from manifest.json as Figma does. A server
-// error and wrong bytes each give their plain-words message with a way forward, and the
-// embedded model still sketches afterwards; a redirect to a host the manifest does not list is
-// refused in plain words; a download of a real-layout RN50 checkpoint (zero weights) can be
+// download size is shown before anything is fetched; Hugging Face is played by a local HTTPS
+// server that Chromium reaches by name (test/harness/hf-route.ts: a 302 from huggingface.co to
+// a file host, Range answers, CORS for the null origin), which answers the engine worker's
+// fetches from the sandboxed srcdoc iframe, whose CSP the harness derives from manifest.json as
+// Figma does. A server error and wrong bytes each give their plain-words message with a way
+// forward, and the embedded model still sketches afterwards; a redirect to a host the manifest
+// does not list is refused in plain words; an unpinned model's details name the commit its
+// weights file records; a download of a real-layout RN50 checkpoint (zero weights) can be
 // cancelled back to the choice, and downloaded again through the listed chain shows progress,
 // resumes after each cut and reaches ready.
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clipWeightSpec } from '../src/engine/weights/clip-models.ts';
+import { CLIP_RN101_ENTRY } from '../models/clip-rn101.ts';
 import { CLIP_RN50_ENTRY } from '../models/clip-rn50.ts';
 import { DEFAULT_FILE_HOST, startHuggingFace, zeroCheckpointHeader, type HfServer } from './harness/hf-route.ts';
 import { openUi, type UiSession } from './harness/ui-session.ts';
@@ -108,6 +113,23 @@ describe('CLIP models in the UI', () => {
     expect(hf.requests.length).toBe(before.requests);
     hf.fileHost = DEFAULT_FILE_HOST;
   }, 90_000);
+
+  it("a weights file that records its commit (the CLI's cache file) shows it in the model's details", async () => {
+    const commit = '57ca0a9'.padEnd(40, '1');
+    const file = zeroCheckpointHeader(clipWeightSpec(CLIP_RN101_ENTRY.clip), { repo_commit: commit });
+    const dir = mkdtempSync(join(tmpdir(), 'sketchify-rn101-'));
+    try {
+      const path = join(dir, 'clip-rn101@main.safetensors');
+      writeFileSync(path, file.header);
+      truncateSync(path, file.size); // zeros after the header
+      await s.ui.getByTestId('model-file').setInputFiles(path);
+      await s.ui.getByTestId('model-ready').waitFor({ timeout: 240_000 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    await expect(s.ui.getByTestId('model-source').textContent()).resolves.toBe('Weights: timm/resnet101_clip.openai, main (not pinned: the files may change). Loaded from commit 57ca0a9.');
+    expect(await s.ui.getByTestId('model-source').getAttribute('data-repo-commit')).toBe(commit);
+  }, 300_000);
 
   it('cancelling a download in progress returns to the choice, without an error', async () => {
     const file = zeroCheckpointHeader(clipWeightSpec(CLIP_RN50_ENTRY.clip));

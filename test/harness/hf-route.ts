@@ -51,9 +51,12 @@ export const DEFAULT_FILE_HOST = 'us.aws.cdn.hf.co';
 /** Host names the server plays: Hugging Face's, and one outside every manifest entry. */
 export const FILE_HOSTS = [DEFAULT_FILE_HOST, 'cas-server.xethub.hf.co', 'files.example.net'] as const;
 
-/** A safetensors header (F32, file order as in `spec`) for a file whose data are all zeros. */
-export function zeroCheckpointHeader(spec: WeightSpec): { header: Uint8Array; size: number } {
-  const json: Record<string, unknown> = {};
+/**
+ * A safetensors header (F32, file order as in `spec`) for a file whose data are all zeros;
+ * `metadata` as a cache file the CLI writes carries it (e.g. repo_commit).
+ */
+export function zeroCheckpointHeader(spec: WeightSpec, metadata?: Record<string, string>): { header: Uint8Array; size: number } {
+  const json: Record<string, unknown> = metadata ? { __metadata__: metadata } : {};
   let offset = 0;
   for (const [name, shape] of spec.tensors) {
     const bytes = 4 * shape.reduce((a, b) => a * b, 1);
