@@ -4,7 +4,8 @@
 // notes in test/harness/host.ts): a data: worker of the srcdoc frame is a secure context with
 // WebGPU, a blob: worker is neither, and a data: document (frame=data) has no secure context
 // and no WebGPU. The build line is checked against dist/ui.html itself, and Copy as text
-// against the text it puts in the textarea.
+// against the text it puts in the textarea. Each mode also shows that the harness applies the
+// manifest's connect-src policy there.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -44,6 +45,23 @@ function frameTruth() {
   }));
 }
 
+/**
+ * The manifest's network policy holds in this mode too (host.ts): a fetch to a host outside
+ * allowedDomains is refused by connect-src, one to huggingface.co is not (it then fails for
+ * want of a network, which is no policy violation).
+ */
+async function refusedByPolicy(): Promise<string[]> {
+  return s!.ui.evaluate(async () => {
+    const refused: string[] = [];
+    const listener = (e: SecurityPolicyViolationEvent) => refused.push(`${new URL(e.blockedURI).host} ${e.effectiveDirective}`);
+    document.addEventListener('securitypolicyviolation', listener);
+    for (const url of ['https://files.example.net/x', 'https://huggingface.co/x']) await fetch(url).catch(() => undefined);
+    await new Promise((done) => setTimeout(done, 100));
+    document.removeEventListener('securitypolicyviolation', listener);
+    return refused;
+  });
+}
+
 /** The window's value of a line (before "; engine worker: ..."). */
 const windowPart = (value: string): string => value.split('; engine worker: ')[0];
 const workerPart = (value: string): string => value.split('; engine worker: ')[1] ?? windowPart(value);
@@ -54,6 +72,7 @@ describe('About this window', () => {
     const truth = await frameTruth();
     expect(windowPart(about['Document'])).toBe(truth.document);
     expect(truth.document).toBe('about: origin null');
+    expect(await refusedByPolicy()).toEqual(['files.example.net connect-src']);
     expect(workerPart(about['Document'])).toBe('data: origin null');
     expect(about['Secure context']).toBe(truth.secure); // the same in both: no "engine worker" part
     expect(about['Cross-origin isolated']).toBe(truth.isolated);
@@ -90,6 +109,7 @@ describe('About this window', () => {
     const truth = await frameTruth();
     expect(windowPart(about['Document'])).toBe(truth.document);
     expect(truth.document).toBe('data: origin null');
+    expect(await refusedByPolicy()).toEqual(['files.example.net connect-src']);
     expect(windowPart(about['Secure context'])).toBe('no');
     expect(truth.secure).toBe('no');
     expect(windowPart(about['WebGPU'])).toBe('no (navigator.gpu is missing)');
@@ -104,11 +124,13 @@ describe('About this window', () => {
     expect(about['Secure context']).toBe('yes; engine worker: no');
     expect(windowPart(about['WebGPU'])).toMatch(/swiftshader/i);
     expect(workerPart(about['WebGPU'])).toBe('no (navigator.gpu is missing)');
+    expect(await refusedByPolicy()).toEqual(['files.example.net connect-src']);
   }, 180_000);
 
   it('webgpu=off: the window has no navigator.gpu (its worker still may); after a sketch the backend line names the CPU and why', async () => {
     const about = await openAbout('?webgpu=off');
     expect((await frameTruth()).gpu).toBe(false);
+    expect(await refusedByPolicy()).toEqual(['files.example.net connect-src']);
     expect(windowPart(about['WebGPU'])).toBe('no (navigator.gpu is missing)');
     expect(about['Engine backend']).toBe('not chosen yet (the first sketch chooses)');
     await s!.select('horse', { strokes: 4, iterations: 3 });
