@@ -32,7 +32,7 @@ export interface HfRoute {
   repoCommit: string;
   /** Range header of every request that reached the file host, in order. */
   requests: string[];
-  /** Host of every request that reached the route (huggingface.co and file hosts), in order. */
+  /** Host of every request that reached the server (huggingface.co and file hosts), in order. */
   hosts: string[];
   /** While set, requests past the first chunk of tensor data wait for it. */
   hold: Promise<void> | null;
