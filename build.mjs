@@ -11,6 +11,7 @@
 // An entry that does not exist yet is skipped with a note, never an error.
 import { Buffer } from 'node:buffer';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, extname, join, normalize, resolve } from 'node:path';
@@ -135,6 +136,20 @@ const engineWorker = {
   },
 };
 
+/**
+ * The UI's build id and size (src/ui/build-info.ts): a fixed-width placeholder in the bundle,
+ * filled once the HTML is assembled with the first 12 hex digits of its SHA-256 and its exact
+ * byte size (the same width, so the size it states stays exact).
+ */
+const UI_BUILD_PLACEHOLDER = `sketchify-ui:${'x'.repeat(12)}:${'0'.repeat(10)}`;
+
+function stampUiBuild(html) {
+  if (html.split(UI_BUILD_PLACEHOLDER).length !== 2) throw new Error('the UI bundle must hold the build placeholder exactly once');
+  const id = createHash('sha256').update(html).digest('hex').slice(0, 12);
+  const bytes = String(Buffer.byteLength(html)).padStart(10, '0');
+  return html.replace(UI_BUILD_PLACEHOLDER, `sketchify-ui:${id}:${bytes}`);
+}
+
 /** Inlines the bundle into one HTML file. */
 function writeUiHtml(result) {
   const js = result.outputFiles.filter((f) => f.path.endsWith('.js')).map((f) => f.text).join('\n');
@@ -146,7 +161,7 @@ function writeUiHtml(result) {
     '<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>Sketchify</title>\n' +
     `<style>\n${css}\n</style>\n</head>\n<body>\n<div id="root"></div>\n` +
     `<script type="module">\n${js}\n</script>\n</body>\n</html>\n`;
-  writeFileSync(at('dist/ui.html'), html);
+  writeFileSync(at('dist/ui.html'), stampUiBuild(html));
   log(`dist/ui.html ${mib(Buffer.byteLength(html))} (js ${mib(Buffer.byteLength(js))}, css ${mib(Buffer.byteLength(css))})`);
 }
 
@@ -169,7 +184,7 @@ function buildUi() {
       minify,
       sourcemap: watch ? 'inline' : false,
       legalComments: 'none',
-      define: { 'process.env.NODE_ENV': JSON.stringify(watch ? 'development' : 'production') },
+      define: { 'process.env.NODE_ENV': JSON.stringify(watch ? 'development' : 'production'), __SKETCHIFY_UI_BUILD__: JSON.stringify(UI_BUILD_PLACEHOLDER) },
       logLevel: 'warning',
     },
     writeUiHtml,

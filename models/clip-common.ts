@@ -1,5 +1,7 @@
-// What the three CLIP entries share: their extra fields (architecture config, pinned source)
-// and the hosts a download touches, for the manifest's networkAccess.allowedDomains.
+// What the three CLIP entries share: their extra fields (architecture config, the Hugging Face
+// source and whether its revision is pinned). The hosts a download touches are granted in
+// manifest.json (networkAccess.allowedDomains): huggingface.co answers /resolve/ with a redirect
+// to a file host under hf.co (CDN or Xet); a browser follows it, so each hop must be allowed.
 import { clipDownloadBytes, huggingFaceUrl, type ClipArch, type ClipWeightsSource } from '../src/engine/weights/clip-models.ts';
 import type { ModelEntry } from './registry.ts';
 
@@ -12,19 +14,6 @@ export interface ClipModelEntry extends ModelEntry {
 export function isClipEntry(entry: ModelEntry): entry is ClipModelEntry {
   return (entry.architecture === 'clip_resnet' || entry.architecture === 'clip_vit') && 'clip' in entry && 'weights' in entry;
 }
-
-/**
- * huggingface.co answers /resolve/ with a redirect to its file CDN: the legacy LFS hosts or,
- * for Xet-backed repositories (all three are, as of the Hub pages we could read), the Xet
- * bridge. Browser fetches follow the redirect, so every hop must be allowed (and answer CORS).
- */
-export const HUGGING_FACE_DOWNLOAD_HOSTS = [
-  'https://huggingface.co',
-  'https://cdn-lfs.huggingface.co',
-  'https://cdn-lfs-us-1.huggingface.co',
-  'https://cdn-lfs.hf.co',
-  'https://cas-bridge.xethub.hf.co',
-] as const;
 
 export function clipEntry(e: Omit<ClipModelEntry, 'source' | 'licence'> & { sha256?: string }): ClipModelEntry {
   const { sha256, ...rest } = e;

@@ -18,7 +18,7 @@ import { conv } from '../src/engine/nn/ops/linear.ts';
 import { reduceMean } from '../src/engine/nn/ops/reduce.ts';
 import { unpackLayersModel } from '../src/engine/nn/tfjs-pack.ts';
 import { loadWeightsFromBytes } from '../src/engine/weights/load.ts';
-import { HF_CLIP_EXTRAS, syntheticCheckpoint } from './helpers/clip-weights.ts';
+import { OPEN_CLIP_TEXT_EXTRAS, syntheticCheckpoint } from './helpers/clip-weights.ts';
 import { embeddedWeights } from './helpers/embedded-weights.ts';
 import { photo } from './helpers/mobilenet-fixtures.ts';
 import { randomArray } from './helpers/nn-check.ts';
@@ -192,7 +192,7 @@ describe('float16 lowering', () => {
 
   it('runs a CLIP ViT (random weights) through LayerNorm, softmax attention and QuickGELU in float16', async () => {
     const config: ClipVitConfig = { width: 64, layers: 2, heads: 4, patch: 16, imageSize: 64, outputDim: 32 };
-    const weights = await loadWeightsFromBytes(syntheticCheckpoint(clipVitSpec(config), { extras: HF_CLIP_EXTRAS() }), clipVitSpec(config));
+    const weights = await loadWeightsFromBytes(syntheticCheckpoint(clipVitSpec(config), { extras: OPEN_CLIP_TEXT_EXTRAS() }), clipVitSpec(config));
     const arch = clipVit(config, weights, { taps: [0, 1] });
     const size = config.imageSize;
     const batch = 4;

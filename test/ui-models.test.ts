@@ -1,31 +1,40 @@
 // CLIP models in the UI (headless Chromium, built dist/ui.html in the host harness): the
-// download size is shown before anything is fetched; huggingface.co is played by Playwright
-// routing (test/harness/hf-route.ts), which answers the engine worker's fetches from the
-// sandboxed srcdoc iframe. A server error and wrong bytes each give their plain-words
-// message with a way forward, and the embedded model still sketches afterwards; a download of
-// a real-layout RN50 checkpoint (zero weights) can be cancelled back to the choice, and
-// downloaded again shows progress, resumes after each cut and reaches ready.
+// download size is shown before anything is fetched; Hugging Face is played by a local HTTPS
+// server that Chromium reaches by name (test/harness/hf-route.ts: a 302 from huggingface.co to
+// a file host, Range answers, CORS for the null origin), which answers the engine worker's
+// fetches from the sandboxed srcdoc iframe, whose CSP the harness derives from manifest.json as
+// Figma does. A server error and wrong bytes each give their plain-words message with a way
+// forward, and the embedded model still sketches afterwards; a redirect to a host the manifest
+// does not list is refused in plain words; an unpinned model's details name the commit its
+// weights file records; a download of a real-layout RN50 checkpoint (zero weights) can be
+// cancelled back to the choice, and downloaded again through the listed chain shows progress,
+// resumes after each cut and reaches ready.
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clipWeightSpec } from '../src/engine/weights/clip-models.ts';
+import { CLIP_RN101_ENTRY } from '../models/clip-rn101.ts';
 import { CLIP_RN50_ENTRY } from '../models/clip-rn50.ts';
-import { routeHuggingFace, zeroCheckpointHeader, type HfRoute } from './harness/hf-route.ts';
+import { DEFAULT_FILE_HOST, startHuggingFace, zeroCheckpointHeader, type HfServer } from './harness/hf-route.ts';
 import { openUi, type UiSession } from './harness/ui-session.ts';
 
 describe('CLIP models in the UI', () => {
   let s: UiSession;
-  let hf: HfRoute;
+  let hf: HfServer;
   const problemText = () => s.ui.getByTestId('problem').textContent();
   /** Picks a model from the dropdown's (hidden) menu the way a click on its option does. */
   const chooseModel = (id: string) => s.ui.locator(`input[value="${id}"]`).evaluate((el: HTMLElement) => el.click());
 
   beforeAll(async () => {
-    s = await openUi();
-    hf = await routeHuggingFace(s.browser, { status: 500 });
+    hf = await startHuggingFace({ status: 500 });
+    s = await openUi('', { chromiumArgs: hf.chromiumArgs });
     await s.select('horse');
   });
   afterAll(async () => {
     if (process.env.UI_LOGS) console.log(s?.logs.join('\n'));
     await s?.close();
+    await hf?.close();
   });
 
   it('shows the download size before fetching anything, and Sketch waits for the model', async () => {
@@ -87,6 +96,41 @@ describe('CLIP models in the UI', () => {
     await s.ui.getByTestId('model-download').waitFor();
   });
 
+  it('a redirect to a host the manifest does not list is refused, in plain words', async () => {
+    await chooseModel('clip-rn101');
+    // The registry's honest revision: a branch, said to be unpinned.
+    await expect(s.ui.getByTestId('model-source').textContent()).resolves.toMatch(/timm\/resnet101_clip\.openai, main \(not pinned/);
+    hf.fileHost = 'files.example.net';
+    hf.answer = { bytes: new Uint8Array(64) };
+    const before = { hosts: hf.hosts.length, requests: hf.requests.length };
+    await s.click('model-download');
+    // Refused on every retry (about 8 s of backoff), then said once.
+    await s.ui.waitForFunction(() => /not allowed to reach/.test(document.querySelector('[data-testid=problem]')?.textContent ?? ''), undefined, { timeout: 60_000 });
+    await expect(problemText()).resolves.toMatch(/Hugging Face sent the download on to a site that this version of Sketchify is not allowed to reach/);
+    expect(hf.hosts.slice(before.hosts)).toContain('huggingface.co');
+    // The policy refused the hop before any request left the window.
+    expect(hf.hosts.slice(before.hosts)).not.toContain('files.example.net');
+    expect(hf.requests.length).toBe(before.requests);
+    hf.fileHost = DEFAULT_FILE_HOST;
+  }, 90_000);
+
+  it("a weights file that records its commit (the CLI's cache file) shows it in the model's details", async () => {
+    const commit = '57ca0a9'.padEnd(40, '1');
+    const file = zeroCheckpointHeader(clipWeightSpec(CLIP_RN101_ENTRY.clip), { repo_commit: commit });
+    const dir = mkdtempSync(join(tmpdir(), 'sketchify-rn101-'));
+    try {
+      const path = join(dir, 'clip-rn101@main.safetensors');
+      writeFileSync(path, file.header);
+      truncateSync(path, file.size); // zeros after the header
+      await s.ui.getByTestId('model-file').setInputFiles(path);
+      await s.ui.getByTestId('model-ready').waitFor({ timeout: 240_000 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    await expect(s.ui.getByTestId('model-source').textContent()).resolves.toBe('Weights: timm/resnet101_clip.openai, main (not pinned: the files may change). Loaded from commit 57ca0a9.');
+    expect(await s.ui.getByTestId('model-source').getAttribute('data-repo-commit')).toBe(commit);
+  }, 300_000);
+
   it('cancelling a download in progress returns to the choice, without an error', async () => {
     const file = zeroCheckpointHeader(clipWeightSpec(CLIP_RN50_ENTRY.clip));
     let release!: () => void;
@@ -132,5 +176,9 @@ describe('CLIP models in the UI', () => {
     await new Promise((done) => setTimeout(done, 500));
     expect(await s.ui.getByTestId('model-ready').isVisible()).toBe(true);
     expect(await s.ui.getByTestId('run').isDisabled()).toBe(false);
+    // Through the chain the manifest lists: huggingface.co, then its CDN host under hf.co.
+    expect(new Set(hf.hosts)).toEqual(new Set(['huggingface.co', DEFAULT_FILE_HOST]));
+    // A pinned revision; the window cannot read the commit huggingface.co names on its redirect.
+    await expect(s.ui.getByTestId('model-source').textContent()).resolves.toBe('Weights: timm/resnet50_clip.openai, commit 00fd562.');
   }, 400_000);
 });

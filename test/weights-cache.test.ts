@@ -8,7 +8,7 @@ import { cachedWeightsPath, loadCachedWeights, loadRegistryLossModel, modelCache
 import { createOnnxLossModel } from '../src/engine/model/onnx-loss-model.ts';
 import { clipModelSpec, clipWeightSpec } from '../src/engine/weights/clip-models.ts';
 import { loadWeightsFromBytes } from '../src/engine/weights/load.ts';
-import { clipEntry, HUGGING_FACE_DOWNLOAD_HOSTS, isClipEntry } from '../models/clip-common.ts';
+import { clipEntry, isClipEntry } from '../models/clip-common.ts';
 import { findModel, MODEL_REGISTRY } from '../models/registry.ts';
 import { TINY_RN, TINY_VIT, tinyResNetFile, tinyVitFile } from './helpers/clip-weights.ts';
 import { ort, randomArray } from './helpers/nn-check.ts';
@@ -22,7 +22,7 @@ const entry = clipEntry({
   label: 'tiny',
   architecture: 'clip_resnet',
   clip: { kind: 'resnet', config: TINY_RN },
-  weights: { repo: 'test/tiny', revision: 'abc123', file: 'open_clip_model.safetensors' },
+  weights: { repo: 'test/tiny', revision: 'abc123', pinned: false, file: 'open_clip_model.safetensors' },
   provenance: 'synthetic',
   notes: '',
 });
@@ -79,6 +79,25 @@ describe('loadCachedWeights', () => {
     expect(again.sha256).toBe((await loadWeightsFromBytes(file, clipWeightSpec(entry.clip))).sha256);
   });
 
+  it("keeps the commit named on Hugging Face's redirect with the weights and in the cache file", async () => {
+    const commit = 'c7338ce0'.padEnd(40, '0');
+    server.redirects.set('/resolve/main/tiny.safetensors', { to: '/cdn/tiny.safetensors', commit });
+    server.files.set('/cdn/tiny.safetensors', file);
+    const unpinned = { ...entry, id: 'tiny-main' };
+    const downloaded = await loadCachedWeights(unpinned, { cacheDir: dir, url: server.url('/resolve/main/tiny.safetensors') });
+    expect(downloaded.repoCommit).toBe(commit);
+    const cached = await loadCachedWeights(unpinned, { cacheDir: dir, url: 'http://127.0.0.1:9/never-fetched' });
+    expect(cached.repoCommit).toBe(commit);
+  });
+
+  it("explains a failed connection in the CLI's terms, not the plugin's", async () => {
+    const offline = { ...entry, id: 'tiny-offline' };
+    // Port 9 (discard) refuses the connection; the downloader retries with backoff (~8 s).
+    const message = await loadCachedWeights(offline, { cacheDir: dir, url: 'http://127.0.0.1:9/x.safetensors' }).then(String, (e: Error) => e.message);
+    expect(message).toMatch(/Network error .*network connection .*proxy or firewall.*--model embedded/);
+    expect(message).not.toMatch(/allowedDomains|CORS/);
+  }, 30_000);
+
   it('enforces a registry digest on download', async () => {
     const pinned = { ...entry, id: 'tiny-pinned', source: { ...entry.source, sha256: 'ab'.repeat(32) } };
     await expect(loadCachedWeights(pinned, { cacheDir: dir, url: server.url('/tiny.safetensors'), fetch: undefined })).rejects.toThrow(/Checksum mismatch/);
@@ -86,7 +105,7 @@ describe('loadCachedWeights', () => {
 });
 
 describe('registry entries', () => {
-  it('lists the three CLIP models with pinned-or-noted Hugging Face URLs and fp32 download sizes', () => {
+  it('lists the three CLIP models with pinned or honestly unpinned Hugging Face URLs and fp32 download sizes', () => {
     const ids = MODEL_REGISTRY.filter(isClipEntry).map((e) => e.id);
     expect(ids).toEqual(expect.arrayContaining(['clip-rn50', 'clip-rn101', 'clip-vit-b32']));
     expect(findModel('clip-rn101').source.downloadBytes).toBe(225_461_632);
@@ -95,8 +114,10 @@ describe('registry entries', () => {
     for (const id of ids) {
       const e = findModel(id);
       expect(e.source.url).toMatch(/^https:\/\/huggingface\.co\/[\w.-]+\/[\w.-]+\/resolve\/([0-9a-f]{40}|main)\/[\w.]+\.safetensors$/);
-      expect(HUGGING_FACE_DOWNLOAD_HOSTS).toContain(new URL(e.source.url).origin);
-      if (e.source.url.includes('/resolve/main/')) expect(e.notes).toMatch(/unpinned/);
+      expect(new URL(e.source.url).origin).toBe('https://huggingface.co');
+      // Pinned means a full commit SHA in the URL; a branch must say it is not pinned.
+      expect(isClipEntry(e) && e.weights.pinned).toBe(/\/resolve\/[0-9a-f]{40}\//.test(e.source.url));
+      if (isClipEntry(e) && !e.weights.pinned) expect(e.notes).toMatch(/unpinned/);
       expect(e.licence).toMatch(/MIT/);
     }
   });

@@ -9,21 +9,24 @@ import { coalesceRanges, downloadWeights, type DownloadProgress } from '../src/e
 import { loadWeightsFromBytes } from '../src/engine/weights/load.ts';
 import { parseSafetensors } from '../src/engine/weights/safetensors.ts';
 import { selectTensors } from '../src/engine/weights/weight-set.ts';
-import { HF_CLIP_EXTRAS, TINY_RN, TINY_VIT, syntheticCheckpoint, tinyResNetFile } from './helpers/clip-weights.ts';
+import { OPEN_CLIP_TEXT_EXTRAS, TINY_RN, TINY_VIT, syntheticCheckpoint, tinyResNetFile } from './helpers/clip-weights.ts';
 import { startRangeServer, type RangeServer } from './helpers/safetensors-server.ts';
 
 let server: RangeServer;
 const rnSpec = clipResNetSpec(TINY_RN);
 const vitSpec = clipVitSpec(TINY_VIT);
 const rnFile = tinyResNetFile();
-// A tensor that sorts between vision_model.* and visual_projection.* splits the selection in two runs.
-const vitFile = syntheticCheckpoint(vitSpec, { extras: [...HF_CLIP_EXTRAS(), { name: 'vision_other.weight', dtype: 'F32', shape: [3], bytes: new Uint8Array(12) }] });
+// A skipped tensor that sorts among the selected ones (a BatchNorm counter, stored here as F32 so
+// that it sorts by name) splits the selection in two runs.
+const splitFile = syntheticCheckpoint(rnSpec, { extras: [...OPEN_CLIP_TEXT_EXTRAS(), { name: 'visual.layer2.0.bn1.num_batches_tracked', dtype: 'F32', shape: [1], bytes: new Uint8Array(4) }] });
+const vitFile = syntheticCheckpoint(vitSpec, { extras: OPEN_CLIP_TEXT_EXTRAS() });
 let rnDigest: string;
 
 beforeAll(async () => {
   server = await startRangeServer();
   server.files.set('/rn/open_clip_model.safetensors', rnFile);
-  server.files.set('/vit/model.safetensors', vitFile);
+  server.files.set('/rn-split/open_clip_model.safetensors', splitFile);
+  server.files.set('/vit/open_clip_model.safetensors', vitFile);
   rnDigest = (await loadWeightsFromBytes(rnFile, rnSpec)).sha256;
 });
 afterAll(() => server.close());
@@ -38,23 +41,30 @@ const fast = { backoffMs: 1 };
 
 describe('downloadWeights', () => {
   it('reads the header by Range, then fetches only the selected tensors in one request per adjacent run', async () => {
-    const header = parseSafetensors(vitFile);
-    const selected = selectTensors(header, vitSpec);
+    const header = parseSafetensors(splitFile);
+    const selected = selectTensors(header, rnSpec);
     const runs = coalesceRanges(selected);
     expect(runs).toHaveLength(2);
-    const set = await downloadWeights({ url: server.url('/vit/model.safetensors'), spec: vitSpec, ...fast });
+    const set = await downloadWeights({ url: server.url('/rn-split/open_clip_model.safetensors'), spec: rnSpec, ...fast });
     expect(server.requests).toEqual([
       'bytes=0-7',
       `bytes=8-${header.dataStart - 1}`,
       ...runs.map((r) => `bytes=${header.dataStart + r.begin}-${header.dataStart + r.end - 1}`),
     ]);
-    const local = await loadWeightsFromBytes(vitFile, vitSpec);
+    const local = await loadWeightsFromBytes(splitFile, rnSpec);
     expect(set.sha256).toBe(local.sha256);
-    for (const name of ['visual_projection.weight', 'vision_model.embeddings.class_embedding']) {
+    for (const name of ['visual.attnpool.c_proj.weight', 'visual.conv1.weight']) {
       expect(Array.from(set.float32(name))).toEqual(Array.from(local.float32(name)));
     }
-    const skipped = vitFile.length - header.dataStart - set.payload.length;
+    const skipped = splitFile.length - header.dataStart - set.payload.length;
     expect(skipped).toBeGreaterThan(0); // the text tower and int64 buffers were never fetched
+  });
+
+  it('reads the ViT tower of an open_clip file (visual.* only, one run) as a local load does', async () => {
+    const set = await downloadWeights({ url: server.url('/vit/open_clip_model.safetensors'), spec: vitSpec, ...fast });
+    expect(server.requests).toHaveLength(3);
+    expect(set.sha256).toBe((await loadWeightsFromBytes(vitFile, vitSpec)).sha256);
+    expect(set.has('visual.proj') && !set.has('text_projection')).toBe(true);
   });
 
   it('reports monotonic progress from 0 to the header + selected bytes', async () => {
@@ -100,7 +110,16 @@ describe('downloadWeights', () => {
     const dead = await startRangeServer();
     const url = dead.url('/x.safetensors');
     await dead.close();
-    await expect(downloadWeights({ url, spec: rnSpec, retries: 1, ...fast })).rejects.toThrow(/Network error .* blocked by CORS, or the host is not in the plugin's allowedDomains/);
+    await expect(downloadWeights({ url, spec: rnSpec, retries: 1, ...fast })).rejects.toThrow(/Network error .* blocked by CORS, or redirected to a host that is not in the plugin's allowedDomains/);
+  });
+
+  it("records the X-Repo-Commit of an answer that carries it (here the direct answer of a test server)", async () => {
+    const set = await downloadWeights({ url: rnUrl(), spec: rnSpec, ...fast, fetch: async (url, init) => {
+      const r = await fetch(url, init);
+      return new Response(r.body, { status: r.status, headers: { ...Object.fromEntries(r.headers), 'x-repo-commit': 'f'.repeat(40) } });
+    } });
+    expect(set.repoCommit).toBe('f'.repeat(40));
+    expect((await downloadWeights({ url: rnUrl(), spec: rnSpec, ...fast })).repoCommit).toBeUndefined();
   });
 
   it('rejects corrupted tensor bytes when the registry knows the digest', async () => {

@@ -79,11 +79,11 @@ describe('tensor selection against the architectures', () => {
     expect(entries.every((e, i) => i === 0 || e.begin >= entries[i - 1].end)).toBe(true);
   });
 
-  it('selects vision_model.* + visual_projection.weight of a transformers file (skipping position_ids)', () => {
+  it('selects exactly visual.* of an open_clip ViT file (the packed attention projection, not the text tower)', () => {
     const spec = clipVitSpec(TINY_VIT);
     const names = selectTensors(parseSafetensors(tinyVitFile()), spec).map((e) => e.name);
-    expect(names).toContain('visual_projection.weight');
-    expect(names).not.toContain('text_projection.weight');
+    expect(names).toEqual(expect.arrayContaining(['visual.proj', 'visual.transformer.resblocks.0.attn.in_proj_weight']));
+    expect(names).not.toContain('transformer.resblocks.0.attn.in_proj_weight');
     expect(names).toHaveLength(spec.tensors.size);
   });
 
@@ -103,7 +103,7 @@ describe('loading weights from bytes (a file picked from disk)', () => {
   it('loads F32, F16 and BF16 files into the same float32 values (within the dtype precision)', async () => {
     const spec = clipVitSpec(TINY_VIT);
     const ref = await loadWeightsFromBytes(tinyVitFile(), spec);
-    const name = 'vision_model.encoder.layers.1.mlp.fc1.weight';
+    const name = 'visual.transformer.resblocks.1.mlp.c_fc.weight';
     for (const [dtype, tol] of [['F16', 1e-3], ['BF16', 8e-3]] as const) {
       const set = await loadWeightsFromBytes(tinyVitFile({ dtype }), spec);
       const a = set.float32(name);

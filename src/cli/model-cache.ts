@@ -8,6 +8,7 @@ import type { OnnxLossModel, OnnxLossModelOptions, OrtModule } from '../engine/m
 import { clipLossModel, clipWeightsFromBytes, downloadClipWeights } from '../engine/weights/clip-loss-model.ts';
 import type { DownloadProgress, FetchLike } from '../engine/weights/download.ts';
 import type { WeightSet } from '../engine/weights/weight-set.ts';
+import { fetchKeepingRepoCommit } from './fetch-keeping-repo-commit.ts';
 import { isClipEntry, type ClipModelEntry } from '../../models/clip-common.ts';
 import { findModel } from '../../models/registry.ts';
 
@@ -16,7 +17,10 @@ export function modelCacheDir(env: Record<string, string | undefined> = process.
   return join(base, 'sketchify');
 }
 
-/** One file per model and revision: a safetensors file holding only the tensors we read. */
+/**
+ * One file per model and revision: a safetensors file holding only the tensors we read (its
+ * metadata keeps the commit that answered, which matters for an unpinned revision).
+ */
 export const cachedWeightsPath = (dir: string, entry: ClipModelEntry): string => join(dir, 'models', `${entry.id}@${entry.weights.revision}.safetensors`);
 
 export interface CachedWeightsOptions {
@@ -47,7 +51,7 @@ export async function loadCachedWeights(entry: ClipModelEntry, o: CachedWeightsO
       await rm(path, { force: true });
     }
   }
-  const weights = await downloadClipWeights(entry, o);
+  const weights = await downloadClipWeights(entry, { ...o, context: 'cli', fetch: o.fetch ?? fetchKeepingRepoCommit });
   await mkdir(join(path, '..'), { recursive: true });
   const tmp = `${path}.${process.pid}.partial`;
   await writeFile(tmp, weights.header({ model: entry.id, url: entry.source.url }));

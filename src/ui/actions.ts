@@ -4,20 +4,19 @@ import { batch } from '@preact/signals';
 import { PRESETS } from '../engine/options.ts';
 import type { InsertOptions, SelectionState, SketchPayload } from '../shared/protocol.ts';
 import { connectSandbox, sandbox } from './bridge.ts';
-import { EngineClient } from './engine-client.ts';
+import { engine } from './engine.ts';
 import { describeError, type Problem } from './errors.ts';
 import * as s from './state.ts';
 import { renderSubject } from './subject.ts';
 import type { FromWorker, WireError, WireResult } from './worker/messages.ts';
 
-const engine = new EngineClient();
 let nextRunId = 1;
 let current: { id: number; resolve(r: WireResult): void; reject(e: WireError): void } | null = null;
 let selectionToken = 0;
 
 /** A wire error back into something describeError reads (name, kind, status survive). */
 function errorFromWire(w: WireError): Error {
-  return Object.assign(new Error(w.message), { name: w.name, kind: w.kind, status: w.status });
+  return Object.assign(new Error(w.message), { name: w.name, kind: w.kind, status: w.status, host: w.host });
 }
 
 let pendingProgress: Extract<FromWorker, { type: 'progress' }> | null = null;
@@ -70,7 +69,7 @@ function onWorker(m: FromWorker): void {
       s.modelStatus.value = { ...s.modelStatus.value, [m.model]: { state: 'downloading', done: m.bytesDone, total: m.bytesTotal } };
       break;
     case 'model-ready':
-      s.modelStatus.value = { ...s.modelStatus.value, [m.model]: { state: 'ready' } };
+      s.modelStatus.value = { ...s.modelStatus.value, [m.model]: { state: 'ready', source: m.source, repoCommit: m.repoCommit } };
       break;
     case 'warm':
       // Only a state: a run that needs what failed here reports it in plain words.

@@ -1,6 +1,7 @@
 // The plugin window: source, preview, progress, actions, then the controls.
 import { Button } from '@create-figma-plugin/ui';
 import { cancel, insert, run, runSeries, sketchAgain } from './actions.ts';
+import { AboutWindow } from './components/about-window.tsx';
 import { Controls } from './components/controls.tsx';
 import { Preview } from './components/preview.tsx';
 import { NoticeLine, ProblemBanner } from './components/problem.tsx';
@@ -53,6 +54,7 @@ export function App() {
       <NoticeLine />
       <Actions />
       <Controls />
+      <AboutWindow />
     </div>
   );
 }

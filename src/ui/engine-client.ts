@@ -16,6 +16,7 @@ import workerSource from 'sketchify:engine-worker';
 import { isSoftwareAdapter } from './backend.ts';
 import { ENGINE_WORKER_NAME, startBundleWorker } from './worker/bootstrap.ts';
 import type { FromWorker, RunRequest, ToWorker, WireResult } from './worker/messages.ts';
+import type { ScopeFacts } from './window-facts.ts';
 
 export type WorkerListener = (message: FromWorker) => void;
 type Booted = Extract<FromWorker, { type: 'booted' }>;
@@ -49,6 +50,7 @@ export class EngineClient {
   /** CLIP models whose weights the main-thread engine was given. */
   private readonly mainModels = new Set<string>(['embedded']);
   private readonly weightReplies = new Map<string, (m: Extract<FromWorker, { type: 'weights' }>) => void>();
+  private readonly factReplies: ((facts: ScopeFacts) => void)[] = [];
 
   constructor() {
     this.worker = this.startWorker(true).catch(() => this.startWorker(false));
@@ -57,6 +59,13 @@ export class EngineClient {
   /** Where this session's engine worker runs and what it has (tests, bench, diagnostics). */
   workerInfo(): Promise<Booted> {
     return this.worker.then((w) => w.booted);
+  }
+
+  /** What the engine worker's scope has (About this window): its own probes, run there. */
+  workerFacts(): Promise<ScopeFacts> {
+    const reply = new Promise<ScopeFacts>((resolve) => this.factReplies.push(resolve));
+    void this.post('worker', { type: 'facts' });
+    return reply;
   }
 
   private startWorker(viaData: boolean): Promise<{ worker: Worker; booted: Booted }> {
@@ -192,6 +201,7 @@ export class EngineClient {
       this.weightReplies.delete(m.model);
       return;
     }
+    if (m.type === 'facts') return void this.factReplies.shift()?.(m.facts);
     const runId = 'runId' in m ? m.runId : undefined;
     const route = runId !== undefined ? this.routes.get(runId) : undefined;
     if (route && runId !== undefined) {

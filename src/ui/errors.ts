@@ -22,8 +22,23 @@ function isOutOfMemory(error: unknown): boolean {
   );
 }
 
+interface DownloadFailure {
+  kind?: string;
+  status?: number;
+  host?: string;
+  message: string;
+}
+
 /** A model download failed (engine DownloadError, duck-typed so the UI needs no engine import here). */
-function downloadProblem(error: { kind?: string; status?: number; message: string }): Problem {
+function downloadProblem(error: DownloadFailure): Problem {
+  if (error.kind === 'blocked') {
+    return {
+      title: 'The CLIP model could not be downloaded',
+      detail: `${error.host === 'huggingface.co' || !error.host ? 'Hugging Face sent the download on to a site' : `The download went to ${error.host}, a site`} that this version of Sketchify is not allowed to reach (Figma lets a plugin connect only to the sites it lists). Update Sketchify, load the weights from a file you downloaded, or keep working offline with the embedded model.`,
+      remedies: ['load-file', 'use-embedded'],
+      technical: technical(error),
+    };
+  }
   const why =
     error.kind === 'http' && error.status
       ? `the server answered HTTP ${error.status}`
@@ -41,7 +56,7 @@ function downloadProblem(error: { kind?: string; status?: number; message: strin
 }
 
 export function describeError(error: unknown): Problem {
-  if (error && typeof error === 'object' && (error as Error).name === 'DownloadError') return downloadProblem(error as { kind?: string; status?: number; message: string });
+  if (error && typeof error === 'object' && (error as Error).name === 'DownloadError') return downloadProblem(error as DownloadFailure);
   if (isOutOfMemory(error)) {
     return {
       title: 'Not enough memory',
@@ -61,7 +76,7 @@ export function describeError(error: unknown): Problem {
   if (/weights file|safetensors|sha-?256|digest/i.test(technical(error))) {
     return {
       title: 'That file is not the expected model',
-      detail: 'The weights file could not be used: it is not the right checkpoint or it is damaged. Pick the original open_clip_model.safetensors (or model.safetensors) from Hugging Face, or use the embedded model.',
+      detail: 'The weights file could not be used: it is not the right checkpoint or it is damaged. Pick the original open_clip_model.safetensors from Hugging Face, or use the embedded model.',
       remedies: ['load-file', 'use-embedded'],
       technical: technical(error),
     };

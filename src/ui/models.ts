@@ -12,6 +12,8 @@ export interface UiModel {
   note: string;
   /** The checkpoint file to pick for "Load from file" (CLIP models). */
   file?: string;
+  /** Where a CLIP model's weights come from: repository, revision and whether it is pinned. */
+  weights?: { repo: string; revision: string; pinned: boolean };
 }
 
 const CLIP_NOTES: Record<string, string> = {
@@ -29,6 +31,7 @@ export const UI_MODELS: UiModel[] = [
     downloadBytes: e.source.downloadBytes,
     note: CLIP_NOTES[e.id] ?? e.label,
     file: e.weights.file,
+    weights: { repo: e.weights.repo, revision: e.weights.revision, pinned: e.weights.pinned },
   })),
 ];
 

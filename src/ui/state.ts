@@ -60,7 +60,7 @@ export const inserting = signal(false);
 export const engineWarmth = signal<'cold' | WarmState>('cold');
 
 // ---- models -------------------------------------------------------------------------
-export type ModelStatus = { state: 'ready' } | { state: 'absent' } | { state: 'loading' } | { state: 'downloading'; done: number; total: number } | { state: 'failed' };
+export type ModelStatus = { state: 'ready'; source?: 'download' | 'file'; repoCommit?: string } | { state: 'absent' } | { state: 'loading' } | { state: 'downloading'; done: number; total: number } | { state: 'failed' };
 export const modelStatus = signal<Record<string, ModelStatus>>({ embedded: { state: 'ready' } });
 /** Runs need the chosen model compiled in the worker (CLIP: downloaded or loaded from a file). */
 export const modelReady = computed(() => modelStatus.value[modelId.value]?.state === 'ready');

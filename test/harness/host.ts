@@ -10,7 +10,12 @@
 // the HTML it is sent; such a document is no secure context, so neither it nor its workers get
 // navigator.gpu or crypto.subtle. Chromium refuses data: navigations over 2 MB, hence the loader),
 // shards=N (window.sketchifyShards before the UI starts: 1 = no loss workers, warm-up included).
+// In every mode the UI document gets the Content-Security-Policy Figma derives from
+// manifest.json's networkAccess.allowedDomains (connect-src, read from the file at load time:
+// manifest-policy.ts), so a download host the manifest does not list is refused here as there,
+// on the first request and on every redirect hop.
 import { createPluginEndpoint, type ImageSource, type ProblemCode, type SelectionState, type Transport } from '../../src/shared/protocol.ts';
+import { connectSrcPolicy, readAllowedDomains } from './manifest-policy.ts';
 import { buildImageSource, type FixtureSelection } from './selection.ts';
 
 export interface RecordedRequest {
@@ -156,10 +161,19 @@ function defaultProblemMessage(code: ProblemCode): string {
   return messages[code];
 }
 
-/** Scripts put before the UI's own: they change what the UI finds, as a different host would. */
-function hostPrelude(): string {
+/** The manifest's network policy, as Figma puts it on the plugin window. */
+async function manifestPolicy(): Promise<string> {
+  const response = await fetch('/manifest.json', { cache: 'no-store' });
+  if (!response.ok) throw new Error(`cannot load /manifest.json: HTTP ${response.status}`);
+  return connectSrcPolicy(readAllowedDomains(await response.json()));
+}
+
+const cspMeta = (policy: string): string => `<meta http-equiv="Content-Security-Policy" content="${policy}">`;
+
+/** Policies and scripts put before the UI's own: they change what the UI finds, as a different host would. */
+function hostPrelude(networkPolicy: string): string {
   const parts: string[] = [];
-  const csp = params.get('worker') === 'blob' ? '<meta http-equiv="Content-Security-Policy" content="worker-src blob:">' : '';
+  const csp = cspMeta(networkPolicy) + (params.get('worker') === 'blob' ? cspMeta('worker-src blob:') : '');
   if (params.get('webgpu') === 'off') parts.push("Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined });");
   // shards=N: the CPU path's shard count from the start, warm-up included (src/ui/engine-client.ts).
   const shards = params.get('shards');
@@ -190,7 +204,7 @@ async function loadUi(): Promise<void> {
   if (!response.ok) throw new Error(`cannot load ${url}: HTTP ${response.status} (run node build.mjs)`);
   const html = applyTheme(await response.text(), params.get('theme') ?? 'light');
   endpoint.connect();
-  const document = html.replace('<head>', `<head>${hostPrelude()}`);
+  const document = html.replace('<head>', `<head>${hostPrelude(await manifestPolicy())}`);
   if (params.get('frame') === 'data') await loadAsDataUrl(document);
   // srcdoc + sandbox="allow-scripts": an opaque origin and no URL of its own, as in Figma.
   else frame.srcdoc = document;

@@ -43,6 +43,8 @@ export interface OpenUiOptions {
    * (a page open timed out). test/ui-loss-workers.test.ts and the bench use them.
    */
   lossWorkers?: boolean;
+  /** Extra Chromium arguments (the played Hugging Face's host mapping: hf-route.ts). */
+  chromiumArgs?: readonly string[];
 }
 
 export async function openUi(query = '', options: OpenUiOptions = {}): Promise<UiSession> {
@@ -52,7 +54,7 @@ export async function openUi(query = '', options: OpenUiOptions = {}): Promise<U
   }
   // A fresh clone has no test-results/ yet: screenshots and measurements are written there.
   mkdirSync(RESULTS_DIR, { recursive: true });
-  const session = await openBrowserPage(`/test/harness/host.html${query}`);
+  const session = await openBrowserPage(`/test/harness/host.html${query}`, PROJECT_ROOT, options.chromiumArgs);
   await session.page.waitForFunction(() => window.__host?.ready === true, undefined, { timeout: 90_000 });
   const handle = await session.page.$('#ui');
   const ui = await handle!.contentFrame();

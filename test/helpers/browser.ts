@@ -30,8 +30,11 @@ export interface BrowserSession {
   close(): Promise<void>;
 }
 
-/** Launches Chromium, serves `root` and opens `path` (default: a blank page on the server). */
-export async function openBrowserPage(path = '/test/helpers/blank.html', root = PROJECT_ROOT): Promise<BrowserSession> {
+/**
+ * Launches Chromium (with `extraArgs` after the usual flags), serves `root` and opens `path`
+ * (default: a blank page on the server).
+ */
+export async function openBrowserPage(path = '/test/helpers/blank.html', root = PROJECT_ROOT, extraArgs: readonly string[] = []): Promise<BrowserSession> {
   const server = await startStaticServer(root);
   const userDataDir = mkdtempSync(join(tmpdir(), 'sketchify-chromium-'));
   let context: BrowserContext;
@@ -39,7 +42,7 @@ export async function openBrowserPage(path = '/test/helpers/blank.html', root = 
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM_PATH,
       headless: true,
-      args: CHROMIUM_FLAGS,
+      args: [...CHROMIUM_FLAGS, ...extraArgs],
     });
   } catch (error) {
     await server.close();

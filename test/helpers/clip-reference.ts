@@ -170,31 +170,37 @@ export function referenceVit(c: ClipVitConfig, get: Get, img: Float64Array, tapB
   const D = c.width;
   const g = c.imageSize / c.patch;
   const T = g * g + 1;
-  const V = 'vision_model.';
-  const patches = conv2d(normalize(img, c.imageSize), get(`${V}embeddings.patch_embedding.weight`), D, c.patch, c.patch, 0);
+  const V = 'visual.';
+  const patches = conv2d(normalize(img, c.imageSize), get(`${V}conv1.weight`), D, c.patch, c.patch, 0);
   let h: Float64Array = new Float64Array(T * D);
-  h.set(get(`${V}embeddings.class_embedding`), 0);
+  h.set(get(`${V}class_embedding`), 0);
   for (let p = 0; p < g * g; p++) for (let e = 0; e < D; e++) h[(p + 1) * D + e] = patches.d[e * g * g + p];
-  const pos = get(`${V}embeddings.position_embedding.weight`);
+  const pos = get(`${V}positional_embedding`);
   h = h.map((v, i) => v + pos[i]);
   const ln = (x: Float64Array, name: string): Float64Array => layerNorm(x, T, D, get(`${name}.weight`), get(`${name}.bias`));
-  h = ln(h, `${V}pre_layrnorm`);
+  h = ln(h, `${V}ln_pre`);
   const taps: Record<string, Float64Array> = {};
   const saliency = new Float64Array(g * g);
   for (let i = 0; i < c.layers; i++) {
-    const l = `${V}encoder.layers.${i}`;
+    const l = `${V}transformer.resblocks.${i}`;
     const lin = (x: Float64Array, name: string, out: number, inp: number): Float64Array => linear(x, T, inp, get(`${name}.weight`), out, get(`${name}.bias`));
-    const a = ln(h, `${l}.layer_norm1`);
-    const { ctx, weights } = attention(lin(a, `${l}.self_attn.q_proj`, D, D), lin(a, `${l}.self_attn.k_proj`, D, D), lin(a, `${l}.self_attn.v_proj`, D, D), T, D, c.heads);
+    // PyTorch MultiheadAttention packs q, k, v as rows of one [3D, D] weight and a [3D] bias.
+    const inW = get(`${l}.attn.in_proj_weight`);
+    const inB = get(`${l}.attn.in_proj_bias`);
+    const a = ln(h, `${l}.ln_1`);
+    const part = (k: number): Float64Array => linear(a, T, D, inW.subarray(k * D * D, (k + 1) * D * D), D, inB.subarray(k * D, (k + 1) * D));
+    const { ctx, weights } = attention(part(0), part(1), part(2), T, D, c.heads);
     for (let hd = 0; hd < c.heads; hd++) for (let p = 0; p < g * g; p++) saliency[p] += weights[hd * T * T + p + 1] / (c.heads * c.layers);
-    const o = lin(ctx, `${l}.self_attn.out_proj`, D, D);
+    const o = lin(ctx, `${l}.attn.out_proj`, D, D);
     h = h.map((v, j) => v + o[j]);
-    const f1 = lin(ln(h, `${l}.layer_norm2`), `${l}.mlp.fc1`, 4 * D, D).map((v) => v / (1 + Math.exp(-1.702 * v)));
-    const f2 = lin(f1, `${l}.mlp.fc2`, D, 4 * D);
+    const f1 = lin(ln(h, `${l}.ln_2`), `${l}.mlp.c_fc`, 4 * D, D).map((v) => v / (1 + Math.exp(-1.702 * v)));
+    const f2 = lin(f1, `${l}.mlp.c_proj`, D, 4 * D);
     h = h.map((v, j) => v + f2[j]);
     if (tapBlocks.includes(i)) taps[`block${i}`] = h;
   }
-  const pooled = layerNorm(h.subarray(0, D), 1, D, get(`${V}post_layernorm.weight`), get(`${V}post_layernorm.bias`));
-  const embedding = linear(pooled, 1, D, get('visual_projection.weight'), c.outputDim);
+  const pooled = layerNorm(h.subarray(0, D), 1, D, get(`${V}ln_post.weight`), get(`${V}ln_post.bias`));
+  // visual.proj is [D, out] (x @ proj), not a Linear weight [out, D].
+  const proj = get(`${V}proj`);
+  const embedding = new Float64Array(c.outputDim).map((_, o) => pooled.reduce((s, v, e) => s + v * proj[e * c.outputDim + o], 0));
   return { taps, embedding, saliency };
 }

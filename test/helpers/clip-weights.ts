@@ -17,7 +17,7 @@ function values(name: string, shape: readonly number[], rand: () => number): Flo
   const n = shape.reduce((a, b) => a * b, 1);
   const fanIn = shape.length >= 2 ? shape.slice(1).reduce((a, b) => a * b, 1) : 1;
   if (name.endsWith('running_var')) return Float32Array.from({ length: n }, () => 0.5 + 0.5 * Math.abs(rand()));
-  if (/(bn\d|downsample\.1|norm\d?|layrnorm|layernorm)\.weight$/.test(name)) return Float32Array.from({ length: n }, () => 1 + 0.2 * rand());
+  if (/(bn\d|downsample\.1|ln_\w+)\.weight$/.test(name)) return Float32Array.from({ length: n }, () => 1 + 0.2 * rand());
   const scale = name.includes('embedding') ? 0.3 : shape.length >= 2 ? 1.5 / Math.sqrt(fanIn) : 0.1;
   return Float32Array.from({ length: n }, () => rand() * scale);
 }
@@ -58,22 +58,17 @@ export function syntheticCheckpoint(spec: WeightSpec, o: SyntheticOptions = {}):
 const i64 = (name: string, values: number[]): TensorToWrite => ({ name, dtype: 'I64', shape: [values.length], bytes: new Uint8Array(BigInt64Array.from(values.map(BigInt)).buffer) });
 const f32 = (name: string, shape: number[]): TensorToWrite => ({ name, dtype: 'F32', shape, bytes: new Uint8Array(shape.reduce((a, b) => a * b, 1) * 4).fill(3) });
 
-/** The non-visual part of an open_clip file, in miniature. */
-export const OPEN_CLIP_EXTRAS = (): TensorToWrite[] => [
+/** The text tower of an open_clip file, in miniature (names the image towers must not take). */
+export const OPEN_CLIP_TEXT_EXTRAS = (): TensorToWrite[] => [
   f32('logit_scale', []),
   f32('positional_embedding', [4, 8]),
   f32('text_projection', [8, 6]),
   f32('transformer.resblocks.0.attn.in_proj_weight', [24, 8]),
-  i64('visual.bn1.num_batches_tracked', [0]),
 ];
 
-/** The non-vision part of a transformers CLIP file, in miniature. */
-export const HF_CLIP_EXTRAS = (): TensorToWrite[] => [
-  f32('logit_scale', []),
-  f32('text_model.embeddings.token_embedding.weight', [10, 8]),
-  f32('text_projection.weight', [6, 8]),
-  i64('vision_model.embeddings.position_ids', [0, 1, 2]),
-];
+/** The non-visual part of an open_clip ResNet file, plus the BatchNorm counter it skips. */
+export const OPEN_CLIP_EXTRAS = (): TensorToWrite[] => [...OPEN_CLIP_TEXT_EXTRAS(), i64('visual.bn1.num_batches_tracked', [0])];
+
 
 export const tinyResNetFile = (o: SyntheticOptions = {}): Uint8Array => syntheticCheckpoint(clipResNetSpec(TINY_RN), { extras: OPEN_CLIP_EXTRAS(), ...o });
-export const tinyVitFile = (o: SyntheticOptions = {}): Uint8Array => syntheticCheckpoint(clipVitSpec(TINY_VIT), { extras: HF_CLIP_EXTRAS(), ...o });
+export const tinyVitFile = (o: SyntheticOptions = {}): Uint8Array => syntheticCheckpoint(clipVitSpec(TINY_VIT), { extras: OPEN_CLIP_TEXT_EXTRAS(), ...o });

@@ -23,6 +23,11 @@ export interface RangeServer {
   faultFrom: number;
   /** Range header (or 'none') of every request, in order. */
   requests: string[];
+  /**
+   * Paths answered with a 302 to another path, as huggingface.co answers /resolve/ (its
+   * X-Repo-Commit header on the redirect only, when `commit` is set).
+   */
+  redirects: Map<string, { to: string; commit?: string }>;
   url(path: string): string;
   close(): Promise<void>;
 }
@@ -35,6 +40,7 @@ export async function startRangeServer(): Promise<RangeServer> {
     faults: [],
     faultFrom: 0,
     requests: [],
+    redirects: new Map(),
     url: (p) => `${state.origin}${p}`,
     close: () => new Promise((done) => server.close(() => done())),
   };
@@ -45,6 +51,8 @@ export async function startRangeServer(): Promise<RangeServer> {
     const fault = state.requests.length > state.faultFrom ? (state.faults.shift() ?? {}) : {};
     const cors = { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'content-range, content-length' };
     const file = files.get(path);
+    const redirect = state.redirects.get(path);
+    if (redirect) return void res.writeHead(302, { ...cors, location: redirect.to, ...(redirect.commit ? { 'x-repo-commit': redirect.commit } : {}) }).end();
     if (fault.status) return void res.writeHead(fault.status, cors).end();
     if (!file) return void res.writeHead(404, cors).end();
     let start = 0;

@@ -5,7 +5,7 @@
 // disk cache around this (src/cli/model-cache.ts), the plugin UI its memory cache.
 import { createOnnxLossModel, type OnnxLossModel, type OnnxLossModelOptions } from '../model/onnx-loss-model.ts';
 import { clipModelSpec, clipWeightSpec, type ClipArch } from './clip-models.ts';
-import { downloadWeights, type DownloadProgress, type FetchLike } from './download.ts';
+import { downloadWeights, type DownloadContext, type DownloadProgress, type FetchLike } from './download.ts';
 import { loadWeightsFromBytes } from './load.ts';
 import type { WeightSet } from './weight-set.ts';
 
@@ -17,6 +17,8 @@ export interface ClipSource {
 }
 
 export interface ClipDownloadOptions {
+  /** Who downloads: the advice on a failed connection speaks of that front end. */
+  context: DownloadContext;
   signal?: AbortSignal;
   onProgress?: (p: DownloadProgress) => void;
   fetch?: FetchLike;
@@ -25,8 +27,9 @@ export interface ClipDownloadOptions {
 }
 
 /** Downloads and verifies the tensors the entry's architecture reads. */
-export function downloadClipWeights(entry: ClipSource, o: ClipDownloadOptions = {}): Promise<WeightSet> {
-  return downloadWeights({ url: o.url ?? entry.source.url, spec: clipWeightSpec(entry.clip), sha256: entry.source.sha256, signal: o.signal, onProgress: o.onProgress, fetch: o.fetch });
+export function downloadClipWeights(entry: ClipSource, o: ClipDownloadOptions): Promise<WeightSet> {
+  const { url, ...rest } = o;
+  return downloadWeights({ ...rest, url: url ?? entry.source.url, spec: clipWeightSpec(entry.clip), sha256: entry.source.sha256 });
 }
 
 /** Verifies a safetensors file at hand (the original checkpoint or a cache file) for the entry. */

@@ -11,8 +11,13 @@ export type ClipArch = { kind: 'resnet'; config: ClipResNetConfig } | { kind: 'v
 export interface ClipWeightsSource {
   /** Hugging Face repository, e.g. 'timm/resnet101_clip.openai'. */
   repo: string;
-  /** Full commit SHA where known; 'main' where it could not be verified (see the entry's notes). */
+  /** Full commit SHA where known; a branch ('main') where none could be verified. */
   revision: string;
+  /**
+   * True when `revision` is a full commit SHA (the file cannot change under it); false for a
+   * branch, whose files may change: the commit that answered is recorded with the weights.
+   */
+  pinned: boolean;
   file: string;
 }
 

@@ -15,6 +15,19 @@ export interface DownloadProgress {
 
 export type FetchLike = (url: string, init: { headers: Record<string, string>; signal?: AbortSignal }) => Promise<Response>;
 
+/** Who downloads: a failed connection is explained in the terms of that front end. */
+export type DownloadContext = 'cli' | 'plugin';
+
+/** What to check when the connection itself fails (one text per front end). */
+export function connectionAdvice(context: DownloadContext): string {
+  return context === 'cli'
+    ? 'Check this computer\'s network connection (a proxy or firewall may block huggingface.co and its file hosts under hf.co), or run with `--model embedded`, which needs no download'
+    : "Offline, blocked by CORS, or redirected to a host that is not in the plugin's allowedDomains";
+}
+
+/** Hugging Face names the commit a /resolve/ request was answered from in this header. */
+export const REPO_COMMIT_HEADER = 'x-repo-commit';
+
 export interface DownloadOptions {
   url: string;
   spec: WeightSpec;
@@ -23,19 +36,24 @@ export interface DownloadOptions {
   signal?: AbortSignal;
   onProgress?: (p: DownloadProgress) => void;
   fetch?: FetchLike;
+  /** Who downloads, for the advice on a failed connection (default 'plugin'). */
+  context?: DownloadContext;
   /** Attempts per request that make no progress before giving up (default 4). */
   retries?: number;
   /** First backoff delay in ms, doubled per failure (default 500). */
   backoffMs?: number;
 }
 
-export type DownloadErrorKind = 'http' | 'network' | 'range' | 'format' | 'integrity';
+/** 'blocked': the host's network policy refused a host (set by the plugin's worker, not here). */
+export type DownloadErrorKind = 'http' | 'network' | 'blocked' | 'range' | 'format' | 'integrity';
 
 export class DownloadError extends Error {
   constructor(
     message: string,
     readonly kind: DownloadErrorKind,
     readonly status?: number,
+    /** The host that was refused or failed, where known. */
+    readonly host?: string,
   ) {
     super(message);
     this.name = 'DownloadError';
@@ -56,6 +74,9 @@ export function coalesceRanges(entries: readonly TensorEntry[]): { begin: number
 interface Ctx {
   url: string;
   fetch: FetchLike;
+  context: DownloadContext;
+  /** The first X-Repo-Commit seen on an answer (where the host sends it and CORS exposes it). */
+  repoCommit?: string;
   signal?: AbortSignal;
   retries: number;
   backoffMs: number;
@@ -102,7 +123,7 @@ async function fetchRange(ctx: Ctx, start: number, end: number, sink: (chunk: Ui
       response = await ctx.fetch(ctx.url, { headers: { Range: range }, signal: ctx.signal });
     } catch (error) {
       ctx.signal?.throwIfAborted();
-      await fail(new DownloadError(`Network error fetching ${ctx.url} (${range}): ${(error as Error).message}. Offline, blocked by CORS, or the host is not in the plugin's allowedDomains`, 'network'));
+      await fail(new DownloadError(`Network error fetching ${ctx.url} (${range}): ${(error as Error).message}. ${connectionAdvice(ctx.context)}`, 'network'));
       continue;
     }
     if (response.status !== 206) {
@@ -115,6 +136,7 @@ async function fetchRange(ctx: Ctx, start: number, end: number, sink: (chunk: Ui
       await fail(error);
       continue;
     }
+    ctx.repoCommit ??= response.headers.get(REPO_COMMIT_HEADER) ?? undefined;
     const cr = parseContentRange(response.headers.get('content-range'));
     if (cr) {
       if (cr.start !== pos || cr.last > end - 1) {
@@ -167,10 +189,13 @@ export async function fetchHeader(ctx: Ctx): Promise<SafetensorsHeader> {
   }
 }
 
-/** Downloads, checks and packs the tensors `spec` reads. Rejects with the signal's reason on abort. */
+/**
+ * Downloads, checks and packs the tensors `spec` reads; the set records the X-Repo-Commit of
+ * the answers where one was readable. Rejects with the signal's reason on abort.
+ */
 export async function downloadWeights(options: DownloadOptions): Promise<WeightSet> {
   const fetchFn = options.fetch ?? ((url, init) => globalThis.fetch(url, init));
-  const ctx: Ctx = { url: options.url, fetch: fetchFn, signal: options.signal, retries: options.retries ?? 4, backoffMs: options.backoffMs ?? 500 };
+  const ctx: Ctx = { url: options.url, fetch: fetchFn, context: options.context ?? 'plugin', signal: options.signal, retries: options.retries ?? 4, backoffMs: options.backoffMs ?? 500 };
   const report = options.onProgress ?? (() => undefined);
   report({ phase: 'header', bytesDone: 0, bytesTotal: 0 });
   const header = await fetchHeader(ctx);
@@ -203,5 +228,5 @@ export async function downloadWeights(options: DownloadOptions): Promise<WeightS
   } catch (error) {
     throw new DownloadError((error as Error).message, 'integrity');
   }
-  return new WeightSet(packed, payload, digest);
+  return new WeightSet(packed, payload, digest, ctx.repoCommit);
 }

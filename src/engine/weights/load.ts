@@ -44,5 +44,6 @@ export async function loadWeightsFromBytes(file: Uint8Array, spec: WeightSpec, o
   const digest = await sha256Hex(payload);
   checkDigest(source, digest, options.sha256);
   checkDigest(`${source} (its recorded payload_sha256)`, digest, header!.metadata.payload_sha256);
-  return new WeightSet(packEntries(entries!), payload, digest);
+  // A cache file we wrote records the commit its download came from (WeightSet.header()).
+  return new WeightSet(packEntries(entries!), payload, digest, header!.metadata.repo_commit);
 }

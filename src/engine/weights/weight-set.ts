@@ -53,6 +53,12 @@ export class WeightSet {
     readonly payload: Uint8Array,
     /** Hex SHA-256 of `payload`. */
     readonly sha256: string,
+    /**
+     * The repository commit the weights came from, as the server named it (Hugging Face's
+     * X-Repo-Commit); undefined where no answer said (a browser cannot read the header of a
+     * redirect, only of the final answer).
+     */
+    readonly repoCommit?: string,
   ) {
     this.byName = new Map(entries.map((e) => [e.name, e]));
     const end = entries.length ? entries[entries.length - 1].end : 0;
@@ -92,11 +98,11 @@ export class WeightSet {
     return this.entries.reduce((s, e) => s + (e.end - e.begin) / DTYPE_BYTES[e.dtype], 0);
   }
 
-  /** Header of a safetensors file whose data section is `payload` (our cache file format). */
+  /** Header of a safetensors file whose data section is `payload` (our cache file format; it keeps the commit). */
   header(metadata: Record<string, string> = {}): Uint8Array {
     return encodeHeader(
       this.entries.map((e) => ({ name: e.name, dtype: e.dtype, shape: e.shape, bytes: this.payload.subarray(e.begin, e.end) })),
-      { ...metadata, payload_sha256: this.sha256 },
+      { ...metadata, payload_sha256: this.sha256, ...(this.repoCommit ? { repo_commit: this.repoCommit } : {}) },
     );
   }
 }

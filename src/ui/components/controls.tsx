@@ -24,6 +24,7 @@ import {
   type ModelStatus,
   type Preset,
 } from '../state.ts';
+import { ModelSource } from './model-source.tsx';
 import { formatDuration } from './progress.tsx';
 import type { BackendChoice } from '../worker/messages.ts';
 
@@ -149,6 +150,7 @@ export function Controls() {
           options={UI_MODELS.map((m) => ({ value: m.id, text: m.downloadBytes ? `${m.label} · ${formatBytes(m.downloadBytes)}` : m.label }))}
         />
         <Text class="muted">{model.note}</Text>
+        <ModelSource model={model} status={status} />
         <ModelFetch model={model} status={status} disabled={disabled} />
       </Row>
       <Row label="Line">

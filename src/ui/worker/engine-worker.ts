@@ -20,6 +20,7 @@ import { adoptWeights, cancelDownload, downloadModel, handOverWeights, loadModel
 import { toWireError, type FromWorker, type RunRequest, type ToWorker, type WireBackend, type WireSketch } from './messages.ts';
 import { ORT_BUILD } from './ort.ts';
 import { WarmUp } from './warm.ts';
+import { gatherScopeFacts } from '../window-facts.ts';
 
 /** What the host talks through: the worker scope, or a MessagePort on the main thread. */
 interface Port {
@@ -210,6 +211,8 @@ function onMessage(event: MessageEvent<ToWorker>): void {
       .finally(() => runs.delete(m.runId));
   } else if (m.type === 'cancel') {
     runs.get(m.runId)?.abort();
+  } else if (m.type === 'facts') {
+    void gatherScopeFacts().then((facts) => post({ type: 'facts', facts }));
   } else if (m.type === 'download') {
     // A progress message per received chunk would be thousands: at most one per 100 ms,
     // and the latest always follows (a stalled connection must not hide bytes received).
@@ -232,7 +235,7 @@ function onMessage(event: MessageEvent<ToWorker>): void {
       latest = { bytesDone, bytesTotal };
       if (pending === null) pending = setTimeout(flush, Math.max(0, 100 - (performance.now() - last)));
     })
-      .then(() => settle({ type: 'model-ready', model: m.model, source: 'download' }))
+      .then((repoCommit) => settle({ type: 'model-ready', model: m.model, source: 'download', repoCommit }))
       .catch((error: unknown) => settle({ type: 'model-error', model: m.model, error: toWireError(error) }));
   } else if (m.type === 'cancel-download') {
     cancelDownload(m.model);
@@ -245,7 +248,7 @@ function onMessage(event: MessageEvent<ToWorker>): void {
     adoptWeights(m.model, m.weights);
   } else if (m.type === 'load-weights') {
     loadModelFromFile(m.model, m.bytes, m.name)
-      .then(() => post({ type: 'model-ready', model: m.model, source: 'file' }))
+      .then((repoCommit) => post({ type: 'model-ready', model: m.model, source: 'file', repoCommit }))
       .catch((error: unknown) => post({ type: 'model-error', model: m.model, error: toWireError(error) }));
   }
 }

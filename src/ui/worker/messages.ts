@@ -6,6 +6,7 @@
 
 import type { TensorEntry } from '../../engine/weights/safetensors.ts';
 import type { WarmState } from './warm.ts';
+import type { ScopeFacts } from '../window-facts.ts';
 
 export type BackendChoice = 'auto' | 'webgpu' | 'cpu';
 
@@ -54,7 +55,9 @@ export type ToWorker =
    * Worker: prepare the model and its CPU loss sessions of these batch sizes (seeds x views)
    * before any run, at low priority (worker/warm.ts).
    */
-  | { type: 'warm'; model: string; batches: number[]; shards?: number };
+  | { type: 'warm'; model: string; batches: number[]; shards?: number }
+  /** What this scope has (About this window): answered by 'facts'. */
+  | { type: 'facts' };
 
 /** A WeightSet as data: entries rebased to payload, payload transferred. */
 export interface WireWeights {
@@ -109,12 +112,14 @@ export type FromWorker =
   /** The GPU device was lost at `iteration`: the run continues on the CPU. */
   | { type: 'device-lost'; runId: number; message: string; iteration: number }
   | { type: 'download-progress'; model: string; bytesDone: number; bytesTotal: number }
-  | { type: 'model-ready'; model: string; source: 'download' | 'file' }
+  /** repoCommit: the commit the weights came from, where an answer (or the file) named it. */
+  | { type: 'model-ready'; model: string; source: 'download' | 'file'; repoCommit?: string }
   | { type: 'model-error'; model: string; error: WireError }
   /** The warm-up's progress; 'failed' is no error (a run that needs the same reports it). */
   | { type: 'warm'; model: string; state: WarmState; ms: number; message?: string }
   /** Answer to export-weights: null when the worker kept none (not loaded, or has WebGPU). */
-  | { type: 'weights'; model: string; weights: WireWeights | null };
+  | { type: 'weights'; model: string; weights: WireWeights | null }
+  | { type: 'facts'; facts: ScopeFacts };
 
 /** Errors cross the thread boundary as plain data; name and fields drive the plain-words text. */
 export interface WireError {
@@ -122,12 +127,14 @@ export interface WireError {
   message: string;
   kind?: string;
   status?: number;
+  /** A download's refused or failed host. */
+  host?: string;
 }
 
 export function toWireError(error: unknown): WireError {
   if (error instanceof Error) {
-    const e = error as Error & { kind?: string; status?: number };
-    return { name: e.name, message: e.message, kind: e.kind, status: e.status };
+    const e = error as Error & { kind?: string; status?: number; host?: string };
+    return { name: e.name, message: e.message, kind: e.kind, status: e.status, host: e.host };
   }
   return { name: 'Error', message: String(error) };
 }

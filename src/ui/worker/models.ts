@@ -13,6 +13,7 @@ import { isClipEntry, type ClipModelEntry } from '../../../models/clip-common.ts
 import { MODEL_REGISTRY } from '../../../models/registry.ts';
 import type { WireWeights } from './messages.ts';
 import { ort } from './ort.ts';
+import { explainRefusal, watchRefusedConnections } from './refused-connections.ts';
 
 const models = new MemoryCache<LossModel>();
 /** Downloads in flight, by model id: the UI may cancel them. */
@@ -62,34 +63,51 @@ export async function prepareCpuLoss(id: string, batch: number): Promise<void> {
   if (model instanceof OnnxLossModel) await model.lossSession(batch);
 }
 
-/** Downloads, verifies and compiles a CLIP model; a second call while one runs joins it. */
-export async function downloadModel(id: string, onProgress: (done: number, total: number) => void): Promise<void> {
+/** The commit each model's weights came from, where the answer named it (X-Repo-Commit). */
+const repoCommits = new Map<string, string | undefined>();
+
+/**
+ * Downloads, verifies and compiles a CLIP model; a second call while one runs joins it.
+ * Resolves to the commit that answered, where the server's answer named it.
+ */
+export async function downloadModel(id: string, onProgress: (done: number, total: number) => void): Promise<string | undefined> {
   const entry = clipEntry(id);
   await models.getOrCreate(id, async () => {
     const controller = new AbortController();
     downloads.set(id, controller);
+    const refused = watchRefusedConnections();
     try {
-      const weights = await downloadClipWeights(entry, { signal: controller.signal, onProgress: (p) => onProgress(p.bytesDone, p.bytesTotal) });
+      const weights = await downloadClipWeights(entry, { context: 'plugin', signal: controller.signal, onProgress: (p) => onProgress(p.bytesDone, p.bytesTotal) });
       const model = await compileClip(entry, weights);
       keepForHandover(id, weights);
+      repoCommits.set(id, weights.repoCommit);
       return model;
+    } catch (error) {
+      throw explainRefusal(error, refused);
     } finally {
+      refused.stop();
       downloads.delete(id);
     }
   });
+  return repoCommits.get(id);
 }
 
 export function cancelDownload(id: string): void {
   downloads.get(id)?.abort(Object.assign(new Error('The download was cancelled.'), { name: 'AbortError' }));
 }
 
-/** A safetensors file the user picked (the original checkpoint or an extract of it). */
-export async function loadModelFromFile(id: string, bytes: Uint8Array, name: string): Promise<void> {
+/**
+ * A safetensors file the user picked (the original checkpoint or an extract of it); resolves to
+ * the commit the file records (a CLI cache file does), else undefined.
+ */
+export async function loadModelFromFile(id: string, bytes: Uint8Array, name: string): Promise<string | undefined> {
   const entry = clipEntry(id);
   const weights = await clipWeightsFromBytes(entry, bytes, `weights file ${name}`);
   const model = await compileClip(entry, weights);
   keepForHandover(id, weights);
   models.set(id, model);
+  repoCommits.set(id, weights.repoCommit);
+  return weights.repoCommit;
 }
 
 /** The weights for a main-thread engine (null when this worker kept none). */
