@@ -4,7 +4,8 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { OnnxLossModel, OnnxLossModelOptions, OrtModule } from '../engine/model/onnx-loss-model.ts';
+import type { OnnxLossModel, OnnxLossModelOptions } from '../engine/model/onnx-loss-model.ts';
+import type { OrtModule } from '../engine/model/types.ts';
 import { clipLossModel, clipWeightsFromBytes, downloadClipWeights } from '../engine/weights/clip-loss-model.ts';
 import type { DownloadProgress, FetchLike } from '../engine/weights/download.ts';
 import type { WeightSet } from '../engine/weights/weight-set.ts';

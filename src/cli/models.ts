@@ -10,8 +10,8 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-web';
 import { EMBEDDED_MODEL_ID, loadEmbeddedModel } from '../engine/model/embedded-mobilenet-v2.ts';
-import type { OnnxLossModelOptions, OrtModule } from '../engine/model/onnx-loss-model.ts';
-import type { LossModel } from '../engine/model/types.ts';
+import type { OnnxLossModelOptions } from '../engine/model/onnx-loss-model.ts';
+import type { LossModel, OrtModule } from '../engine/model/types.ts';
 import { loadRegistryLossModel } from './model-cache.ts';
 
 const EMBEDDED_FILE = 'build/models/embedded-mobilenetv2.bin';
