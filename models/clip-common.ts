@@ -1,7 +1,7 @@
 // What the three CLIP entries share: their extra fields (architecture config, pinned source)
 // and the hosts a download touches, for the manifest's networkAccess.allowedDomains.
 import { clipDownloadBytes, huggingFaceUrl, type ClipArch, type ClipWeightsSource } from '../src/engine/weights/clip-models.ts';
-import type { ModelEntry } from './registry.ts';
+import type { ModelEntry } from './types.ts';
 
 export interface ClipModelEntry extends ModelEntry {
   architecture: 'clip_resnet' | 'clip_vit';
