@@ -14,7 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { dirname, extname, join, normalize, resolve } from 'node:path';
+import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 
@@ -39,6 +39,24 @@ const globalCssPrefix = {
   name: 'global-css-prefix',
   setup(build) {
     build.onResolve({ filter: /^!.*\.css$/ }, (args) => ({ path: resolve(args.resolveDir, args.path.slice(1)) }));
+  },
+};
+
+/**
+ * The engine's modules do nothing when imported (no registration, no globals), and the UI, its
+ * workers and the CLI reach them all through one module, src/engine/index.ts. Saying so lets a
+ * bundle that uses a little of the engine (the UI's main thread: the presets) leave out the rest,
+ * onnx-proto included, as it did when it imported engine files directly.
+ */
+const engineWithoutSideEffects = {
+  name: 'engine-without-side-effects',
+  setup(build) {
+    const engine = at('src/engine') + sep;
+    build.onResolve({ filter: /^\.\.?\// }, (args) => {
+      const path = resolve(args.resolveDir, args.path);
+      if (!path.startsWith(engine) || !existsSync(path) || !statSync(path).isFile()) return undefined;
+      return { path, sideEffects: false };
+    });
   },
 };
 
@@ -119,6 +137,7 @@ const engineWorker = {
         target: 'es2022',
         platform: 'browser',
         loader: BINARY_LOADERS,
+        plugins: [engineWithoutSideEffects],
         minify,
         sourcemap: watch ? 'inline' : false,
         legalComments: 'none',
@@ -180,7 +199,7 @@ function buildUi() {
       jsx: 'automatic',
       jsxImportSource: 'preact',
       loader: { ...BINARY_LOADERS, '.module.css': 'local-css', '.css': 'css' },
-      plugins: [globalCssPrefix, engineWorker],
+      plugins: [globalCssPrefix, engineWorker, engineWithoutSideEffects],
       minify,
       sourcemap: watch ? 'inline' : false,
       legalComments: 'none',
@@ -206,6 +225,7 @@ function buildCli() {
       // files, and onnxruntime-node is optional (not installable offline).
       packages: 'external',
       loader: BINARY_LOADERS,
+      plugins: [engineWithoutSideEffects],
       minify: false,
       sourcemap: watch ? 'inline' : false,
       logLevel: 'warning',

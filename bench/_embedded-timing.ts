@@ -4,11 +4,7 @@
 // Env: B=2 (views per call)  ROUNDS=15
 import * as ortWeb from 'onnxruntime-web';
 import { readNsfwjsMobileNetV2 } from '../models/build-embedded.ts';
-import { countFlops } from '../src/engine/nn/flops.ts';
-import { buildLossGraph } from '../src/engine/nn/loss.ts';
-import { serializeModel } from '../src/engine/nn/onnx.ts';
-import { mobileNetV2 } from '../src/engine/nn/arch/mobilenet-v2.ts';
-import { packLayersModel, unpackLayersModel } from '../src/engine/nn/tfjs-pack.ts';
+import { countFlops, buildLossGraph, serializeModel, mobileNetV2, packLayersModel, unpackLayersModel } from '../src/engine/index.ts';
 ortWeb.env.wasm.numThreads = 1;
 const { model: keras } = unpackLayersModel(packLayersModel(readNsfwjsMobileNetV2().model, ['out_relu'], { origin: 'bench', licence: 'MIT' }));
 const B = Number(process.env.B ?? 2);

@@ -5,9 +5,7 @@
 // subject (212 pixels, none on the upper rocket or the towers) and a faithful sketch scores
 // worse than strokes sitting on the few lit pixels. Chosen from the edge maps of all six
 // photos before scoring any sketch with it; the raw XDoG score is still reported beside it.
-import { gaussianBlur, xdogEdges } from '../src/engine/init/xdog.ts';
-import { startRegion } from '../src/engine/init/sample.ts';
-import { contentMask, type Preprocessed } from '../src/engine/preprocess/preprocess.ts';
+import { gaussianBlur, xdogEdges, startRegion, contentMask, type Preprocessed } from '../src/engine/index.ts';
 
 /** Local statistics window (px on the 224 canvas): about a tenth of the subject. */
 const LCN_SIGMA = 16;

@@ -3,11 +3,17 @@
 import { readFileSync } from 'node:fs';
 import * as ortNode from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';
-import { mobileNetV2, MOBILENET_V2_DEFAULT_TAPS, MOBILENET_V2_SIZE } from '../src/engine/nn/arch/mobilenet-v2.ts';
-import { buildLossGraph } from '../src/engine/nn/loss.ts';
-import { serializeModel } from '../src/engine/nn/onnx.ts';
-import { unpackLayersModel } from '../src/engine/nn/tfjs-pack.ts';
-import { EMBEDDED_EMBEDDING_LAYER, EMBEDDED_INPUT_SIZE, EMBEDDED_TAP_NORMALIZATION } from '../src/engine/model/embedded-mobilenet-v2.ts';
+import {
+  mobileNetV2,
+  MOBILENET_V2_DEFAULT_TAPS,
+  MOBILENET_V2_SIZE,
+  buildLossGraph,
+  serializeModel,
+  unpackLayersModel,
+  EMBEDDED_EMBEDDING_LAYER,
+  EMBEDDED_INPUT_SIZE,
+  EMBEDDED_TAP_NORMALIZATION,
+} from '../src/engine/index.ts';
 
 const B = Number(process.env.B ?? 4);
 const REPS = Number(process.env.REPS ?? 3);

@@ -3,20 +3,31 @@
 // (identity + random perspective), random target features of the right shapes (timing does
 // not depend on their values), loss weights 1 per tap and 0.1 semantic.
 import type * as Ort from 'onnxruntime-web';
-import { gatherTargets, gatherViews, type TargetPool } from '../src/engine/augment/targets.ts';
-import { viewPool } from '../src/engine/augment/views.ts';
-import { createCpuPipeline } from '../src/engine/gpu/cpu-pipeline.ts';
-import { createGpuPipeline, type IterationTimings } from '../src/engine/gpu/pipeline.ts';
-import { GpuLossSession } from '../src/engine/model/gpu-loss-session.ts';
-import { createOnnxLossModel } from '../src/engine/model/onnx-loss-model.ts';
-import { CLIP_RN101, clipResNet, clipResNetSpec } from '../src/engine/nn/arch/clip-resnet.ts';
-import { EMBEDDED_EMBEDDING_LAYER, EMBEDDED_INPUT_SIZE, EMBEDDED_TAP_NORMALIZATION } from '../src/engine/model/embedded-mobilenet-v2.ts';
-import { MOBILENET_V2_DEFAULT_TAPS, mobileNetV2 } from '../src/engine/nn/arch/mobilenet-v2.ts';
-import { countFlops } from '../src/engine/nn/flops.ts';
-import { buildLossGraph, type Architecture } from '../src/engine/nn/loss.ts';
-import { unpackLayersModel } from '../src/engine/nn/tfjs-pack.ts';
-import { createRandom } from '../src/engine/random.ts';
-import { createCpuRasterizer } from '../src/engine/raster/cpu.ts';
+import {
+  gatherTargets,
+  gatherViews,
+  type TargetPool,
+  viewPool,
+  createCpuPipeline,
+  createGpuPipeline,
+  type IterationTimings,
+  GpuLossSession,
+  createOnnxLossModel,
+  CLIP_RN101,
+  clipResNet,
+  clipResNetSpec,
+  EMBEDDED_EMBEDDING_LAYER,
+  EMBEDDED_INPUT_SIZE,
+  EMBEDDED_TAP_NORMALIZATION,
+  MOBILENET_V2_DEFAULT_TAPS,
+  mobileNetV2,
+  countFlops,
+  buildLossGraph,
+  type Architecture,
+  unpackLayersModel,
+  createRandom,
+  createCpuRasterizer,
+} from '../src/engine/index.ts';
 
 export const SIZE = 224;
 export type ModelName = 'embedded' | 'rn101';

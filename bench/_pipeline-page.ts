@@ -1,7 +1,7 @@
 // Bundled into the headless Chromium page by bench/pipeline.ts (window.ort is onnxruntime-web's
 // webgpu build): runs WebGPU-path cases on the page's device.
 import type * as Ort from 'onnxruntime-web';
-import type { Architecture } from '../src/engine/nn/loss.ts';
+import type { Architecture } from '../src/engine/index.ts';
 import { embeddedArchitecture, MODEL_LABELS, rn101Random, runCase, type CaseSpec, type ModelName } from './_pipeline-cases.ts';
 
 let device: GPUDevice | null = null;

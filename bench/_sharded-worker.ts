@@ -3,7 +3,7 @@
 import { workerData } from 'node:worker_threads';
 import * as ort from 'onnxruntime-web';
 import { embeddedLossModel } from '../src/cli/models.ts';
-import { serveLossModel, type LossPort } from '../src/engine/model/remote-loss-model.ts';
+import { serveLossModel, type LossPort } from '../src/engine/index.ts';
 
 ort.env.wasm.numThreads = 1;
 const { weights, batches, port } = workerData as { weights: Uint8Array; batches: number[]; port: LossPort };

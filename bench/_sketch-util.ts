@@ -3,8 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { buildEmbeddedModel } from '../models/build-embedded.ts';
 import { decodeImage } from '../src/cli/decode.ts';
 import { embeddedLossModel, embeddedModelCandidates, readEmbeddedWeights } from '../src/cli/models.ts';
-import type { LossModel } from '../src/engine/model/types.ts';
-import type { RgbaImage } from '../src/engine/preprocess/image.ts';
+import type { LossModel, RgbaImage } from '../src/engine/index.ts';
 
 export const FIXTURES = ['chelsea.png', 'coffee.png', 'astronaut.png', 'rocket.jpg', 'horse.png', 'camera.png'];
 

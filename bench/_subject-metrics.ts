@@ -1,8 +1,7 @@
 // What a viewer sees of a sketch against a ground-truth subject mask (evaluation only; the
 // engine never sees the mask): how much of the ink lies on the subject, how much hugs the image
 // frame, and random strokes of the same lengths as a control.
-import { evalCubic } from '../src/engine/geometry/bezier.ts';
-import type { Random } from '../src/engine/random.ts';
+import { evalCubic, type Random } from '../src/engine/index.ts';
 
 /** A binary mask over the input image (1 = subject), row-major. */
 export interface ImageMask {

@@ -5,12 +5,17 @@
 // its binary is present) and the first run. BENCH_CLIP=rn101 for RN101.
 import * as ortWeb from 'onnxruntime-web';
 import type { Emit } from './run.ts';
-import { CLIP_RN101, CLIP_RN50, clipResNetSpec } from '../src/engine/nn/arch/clip-resnet.ts';
-import { buildForwardGraph, buildLossGraph } from '../src/engine/nn/loss.ts';
-import type { Graph } from '../src/engine/nn/graph.ts';
-import { serializeModel } from '../src/engine/nn/onnx.ts';
-import { clipModelSpec } from '../src/engine/weights/clip-models.ts';
-import { clipWeightsFromBytes } from '../src/engine/weights/clip-loss-model.ts';
+import {
+  CLIP_RN101,
+  CLIP_RN50,
+  clipResNetSpec,
+  buildForwardGraph,
+  buildLossGraph,
+  type Graph,
+  serializeModel,
+  clipModelSpec,
+  clipWeightsFromBytes,
+} from '../src/engine/index.ts';
 import { syntheticCheckpoint } from '../test/helpers/clip-weights.ts';
 
 ortWeb.env.wasm.numThreads = 1;

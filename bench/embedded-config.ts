@@ -11,17 +11,21 @@
 //   ORT=node (onnxruntime-node, ~2.5x faster than the default wasm; trajectories differ slightly)
 import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-web';
-import { randomStrokes } from '../src/engine/init/sample.ts';
-import { xdogEdges } from '../src/engine/init/xdog.ts';
-import { cleanTerms, renderClean } from '../src/engine/loss/evaluate.ts';
-import { loadEmbeddedModel, type EmbeddedModelOptions } from '../src/engine/model/embedded-mobilenet-v2.ts';
-import type { OrtModule } from '../src/engine/model/onnx-loss-model.ts';
-import type { TargetFeatures } from '../src/engine/model/types.ts';
-import type { Preset } from '../src/engine/options.ts';
-import { preprocess } from '../src/engine/preprocess/preprocess.ts';
-import { createRandom } from '../src/engine/random.ts';
-import { createCpuRasterizer } from '../src/engine/raster/cpu.ts';
-import { sketchify } from '../src/engine/sketch.ts';
+import {
+  randomStrokes,
+  xdogEdges,
+  cleanTerms,
+  renderClean,
+  loadEmbeddedModel,
+  type EmbeddedModelOptions,
+  type OrtModule,
+  type TargetFeatures,
+  type Preset,
+  preprocess,
+  createRandom,
+  createCpuRasterizer,
+  sketchify,
+} from '../src/engine/index.ts';
 import { fidelityEdges, inkMask, symmetricChamfer } from './_metrics.ts';
 import { fixturesFromEnv, loadFixture } from './_sketch-util.ts';
 import type { Emit } from './run.ts';

@@ -16,13 +16,16 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { PNG } from 'pngjs';
 import { decodeImage } from '../src/cli/decode.ts';
 import { renderSketchPng } from '../src/cli/render-png.ts';
-import { renderClean } from '../src/engine/loss/evaluate.ts';
-import type { LossModel } from '../src/engine/model/types.ts';
-import type { Preset, SubjectChoice } from '../src/engine/options.ts';
-import { preprocess } from '../src/engine/preprocess/preprocess.ts';
-import { createRandom } from '../src/engine/random.ts';
-import { createCpuRasterizer } from '../src/engine/raster/cpu.ts';
-import { sketchify } from '../src/engine/sketch.ts';
+import {
+  renderClean,
+  type LossModel,
+  type Preset,
+  type SubjectChoice,
+  preprocess,
+  createRandom,
+  createCpuRasterizer,
+  sketchify,
+} from '../src/engine/index.ts';
 import { devsetTable, summarize, type DevsetRow } from './_devset-report.ts';
 import { sheetPng } from './_sheet.ts';
 import { distanceToSubject, frameInk, inkOnSubject, randomPlacement, touchesFrame, type ImageMask } from './_subject-metrics.ts';

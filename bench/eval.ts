@@ -17,17 +17,22 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import { cpuRuntime, embeddedLossModel, embeddedModelCandidates, readEmbeddedWeights } from '../src/cli/models.ts';
-import { randomStrokes } from '../src/engine/init/sample.ts';
-import { cleanTerms, renderClean } from '../src/engine/loss/evaluate.ts';
-import type { LossModel, TargetFeatures } from '../src/engine/model/types.ts';
-import type { Preset } from '../src/engine/options.ts';
-import type { RgbaImage } from '../src/engine/preprocess/image.ts';
-import { contentRect, preprocess } from '../src/engine/preprocess/preprocess.ts';
-import { createRandom } from '../src/engine/random.ts';
-import { createCpuRasterizer } from '../src/engine/raster/cpu.ts';
-import type { SketchResult } from '../src/engine/result.ts';
-import { sketchify } from '../src/engine/sketch.ts';
-import { toSvg } from '../src/engine/svg.ts';
+import {
+  randomStrokes,
+  cleanTerms,
+  renderClean,
+  type LossModel,
+  type TargetFeatures,
+  type Preset,
+  type RgbaImage,
+  contentRect,
+  preprocess,
+  createRandom,
+  createCpuRasterizer,
+  type SketchResult,
+  sketchify,
+  toSvg,
+} from '../src/engine/index.ts';
 import { sheetPng } from './_sheet.ts';
 import { evalDevset } from './eval-devset.ts';
 import { borderTracing, fidelityEdges, inkMask, symmetricChamfer, type FidelityEdges, type Side } from './_metrics.ts';

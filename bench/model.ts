@@ -5,15 +5,25 @@ import { loadavg } from 'node:os';
 import * as ortWeb from 'onnxruntime-web';
 import type { Emit } from './run.ts';
 import { medianMs } from './util.ts';
-import { countFlops } from '../src/engine/nn/flops.ts';
-import { buildForwardGraph, buildLossGraph, type Architecture } from '../src/engine/nn/loss.ts';
-import { Graph as GraphClass, type Graph } from '../src/engine/nn/graph.ts';
-import { relu } from '../src/engine/nn/ops/elementwise.ts';
-import { serializeModel } from '../src/engine/nn/onnx.ts';
-import { EMBEDDED_EMBEDDING_LAYER, EMBEDDED_INPUT_SIZE, EMBEDDED_TAP_NORMALIZATION } from '../src/engine/model/embedded-mobilenet-v2.ts';
+import {
+  countFlops,
+  buildForwardGraph,
+  buildLossGraph,
+  type Architecture,
+  Graph as GraphClass,
+  type Graph,
+  relu,
+  serializeModel,
+  EMBEDDED_EMBEDDING_LAYER,
+  EMBEDDED_INPUT_SIZE,
+  EMBEDDED_TAP_NORMALIZATION,
+  packLayersModel,
+  unpackLayersModel,
+  MOBILENET_V2_DEFAULT_TAPS,
+  MOBILENET_V2_SIZE,
+  mobileNetV2,
+} from '../src/engine/index.ts';
 import { readNsfwjsMobileNetV2 } from '../models/build-embedded.ts';
-import { packLayersModel, unpackLayersModel } from '../src/engine/nn/tfjs-pack.ts';
-import { MOBILENET_V2_DEFAULT_TAPS, MOBILENET_V2_SIZE, mobileNetV2 } from '../src/engine/nn/arch/mobilenet-v2.ts';
 
 ortWeb.env.wasm.numThreads = 1;
 

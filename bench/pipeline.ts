@@ -26,10 +26,8 @@ import * as ort from 'onnxruntime-web';
 import type { Emit } from './run.ts';
 import { embeddedArchitecture, MODEL_LABELS, rn101Random, runCase, type CaseSpec, type ModelName } from './_pipeline-cases.ts';
 import { loadEmbedded, loadFixture } from './_sketch-util.ts';
-import { sketchify } from '../src/engine/sketch.ts';
+import { sketchify, type Architecture, type LossModel } from '../src/engine/index.ts';
 import { cpuRuntime, embeddedLossModel, type CpuRuntime } from '../src/cli/models.ts';
-import type { Architecture } from '../src/engine/nn/loss.ts';
-import type { LossModel } from '../src/engine/model/types.ts';
 import { loadOrtInPage, openBrowserPage } from '../test/helpers/browser.ts';
 import { bundleForBrowser } from '../test/helpers/bundle.ts';
 

@@ -3,10 +3,14 @@
 // SwiftShader here: a CPU emulation, so those numbers are not GPU numbers).
 import type { Emit } from './run.ts';
 import { medianMs } from './util.ts';
-import { createCpuRasterizer } from '../src/engine/raster/cpu.ts';
-import type { RasterScene, Rasterizer } from '../src/engine/raster/types.ts';
-import { IDENTITY_VIEW } from '../src/engine/raster/types.ts';
-import { createWebGpuRasterizer, type WebGpuRasterizer } from '../src/engine/raster/webgpu.ts';
+import {
+  createCpuRasterizer,
+  type RasterScene,
+  type Rasterizer,
+  IDENTITY_VIEW,
+  createWebGpuRasterizer,
+  type WebGpuRasterizer,
+} from '../src/engine/index.ts';
 import { perspectiveView, randomStrokes, rng } from '../test/helpers/raster-scenes.ts';
 import { getTestDevice } from '../test/helpers/webgpu-node.ts';
 

@@ -3,7 +3,7 @@
 // The model is loaded (compiled) once before the runs and its load time reported apart; the
 // first run is 'cold' (ORT's first session runs are slower). BENCH_IMAGES=chelsea,horse picks images.
 import type { Emit } from './run.ts';
-import { sketchify } from '../src/engine/sketch.ts';
+import { sketchify } from '../src/engine/index.ts';
 import { fixturesFromEnv, loadEmbedded, loadFixture } from './_sketch-util.ts';
 
 export async function run(emit: Emit): Promise<void> {

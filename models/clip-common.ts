@@ -3,7 +3,7 @@
 // manifest.json (networkAccess.allowedDomains): huggingface.co answers /resolve/ with a redirect
 // to a file host under hf.co (CDN or Xet); a browser follows it, so each hop must be allowed.
 import { clipDownloadBytes, huggingFaceUrl, type ClipArch, type ClipWeightsSource } from '../src/engine/weights/clip-models.ts';
-import type { ModelEntry } from './registry.ts';
+import type { ModelEntry } from './types.ts';
 
 export interface ClipModelEntry extends ModelEntry {
   architecture: 'clip_resnet' | 'clip_vit';

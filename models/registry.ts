@@ -4,29 +4,7 @@ import { CLIP_RN50_ENTRY } from './clip-rn50.ts';
 import { CLIP_RN101_ENTRY } from './clip-rn101.ts';
 import { CLIP_VIT_B32_ENTRY } from './clip-vit-b32.ts';
 import { EMBEDDED_MOBILENETV2_ENTRY } from './embedded-mobilenetv2.ts';
-
-export type Architecture = 'mobilenet_v2' | 'clip_resnet' | 'clip_vit';
-
-export interface ModelSource {
-  /** Pinned URL (repository revision in the path), or 'embedded' for weights in the bundle. */
-  url: string;
-  /** Bytes on the wire for the tensors we read. */
-  downloadBytes: number;
-  /** Hex SHA-256 of what is downloaded, where known. */
-  sha256?: string;
-}
-
-export interface ModelEntry {
-  id: string;
-  label: string;
-  architecture: Architecture;
-  licence: string;
-  /** Where the weights come from (package or repository) and why they are fit to ship. */
-  provenance: string;
-  source: ModelSource;
-  /** Notes on taps, loss weights and their reasoning. */
-  notes: string;
-}
+import type { ModelEntry } from './types.ts';
 
 export const MODEL_REGISTRY: ModelEntry[] = [];
 MODEL_REGISTRY.push(EMBEDDED_MOBILENETV2_ENTRY, CLIP_RN50_ENTRY, CLIP_RN101_ENTRY, CLIP_VIT_B32_ENTRY);

@@ -14,7 +14,7 @@ import { buildForwardGraph, buildLossGraph, type Architecture } from '../src/eng
 import { FLOAT16_GRAD_SCALE, HALF_OPS, lowerGraph, MIN_HALF_ELEMENTS, type Precision } from '../src/engine/nn/mixed-precision.ts';
 import { serializeModel } from '../src/engine/nn/onnx.ts';
 import { add, mul } from '../src/engine/nn/ops/elementwise.ts';
-import { conv } from '../src/engine/nn/ops/linear.ts';
+import { conv } from '../src/engine/nn/ops/conv.ts';
 import { reduceMean } from '../src/engine/nn/ops/reduce.ts';
 import { unpackLayersModel } from '../src/engine/nn/tfjs-pack.ts';
 import { loadWeightsFromBytes } from '../src/engine/weights/load.ts';

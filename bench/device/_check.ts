@@ -3,10 +3,7 @@
 // outputs left on the GPU and read back) against onnxruntime-web's CPU (wasm) EP on the same
 // inputs. A foreign buffer read as zeros, or a driver/EP miscompile, shows as a large error.
 import type * as Ort from 'onnxruntime-web';
-import { GpuLossSession } from '../../src/engine/model/gpu-loss-session.ts';
-import { buildLossGraph } from '../../src/engine/nn/loss.ts';
-import { serializeModel } from '../../src/engine/nn/onnx.ts';
-import { createRandom } from '../../src/engine/random.ts';
+import { GpuLossSession, buildLossGraph, serializeModel, createRandom } from '../../src/engine/index.ts';
 import { pipelineTestNet } from '../../test/helpers/pipeline-arch.ts';
 
 const B = 2;

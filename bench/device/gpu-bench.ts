@@ -19,7 +19,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-web/webgpu';
 import { embeddedArchitecture, MODEL_LABELS, rn101Random, runCase, type ModelName } from '../_pipeline-cases.ts';
-import type { Architecture } from '../../src/engine/nn/loss.ts';
+import type { Architecture } from '../../src/engine/index.ts';
 import { checkAgainstCpu } from './_check.ts';
 import { openNodeGpu } from './_node-gpu.ts';
 

@@ -1,7 +1,7 @@
 // argv -> a plain command object (pure: no I/O), table-tested. Range checks are the engine's
 // own (resolveOptions), so the CLI and the library reject the same values with the same words.
 import { MODEL_REGISTRY } from '../../models/registry.ts';
-import { resolveOptions, type BackendChoice, type SubjectChoice, type Preset, type SketchOptions } from '../engine/options.ts';
+import { resolveOptions, type BackendChoice, type SubjectChoice, type Preset, type SketchOptions } from '../engine/index.ts';
 import { MAX_SERIES, MAX_STROKES } from '../shared/limits.ts';
 import { SERIES_STROKES } from '../shared/series.ts';
 

@@ -3,8 +3,7 @@
 // one is downscaled to the engine's working size right after decoding.
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { blankImageReason, downscaleToFit } from '../engine/preprocess/downscale.ts';
-import type { RgbaImage } from '../engine/preprocess/image.ts';
+import { blankImageReason, downscaleToFit, type RgbaImage } from '../engine/index.ts';
 import { MAX_DECODE_PIXELS, MAX_IMAGE_BYTES, MAX_IMAGE_SIDE, MIN_IMAGE_SIDE } from '../shared/limits.ts';
 
 export type ImageFormat = 'png' | 'jpeg';

@@ -2,7 +2,7 @@
 // names on its redirect (X-Repo-Commit on huggingface.co's 302; the file host's final answer
 // does not carry it) reaches the downloader, which records it with the weights. A browser
 // cannot do this (a redirect's headers are hidden there); Node's fetch can ('manual').
-import { REPO_COMMIT_HEADER, type FetchLike } from '../engine/weights/download.ts';
+import { REPO_COMMIT_HEADER, type FetchLike } from '../engine/index.ts';
 
 const MAX_REDIRECTS = 10;
 

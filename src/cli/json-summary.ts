@@ -1,5 +1,5 @@
 // The --json line's fields for one sketch (snake_case, stable names for scripts).
-import type { SketchResult } from '../engine/result.ts';
+import type { SketchResult } from '../engine/index.ts';
 
 /** Wall-clock times of one image, ms from its start (before the file is read). */
 export interface CliTimings {

@@ -4,10 +4,17 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { OnnxLossModel, OnnxLossModelOptions, OrtModule } from '../engine/model/onnx-loss-model.ts';
-import { clipLossModel, clipWeightsFromBytes, downloadClipWeights } from '../engine/weights/clip-loss-model.ts';
-import type { DownloadProgress, FetchLike } from '../engine/weights/download.ts';
-import type { WeightSet } from '../engine/weights/weight-set.ts';
+import {
+  type OnnxLossModel,
+  type OnnxLossModelOptions,
+  type OrtModule,
+  clipLossModel,
+  clipWeightsFromBytes,
+  downloadClipWeights,
+  type DownloadProgress,
+  type FetchLike,
+  type WeightSet,
+} from '../engine/index.ts';
 import { fetchKeepingRepoCommit } from './fetch-keeping-repo-commit.ts';
 import { isClipEntry, type ClipModelEntry } from '../../models/clip-common.ts';
 import { findModel } from '../../models/registry.ts';

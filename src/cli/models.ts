@@ -9,9 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-web';
-import { EMBEDDED_MODEL_ID, loadEmbeddedModel } from '../engine/model/embedded-mobilenet-v2.ts';
-import type { OnnxLossModelOptions, OrtModule } from '../engine/model/onnx-loss-model.ts';
-import type { LossModel } from '../engine/model/types.ts';
+import { EMBEDDED_MODEL_ID, loadEmbeddedModel, type OnnxLossModelOptions, type LossModel, type OrtModule } from '../engine/index.ts';
 import { loadRegistryLossModel } from './model-cache.ts';
 
 const EMBEDDED_FILE = 'build/models/embedded-mobilenetv2.bin';

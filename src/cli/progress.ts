@@ -1,5 +1,5 @@
 // The progress line on a TTY (stderr): bar, iteration, losses, ETA. Redrawn in place.
-import type { SketchProgress } from '../engine/result.ts';
+import type { SketchProgress } from '../engine/index.ts';
 
 const seconds = (ms: number): string => (Number.isFinite(ms) ? `${(ms / 1000).toFixed(ms < 10000 ? 1 : 0)}s` : '?');
 const num = (v: number): string => (Number.isFinite(v) ? v.toFixed(4) : '-');

@@ -1,9 +1,7 @@
 // --png: the sketch rendered black on white at the input image's size (at most MAX_PNG_SIDE
 // a side), with the same rasterizer the optimizer used.
 import { PNG } from 'pngjs';
-import { createCpuRasterizer } from '../engine/raster/cpu.ts';
-import { IDENTITY_VIEW } from '../engine/raster/types.ts';
-import type { SketchResult } from '../engine/result.ts';
+import { createCpuRasterizer, IDENTITY_VIEW, type SketchResult } from '../engine/index.ts';
 
 export const MAX_PNG_SIDE = 2048;
 

@@ -2,7 +2,7 @@
 // the exit code (0 ok, 1 failure, 2 usage, 3 unusable input image, 130 interrupted). Only
 // main.ts exits.
 import { basename } from 'node:path';
-import type { LossModel } from '../engine/model/types.ts';
+import type { LossModel } from '../engine/index.ts';
 import { parseArgs, USAGE, UsageError, type RunCommand } from './args.ts';
 import { checkOutputs, OutputError, planOutputs, type PathIo } from './output-plan.ts';
 import { createProgressBar, createProgressLines, silentProgress } from './progress.ts';

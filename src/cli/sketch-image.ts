@@ -1,10 +1,6 @@
 // One input image, start to finish: read and decode it, sketch it once or once per series
 // count (progress on stderr), map the strokes back to the file's own pixels, write its files.
-import type { LossModel } from '../engine/model/types.ts';
-import { resolveOptions } from '../engine/options.ts';
-import type { SketchResult } from '../engine/result.ts';
-import { sketchify } from '../engine/sketch.ts';
-import { toSeriesSvg, toSvg } from '../engine/svg.ts';
+import { type LossModel, resolveOptions, type SketchResult, sketchify, toSeriesSvg, toSvg } from '../engine/index.ts';
 import type { RunCommand } from './args.ts';
 import { decodeImage, ImageDecodeError, type DecodedImage } from './decode.ts';
 import { sketchSummary } from './json-summary.ts';

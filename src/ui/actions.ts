@@ -1,7 +1,7 @@
 // What the buttons do. Thin: the engine (engine-client.ts) computes, the sandbox inserts; this file keeps
 // the signals in step with both.
 import { batch } from '@preact/signals';
-import { PRESETS } from '../engine/options.ts';
+import { PRESETS } from '../engine/index.ts';
 import type { InsertOptions, SelectionState, SketchPayload } from '../shared/protocol.ts';
 import { connectSandbox, sandbox } from './bridge.ts';
 import { engine } from './engine.ts';

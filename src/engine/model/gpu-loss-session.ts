@@ -10,8 +10,7 @@ import type { Tensor as GraphTensor } from '../nn/graph.ts';
 import { buildLossGraph, type Architecture } from '../nn/loss.ts';
 import { gradScaleFor, type Precision } from '../nn/mixed-precision.ts';
 import { serializeModel } from '../nn/onnx.ts';
-import type { OrtModule } from './onnx-loss-model.ts';
-import type { GpuLoss, LossWeights, TargetFeatures } from './types.ts';
+import type { GpuLoss, LossWeights, OrtModule, TargetFeatures } from './types.ts';
 
 export interface GpuLossSessionOptions {
   ort: OrtModule;

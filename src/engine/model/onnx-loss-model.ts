@@ -7,10 +7,7 @@ import { serializeModel } from '../nn/onnx.ts';
 import { concatFloat32 } from './float32.ts';
 import { GpuLossSession } from './gpu-loss-session.ts';
 import { channelEnergy, minMaxNormalize, resizeBilinear } from './saliency.ts';
-import type { GpuLoss, LossModel, LossResult, LossWeights, TargetFeatures } from './types.ts';
-
-/** The parts of the onnxruntime-web module we use (pass the wasm or the webgpu build). */
-export type OrtModule = Pick<typeof Ort, 'InferenceSession' | 'Tensor'>;
+import type { GpuLoss, LossModel, LossResult, LossWeights, OrtModule, TargetFeatures } from './types.ts';
 
 export interface OnnxModelSpec {
   id: string;

@@ -1,5 +1,9 @@
 // The contract between the optimizer and a compiled perceptual model (embedded MobileNetV2,
 // CLIP ResNet/ViT). Images are NCHW float32, values in [0, 1]; the model normalizes inside.
+import type * as Ort from 'onnxruntime-web';
+
+/** The parts of the onnxruntime-web module we use (pass the wasm or the webgpu build). */
+export type OrtModule = Pick<typeof Ort, 'InferenceSession' | 'Tensor'>;
 
 /** Precomputed features of target images, opaque to the optimizer (one entry per tap). */
 export interface TargetFeatures {

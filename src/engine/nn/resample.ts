@@ -8,7 +8,7 @@
 // m×n MatMul per row, and the gradient is the Conv's adjoint.
 import type { Tensor } from './graph.ts';
 import { mul } from './ops/elementwise.ts';
-import { conv } from './ops/linear.ts';
+import { conv } from './ops/conv.ts';
 import { reshape, slice, transpose } from './ops/shape.ts';
 
 export interface Taps {

@@ -4,7 +4,7 @@
 // and a ZeroPadding2D feeding a 'valid' conv becomes that conv's pads (no Pad node).
 import type { Graph, Tensor, WeightOptions } from './graph.ts';
 import { add, clip, mul, relu } from './ops/elementwise.ts';
-import { conv } from './ops/linear.ts';
+import { conv } from './ops/conv.ts';
 import { pad } from './ops/shape.ts';
 import { ancestors, layerWeight, type KerasLayer, type LayersModel } from './tfjs-layers.ts';
 

@@ -3,7 +3,7 @@
 import { Button, Disclosure, Dropdown, SegmentedControl, Text, TextboxColor, TextboxNumeric } from '@create-figma-plugin/ui';
 import { useRef, useState } from 'preact/hooks';
 import { cancelDownload, downloadModel, loadWeightsFile } from '../actions.ts';
-import { PRESETS, type SubjectChoice } from '../../engine/options.ts';
+import { PRESETS, type SubjectChoice } from '../../engine/index.ts';
 import { MAX_STROKES } from '../../shared/limits.ts';
 import { formatBytes, UI_MODELS, findUiModel, type UiModel } from '../models.ts';
 import {

@@ -9,9 +9,7 @@
 // the run continues on the CPU from its last sync point and the UI is told once.
 // The CPU path with the embedded model splits each batch over this worker and loss workers it
 // starts (loss-workers.ts); the same bundle started under LOSS_WORKER_NAME is one of those.
-import { resolveOptions } from '../../engine/options.ts';
-import { sketchify } from '../../engine/sketch.ts';
-import type { SketchProgress } from '../../engine/result.ts';
+import { resolveOptions, sketchify, type SketchProgress } from '../../engine/index.ts';
 import { probeWebGpu, type BackendProbe } from '../backend.ts';
 import { LOSS_WORKER_NAME } from './bootstrap.ts';
 import { serveLossWorker } from './loss-worker.ts';

@@ -1,7 +1,7 @@
 // The bundle started as a loss worker (bootstrap.ts LOSS_WORKER_NAME, by the engine worker's
 // LossWorkerPool): it serves the embedded model's loss on the port the engine worker sends,
 // one wasm thread, and never boots an engine host.
-import { serveLossModel } from '../../engine/model/remote-loss-model.ts';
+import { serveLossModel } from '../../engine/index.ts';
 import type { LossWorkerSetup } from './loss-workers.ts';
 import { loadModel, prepareCpuLoss } from './models.ts';
 

@@ -10,9 +10,16 @@
 // session. A run never waits for them: each call uses the workers ready at that moment
 // (PooledLossModel), so a worker that is slow to start, fails to start or crashes only costs
 // speed; the backend line says how many workers ran.
-import { connectRemoteLossModel, type RemoteLossModel } from '../../engine/model/remote-loss-model.ts';
-import { ShardedLossModel, splitBatch } from '../../engine/model/sharded-loss-model.ts';
-import type { LossModel, LossResult, LossWeights, TargetFeatures } from '../../engine/model/types.ts';
+import {
+  connectRemoteLossModel,
+  type RemoteLossModel,
+  ShardedLossModel,
+  splitBatch,
+  type LossModel,
+  type LossResult,
+  type LossWeights,
+  type TargetFeatures,
+} from '../../engine/index.ts';
 import { LOSS_WORKER_NAME, ownSource, startBundleWorker } from './bootstrap.ts';
 
 /** Most shards a run uses by default (the engine worker included). */

@@ -4,7 +4,7 @@
 // over a MessageChannel with the same messages. Both sides are bundled together, so plain
 // types suffice here.
 
-import type { TensorEntry } from '../../engine/weights/safetensors.ts';
+import type { TensorEntry } from '../../engine/index.ts';
 import type { WarmState } from './warm.ts';
 import type { ScopeFacts } from '../window-facts.ts';
 

@@ -3,12 +3,16 @@
 // registry are downloaded (ranged, verified, cancellable) or read from a file the user picked,
 // then compiled by the engine's clip-loss-model.ts, the same code the CLI uses.
 import embeddedWeights from '../../../build/models/embedded-mobilenetv2.bin';
-import { loadEmbeddedModel } from '../../engine/model/embedded-mobilenet-v2.ts';
-import { OnnxLossModel } from '../../engine/model/onnx-loss-model.ts';
-import type { LossModel } from '../../engine/model/types.ts';
-import { clipLossModel, clipWeightsFromBytes, downloadClipWeights } from '../../engine/weights/clip-loss-model.ts';
-import { MemoryCache } from '../../engine/weights/memory-cache.ts';
-import { WeightSet } from '../../engine/weights/weight-set.ts';
+import {
+  loadEmbeddedModel,
+  OnnxLossModel,
+  type LossModel,
+  clipLossModel,
+  clipWeightsFromBytes,
+  downloadClipWeights,
+  MemoryCache,
+  WeightSet,
+} from '../../engine/index.ts';
 import { isClipEntry, type ClipModelEntry } from '../../../models/clip-common.ts';
 import { MODEL_REGISTRY } from '../../../models/registry.ts';
 import type { WireWeights } from './messages.ts';

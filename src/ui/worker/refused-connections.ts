@@ -4,7 +4,7 @@
 // securitypolicyviolation event, so the UI can say that the plugin was not allowed, not that
 // the network failed. For a refused redirect Chromium names the URL the request started at
 // (not the redirect's target, which it keeps from the page), so that is what is recorded.
-import { DownloadError } from '../../engine/weights/download.ts';
+import { DownloadError } from '../../engine/index.ts';
 
 export interface RefusedConnections {
   /** Hosts whose requests connect-src refused (at any hop) since the watch began, without repeats. */

@@ -5,8 +5,9 @@
 // are frozen). Taps: layer1..layer4; embedding: the attention pool output.
 import type { Graph, Tensor } from '../graph.ts';
 import type { Architecture } from '../loss.ts';
+import { conv } from '../ops/conv.ts';
 import { add, div, mul, relu, sub } from '../ops/elementwise.ts';
-import { averagePool, conv, gemm, matmul } from '../ops/linear.ts';
+import { averagePool, gemm, matmul } from '../ops/linear.ts';
 import { reduceMean, softmax } from '../ops/reduce.ts';
 import { concat, reshape, slice, transpose } from '../ops/shape.ts';
 import type { WeightSpec } from '../../weights/weight-set.ts';

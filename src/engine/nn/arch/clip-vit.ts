@@ -8,8 +8,9 @@
 import type { Tensor } from '../graph.ts';
 import type { Architecture } from '../loss.ts';
 import { quickGelu } from '../composite.ts';
+import { conv } from '../ops/conv.ts';
 import { add, mul } from '../ops/elementwise.ts';
-import { conv, matmul } from '../ops/linear.ts';
+import { matmul } from '../ops/linear.ts';
 import { layerNorm, reduceMean, softmax } from '../ops/reduce.ts';
 import { concat, expand, reshape, slice, transpose } from '../ops/shape.ts';
 import type { WeightSpec } from '../../weights/weight-set.ts';
