@@ -39,4 +39,10 @@ describe('UI on a host without WebGPU', () => {
     expect(await hintAfterRun('pig-on-forest')).toMatch(/Busy background: removing it first \(Figma’s Remove background\) gives cleaner sketches/);
     await s.screenshot('busy-background-hint');
   }, 300_000);
+
+  it('refuses a blank fill in plain words, as the CLI does', async () => {
+    await s.page.evaluate(() => window.__host.select({ fixture: 'blank' }));
+    await s.ui.getByTestId('problem').waitFor();
+    await expect(s.ui.getByTestId('problem').textContent()).resolves.toMatch(/Nothing to sketch in this image.*blank \(one uniform colour\)/s);
+  });
 });

@@ -1,7 +1,7 @@
 // What the buttons do. Thin: the engine (engine-client.ts) computes, the sandbox inserts; this file keeps
 // the signals in step with both.
 import { batch } from '@preact/signals';
-import { PRESETS } from '../engine/index.ts';
+import { blankImageReason, PRESETS } from '../engine/index.ts';
 import type { InsertOptions, SelectionState, SketchPayload } from '../shared/protocol.ts';
 import { connectSandbox, sandbox } from './bridge.ts';
 import { engine } from './engine.ts';
@@ -108,7 +108,11 @@ async function onSelection(sel: SelectionState): Promise<void> {
   }
   try {
     const subject = await renderSubject(sel.source);
-    if (token === selectionToken) s.subject.value = subject;
+    if (token !== selectionToken) return;
+    // The same check as the CLI's: a blank or fully transparent fill has nothing to sketch.
+    const blank = blankImageReason(subject.image);
+    s.subject.value = blank ? null : subject;
+    if (blank) s.problem.value = { title: 'Nothing to sketch in this image', detail: `${blank[0].toUpperCase()}${blank.slice(1)}.`, remedies: ['select-image'] };
   } catch (error) {
     if (token !== selectionToken) return;
     s.subject.value = null;

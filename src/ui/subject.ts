@@ -6,9 +6,12 @@ import type { ImageSource } from '../shared/protocol.ts';
 
 export interface Subject {
   source: ImageSource;
-  /** Straight-alpha RGBA pixels, composited over white (the engine's input). */
+  /**
+   * Straight-alpha RGBA pixels (the engine's input): transparency is kept, so a cut-out's
+   * background is no subject to the engine (it composites over white itself).
+   */
   image: ImageData;
-  /** A canvas holding the same pixels, for drawing previews and thumbnails. */
+  /** The same pixels over white, for drawing previews and thumbnails. */
   canvas: OffscreenCanvas;
 }
 
@@ -45,11 +48,9 @@ export async function renderSubject(source: ImageSource, maxSide = SUBJECT_MAX_S
   const bitmap = await decodeImage(source.bytes);
   try {
     const { width, height } = subjectPixelSize(source, maxSide);
-    const canvas = new OffscreenCanvas(width, height);
-    const ctx = canvas.getContext('2d', { willReadFrequently: true });
+    const pixels = new OffscreenCanvas(width, height);
+    const ctx = pixels.getContext('2d', { willReadFrequently: true });
     if (!ctx) throw new Error('This browser cannot draw to a canvas.');
-    ctx.fillStyle = '#ffffff';
-    ctx.fillRect(0, 0, width, height);
     ctx.imageSmoothingQuality = 'high';
     // Image pixels -> subject unit square -> subject canvas pixels.
     const imageToCanvas = compose(scale(width, height), invert(source.unitToImage));
@@ -65,6 +66,12 @@ export async function renderSubject(source: ImageSource, maxSide = SUBJECT_MAX_S
       ctx.drawImage(bitmap, 0, 0);
       ctx.setTransform(1, 0, 0, 1, 0, 0);
     }
+    const canvas = new OffscreenCanvas(width, height);
+    const preview = canvas.getContext('2d');
+    if (!preview) throw new Error('This browser cannot draw to a canvas.');
+    preview.fillStyle = '#ffffff';
+    preview.fillRect(0, 0, width, height);
+    preview.drawImage(pixels, 0, 0);
     return { source, image: ctx.getImageData(0, 0, width, height), canvas };
   } finally {
     bitmap.close();
