@@ -9,8 +9,8 @@ import { runCli } from '../src/cli/run.ts';
 import { resolveOptions } from '../src/engine/options.ts';
 import { blankImageReason, downscaleToFit } from '../src/engine/preprocess/downscale.ts';
 import { validateImage } from '../src/engine/preprocess/image.ts';
-import { MAX_IMAGE_SIDE, MAX_SERIES, MAX_STROKES } from '../src/shared/limits.ts';
-import { UI_TO_PLUGIN } from '../src/shared/protocol.ts';
+import { MAX_IMAGE_SIDE, MAX_SERIES, MAX_STROKES } from '../src/common/limits.ts';
+import { UI_TO_PLUGIN } from '../src/common/protocol.ts';
 import { fakeIo } from './helpers/cli-io.ts';
 
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`./fixtures/${name}`, import.meta.url)));

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createProgressLines } from '../src/cli/progress.ts';
 import { runCli } from '../src/cli/run.ts';
 import type { SketchProgress } from '../src/engine/result.ts';
-import { seriesSlotX, seriesWidth } from '../src/shared/series.ts';
+import { seriesSlotX, seriesWidth } from '../src/common/series.ts';
 import { fakeIo } from './helpers/cli-io.ts';
 
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`./fixtures/${name}`, import.meta.url)));

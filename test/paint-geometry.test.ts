@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { apply, compose, invert, type Affine } from '../src/shared/affine.ts';
-import { computePaintLayout, quarterTurns, subjectCanvasTransform, type PaintInput, type Rect } from '../src/shared/paint-geometry.ts';
+import { apply, compose, invert, type Affine } from '../src/common/affine.ts';
+import { computePaintLayout, quarterTurns, subjectCanvasTransform, type PaintInput, type Rect } from '../src/common/paint-geometry.ts';
 
 const IMAGE = { width: 200, height: 100 };
 const SQUARE = { width: 100, height: 100 };

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { apply, fromRows, invert, type Affine } from '../src/shared/affine.ts';
-import { computePaintLayout } from '../src/shared/paint-geometry.ts';
-import { createUiEndpoint, PROTOCOL_VERSION, type InsertSketchRequest } from '../src/shared/protocol.ts';
-import { MAX_STROKES } from '../src/shared/limits.ts';
+import { apply, fromRows, invert, type Affine } from '../src/common/affine.ts';
+import { computePaintLayout } from '../src/common/paint-geometry.ts';
+import { createUiEndpoint, PROTOCOL_VERSION, type InsertSketchRequest } from '../src/common/protocol.ts';
+import { MAX_STROKES } from '../src/common/limits.ts';
 import { startPlugin } from '../src/plugin/start-plugin.ts';
 import { SOURCE_KEY } from '../src/plugin/source-key.ts';
 import { FakeNode, FigmaFake, imageRect, installFigmaFake, nodeTransform } from './helpers/figma-fake.ts';

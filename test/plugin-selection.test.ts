@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { computePaintLayout } from '../src/shared/paint-geometry.ts';
-import { createUiEndpoint, type SelectionState } from '../src/shared/protocol.ts';
+import { computePaintLayout } from '../src/common/paint-geometry.ts';
+import { createUiEndpoint, type SelectionState } from '../src/common/protocol.ts';
 import { startPlugin } from '../src/plugin/start-plugin.ts';
 import { SOURCE_KEY } from '../src/plugin/source-key.ts';
 import { FakeNode, FigmaFake, imageRect, installFigmaFake } from './helpers/figma-fake.ts';

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const X = process.env.DEVSET_PKGS || '/work/devset-build/x';      // dpkg -x / tar targets
+const X = process.env.DEVSET_PKGS || '/tmp/devset-build/x';      // dpkg -x / tar targets
 const OUT = process.env.DEVSET_OUT || 'bench/devset';
 const TMP = mkdtempSync(join(tmpdir(), 'devset-'));
 mkdirSync(OUT, { recursive: true });

@@ -2,8 +2,8 @@
 // own (resolveOptions), so the CLI and the library reject the same values with the same words.
 import { MODEL_REGISTRY } from '../../models/registry.ts';
 import { resolveOptions, type BackendChoice, type SubjectChoice, type Preset, type SketchOptions } from '../engine/index.ts';
-import { MAX_SERIES, MAX_STROKES } from '../shared/limits.ts';
-import { SERIES_STROKES } from '../shared/series.ts';
+import { MAX_SERIES, MAX_STROKES } from '../common/limits.ts';
+import { SERIES_STROKES } from '../common/series.ts';
 
 export class UsageError extends Error {}
 

@@ -4,7 +4,7 @@
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { blankImageReason, downscaleToFit, type RgbaImage } from '../engine/index.ts';
-import { MAX_DECODE_PIXELS, MAX_IMAGE_BYTES, MAX_IMAGE_SIDE, MIN_IMAGE_SIDE } from '../shared/limits.ts';
+import { MAX_DECODE_PIXELS, MAX_IMAGE_BYTES, MAX_IMAGE_SIDE, MIN_IMAGE_SIDE } from '../common/limits.ts';
 
 export type ImageFormat = 'png' | 'jpeg';
 

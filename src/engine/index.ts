@@ -12,7 +12,7 @@ export { toSvg, toSeriesSvg, strokePath, type SvgOptions } from './svg.ts';
 
 // Images in: checks, downscaling, the square canvas and its mapping back to the image.
 export { validateImage, type RgbaImage } from './preprocess/image.ts';
-export { MIN_IMAGE_SIDE, MAX_IMAGE_SIDE, MAX_STROKES } from '../shared/limits.ts';
+export { MIN_IMAGE_SIDE, MAX_IMAGE_SIDE, MAX_STROKES } from '../common/limits.ts';
 export { blankImageReason, downscaleToFit } from './preprocess/downscale.ts';
 export { preprocess, canvasToImage, imageToCanvas, contentMask, contentRect, type CanvasMap, type Preprocessed } from './preprocess/preprocess.ts';
 

@@ -1,5 +1,5 @@
 // sketchify options: presets, explicit overrides and their validation (specific errors).
-import { MAX_STROKES } from '../shared/limits.ts';
+import { MAX_STROKES } from '../common/limits.ts';
 import type { WeightOverrides } from './loss/weights.ts';
 import type { LrSchedule } from './optim/schedule.ts';
 

@@ -1,5 +1,5 @@
 // SVG export: one open cubic path per stroke, black, round caps and joins (CLIPasso's output).
-import { seriesSlotX, seriesWidth } from '../shared/series.ts';
+import { seriesSlotX, seriesWidth } from '../common/series.ts';
 import type { SketchResult } from './result.ts';
 
 const fmt = (v: number): string => {

@@ -2,7 +2,7 @@
 // coordinate is checked before anything is created: a non-finite or far-off point means the
 // input or the layout is broken, and nothing must be inserted.
 
-import { apply, type Affine } from '../shared/affine.ts';
+import { apply, type Affine } from '../common/affine.ts';
 
 /** |coordinate| in node pixels beyond which a point is refused (Figma's canvas is far smaller). */
 export const MAX_LOCAL_COORD = 1e7;

@@ -1,4 +1,4 @@
-import type { Transport } from '../shared/protocol.ts';
+import type { Transport } from '../common/protocol.ts';
 
 /** The sandbox's end of the UI channel: figma.ui.postMessage out, figma.ui.onmessage in. */
 export function createFigmaTransport(): Transport {

@@ -1,7 +1,7 @@
 // One vector node holding the given paths, styled as a sketch line and placed so that its
 // path coordinates are node-local coordinates of the image (frame maps them to the parent).
 
-import { compose, fromRows, toRows, type Affine } from '../shared/affine.ts';
+import { compose, fromRows, toRows, type Affine } from '../common/affine.ts';
 import type { InsertionTarget } from './resolve-insertion-target.ts';
 
 export interface StrokeStyle {

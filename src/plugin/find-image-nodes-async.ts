@@ -3,7 +3,7 @@
 // (its plugin data, so "Sketch again" on a sketch finds its photo). Hidden ones are kept
 // apart so the UI can say why nothing is there.
 
-import { MAX_QUEUE } from '../shared/protocol.ts';
+import { MAX_QUEUE } from '../common/protocol.ts';
 import { findImagePaint } from './find-image-paint.ts';
 import { SOURCE_KEY } from './source-key.ts';
 

@@ -1,10 +1,10 @@
 // Inserts one sketch, or an abstraction series side by side, as native vectors over (or
 // beside) the image: one undo step, the result selected, the image untouched.
 
-import { compose, translate, type Affine } from '../shared/affine.ts';
-import { computePaintLayout } from '../shared/paint-geometry.ts';
-import type { InsertOptions, InsertResult, SketchPayload } from '../shared/protocol.ts';
-import { seriesSlotX } from '../shared/series.ts';
+import { compose, translate, type Affine } from '../common/affine.ts';
+import { computePaintLayout } from '../common/paint-geometry.ts';
+import type { InsertOptions, InsertResult, SketchPayload } from '../common/protocol.ts';
+import { seriesSlotX } from '../common/series.ts';
 import { buildStrokePaths } from './build-stroke-paths.ts';
 import { createStrokeVector } from './create-stroke-vector.ts';
 import { displayName } from './display-name.ts';

@@ -1,9 +1,9 @@
 // Reads what the UI needs to sketch one image node: the original bytes, the pixel size and
 // where the paint puts them in the node, or a specific reason it cannot be sketched.
 
-import { computePaintLayout } from '../shared/paint-geometry.ts';
-import { MAX_IMAGE_BYTES, MAX_IMAGE_SIDE, MIN_IMAGE_SIDE } from '../shared/limits.ts';
-import type { ImageSource, ProblemCode } from '../shared/protocol.ts';
+import { computePaintLayout } from '../common/paint-geometry.ts';
+import { MAX_IMAGE_BYTES, MAX_IMAGE_SIDE, MIN_IMAGE_SIDE } from '../common/limits.ts';
+import type { ImageSource, ProblemCode } from '../common/protocol.ts';
 import { displayName } from './display-name.ts';
 
 export type ImageSourceResult = { ok: true; source: ImageSource } | { ok: false; code: ProblemCode; message: string };

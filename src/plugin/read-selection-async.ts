@@ -1,7 +1,7 @@
 // The selection as the UI sees it: the current image (queue item `index`) ready to sketch,
 // or a specific problem, always with the queue of every image the selection offers.
 
-import type { SelectionState, SourceQueue } from '../shared/protocol.ts';
+import type { SelectionState, SourceQueue } from '../common/protocol.ts';
 import { displayName } from './display-name.ts';
 import { findImageNodesAsync } from './find-image-nodes-async.ts';
 import { readImageSourceAsync } from './read-image-source-async.ts';

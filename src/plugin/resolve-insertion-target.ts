@@ -3,7 +3,7 @@
 // and groups are handled by Figma's parent chain). Instances cannot take new children: then
 // the sketch goes on the page above the instance's top-level layer, in absolute coordinates.
 
-import { fromRows, type Affine } from '../shared/affine.ts';
+import { fromRows, type Affine } from '../common/affine.ts';
 
 export interface InsertionTarget {
   parent: BaseNode & ChildrenMixin;

@@ -1,7 +1,7 @@
 // Wires the sandbox: shows the UI, answers its messages, and keeps it told about the
 // selection. Returns a function that detaches everything (used by tests and on close).
 
-import { createPluginEndpoint, PLUGIN_TO_UI, type SelectionState } from '../shared/protocol.ts';
+import { createPluginEndpoint, PLUGIN_TO_UI, type SelectionState } from '../common/protocol.ts';
 import { createFigmaTransport } from './create-figma-transport.ts';
 import { insertSketchesAsync } from './insert-sketches-async.ts';
 import { notifyShort } from './notify-short.ts';

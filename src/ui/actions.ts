@@ -2,7 +2,7 @@
 // the signals in step with both.
 import { batch } from '@preact/signals';
 import { blankImageReason, PRESETS } from '../engine/index.ts';
-import type { InsertOptions, SelectionState, SketchPayload } from '../shared/protocol.ts';
+import type { InsertOptions, SelectionState, SketchPayload } from '../common/protocol.ts';
 import { connectSandbox, sandbox } from './bridge.ts';
 import { engine } from './engine.ts';
 import { describeError, type Problem } from './errors.ts';

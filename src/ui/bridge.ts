@@ -1,6 +1,6 @@
 // The UI's side of the sandbox protocol: one endpoint over Figma's postMessage transport.
-import { iframeTransport } from '../shared/iframe-transport.ts';
-import { createUiEndpoint, type SelectionState } from '../shared/protocol.ts';
+import { iframeTransport } from '../common/iframe-transport.ts';
+import { createUiEndpoint, type SelectionState } from '../common/protocol.ts';
 
 export const sandbox = createUiEndpoint(iframeTransport(window), { timeoutMs: 120_000 });
 

@@ -1,6 +1,6 @@
 // UI state as module-level signals (STYLE.md): components read them, actions.ts writes them.
 import { computed, signal } from '@preact/signals';
-import type { SelectionState } from '../shared/protocol.ts';
+import type { SelectionState } from '../common/protocol.ts';
 import type { Problem } from './errors.ts';
 import type { Subject } from './subject.ts';
 import type { BackendChoice, WireBackend, WireResult, WireSketch, WireSubject } from './worker/messages.ts';
@@ -47,7 +47,7 @@ export const sketchFocus = signal<WireSubject | null>(null);
 export const measuredIterationMs = signal<number | null>(null);
 
 // ---- abstraction series -------------------------------------------------------------
-export { SERIES_STROKES } from '../shared/series.ts';
+export { SERIES_STROKES } from '../common/series.ts';
 export const seriesIndex = signal<number | null>(null); // which sketch of the series is running
 
 // ---- messages to the user -----------------------------------------------------------

@@ -1,8 +1,8 @@
 // The subject: what the user sees of the image inside the selected node (crop, fit, tile and
 // rotation applied), rendered to pixels by sampling the decoded image through the sandbox's
 // unit->image map. The engine sketches this; the preview shows it.
-import { compose, invert, scale, type Affine } from '../shared/affine.ts';
-import type { ImageSource } from '../shared/protocol.ts';
+import { compose, invert, scale, type Affine } from '../common/affine.ts';
+import type { ImageSource } from '../common/protocol.ts';
 
 export interface Subject {
   source: ImageSource;

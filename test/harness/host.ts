@@ -1,5 +1,5 @@
 // The host harness: plays Figma's sandbox for the UI. It loads dist/ui.html into a sandboxed
-// iframe (null origin, like Figma's), speaks the real protocol (src/shared/protocol.ts) on
+// iframe (null origin, like Figma's), speaks the real protocol (src/common/protocol.ts) on
 // the sandbox's side, answers 'ready', sends selections built from fixture images, accepts
 // inserts, and records everything the UI sent on window.__host for tests.
 // Query parameters: ui (default /dist/ui.html), fixture (select it once the UI is ready),
@@ -14,7 +14,7 @@
 // manifest.json's networkAccess.allowedDomains (connect-src, read from the file at load time:
 // manifest-policy.ts), so a download host the manifest does not list is refused here as there,
 // on the first request and on every redirect hop.
-import { createPluginEndpoint, type ImageSource, type ProblemCode, type SelectionState, type Transport } from '../../src/shared/protocol.ts';
+import { createPluginEndpoint, type ImageSource, type ProblemCode, type SelectionState, type Transport } from '../../src/common/protocol.ts';
 import { connectSrcPolicy, readAllowedDomains } from './manifest-policy.ts';
 import { buildImageSource, type FixtureSelection } from './selection.ts';
 

@@ -1,8 +1,8 @@
 // Builds the 'selection' payload the sandbox would send for a fixture image placed in a node:
 // the encoded bytes plus the paint geometry (FILL: the whole image scaled to the node; CROP:
 // a centred crop of the image, as the user would set with the crop tool).
-import type { Affine } from '../../src/shared/affine.ts';
-import type { ImageSource } from '../../src/shared/protocol.ts';
+import type { Affine } from '../../src/common/affine.ts';
+import type { ImageSource } from '../../src/common/protocol.ts';
 
 export interface FixtureSelection {
   /** File name under test/harness/fixtures without '.png'. */

@@ -6,8 +6,8 @@
 // structured-cloned, and (optionally) setting vectorPaths re-normalizes the vector so its
 // path starts at (0,0) while it stays in place on the canvas.
 
-import { apply, compose, fromRows, IDENTITY, invert, toRows, translate, type Affine } from '../../src/shared/affine.ts';
-import type { Transport } from '../../src/shared/endpoint.ts';
+import { apply, compose, fromRows, IDENTITY, invert, toRows, translate, type Affine } from '../../src/common/affine.ts';
+import type { Transport } from '../../src/common/endpoint.ts';
 
 type Rows = [[number, number, number], [number, number, number]];
 type NodeType = 'PAGE' | 'FRAME' | 'GROUP' | 'RECTANGLE' | 'VECTOR' | 'INSTANCE' | 'TEXT';

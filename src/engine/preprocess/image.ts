@@ -1,5 +1,5 @@
 // The engine's image type (what ImageData and decoders provide) and its checks.
-import { MAX_IMAGE_SIDE, MIN_IMAGE_SIDE } from '../../shared/limits.ts';
+import { MAX_IMAGE_SIDE, MIN_IMAGE_SIDE } from '../../common/limits.ts';
 
 export interface RgbaImage {
   width: number;

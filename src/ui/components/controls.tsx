@@ -4,7 +4,7 @@ import { Button, Disclosure, Dropdown, SegmentedControl, Text, TextboxColor, Tex
 import { useRef, useState } from 'preact/hooks';
 import { cancelDownload, downloadModel, loadWeightsFile } from '../actions.ts';
 import { PRESETS, type SubjectChoice } from '../../engine/index.ts';
-import { MAX_STROKES } from '../../shared/limits.ts';
+import { MAX_STROKES } from '../../common/limits.ts';
 import { formatBytes, UI_MODELS, findUiModel, type UiModel } from '../models.ts';
 import {
   backendChoice,
