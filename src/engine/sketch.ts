@@ -8,8 +8,8 @@
 import { buildTargetPool, gatherTargets, type TargetPool } from './augment/targets.ts';
 import { viewPool } from './augment/views.ts';
 import { selectBackend } from './backend.ts';
-import { outlineStrokeCount, strokesAlong, traceOutline } from './init/contour.ts';
-import { growStrokes, sampleStartPoints, startDistribution, startRegion } from './init/sample.ts';
+import { outlineStrokeCount, traceOutline } from './init/contour.ts';
+import { initialStrokes, startDistribution, startRegion } from './init/sample.ts';
 import { xdogEdges } from './init/xdog.ts';
 import { cleanTerms, weightedSum } from './loss/evaluate.ts';
 import { normalizeWeights, resolveWeights, unitWeights } from './loss/weights.ts';
@@ -94,13 +94,12 @@ export async function sketchify(image: RgbaImage, options: SketchOptions = {}, r
     const box = contentBox(pre.map);
     const prob = startDistribution(saliency, seen === pre ? photoEdges : xdogEdges(seen.gray, size), opts.strokes, startRegion(pre.map));
     // Some strokes start along the subject's outline (its gesture), the rest where detail is.
-    const outline = seen === pre ? null : traceOutline(subject!.mask, size);
-    const onOutline = outline && outline.length >= 16 ? outlineStrokeCount(opts.strokes) : 0;
+    const traced = seen === pre ? null : traceOutline(subject!.mask, size);
+    const outline = traced && traced.length >= 16 ? traced : null;
+    const onOutline = outline ? outlineStrokeCount(opts.strokes) : 0;
     const seeds: SeedState[] = selection.rasterizers.map((_, s) => {
       const random = createRandom(opts.seed + s);
-      const points = new Float32Array(8 * opts.strokes);
-      if (onOutline > 0) points.set(strokesAlong(outline!, onOutline, random()));
-      if (onOutline < opts.strokes) points.set(growStrokes(sampleStartPoints(prob, size, opts.strokes - onOutline, random), size, random), 8 * onOutline);
+      const points = initialStrokes(prob, size, opts.strokes, random, outline, onOutline);
       clampPoints(points, box);
       return { seed: opts.seed + s, points, best: points.slice(), bestLoss: Infinity, initLoss: NaN, bestTrail: [], evals: [] };
     });

@@ -3,6 +3,7 @@
 // strongest edge); each stroke then grows by a small random walk, as in CLIPasso.
 import { contentMask, type CanvasMap } from '../preprocess/preprocess.ts';
 import type { Random } from '../random.ts';
+import { strokesAlong } from './contour.ts';
 import { XDOG_DEFAULTS } from './xdog.ts';
 
 export const INIT_TEMPERATURE = 0.3;
@@ -127,6 +128,18 @@ export function growStrokes(starts: Float64Array, size: number, random: Random, 
       points[s * 8 + 2 * c + 1] = y;
     }
   }
+  return points;
+}
+
+/**
+ * One seed's initial strokes (N*8): the first `onOutline` as arcs along `outline` from a random
+ * phase (the subject's gesture), the rest started from `prob` and grown by short random walks.
+ */
+export function initialStrokes(prob: Float64Array, size: number, n: number, random: Random, outline: Float64Array | null, onOutline: number): Float32Array {
+  const points = new Float32Array(8 * n);
+  if (outline && onOutline > 0) points.set(strokesAlong(outline, onOutline, random()));
+  const rest = outline ? n - onOutline : n;
+  if (rest > 0) points.set(growStrokes(sampleStartPoints(prob, size, rest, random), size, random), 8 * (n - rest));
   return points;
 }
 
