@@ -6,6 +6,8 @@
 // window is opened again, with no second download; messages from another origin or for another
 // plugin id change nothing and are logged; and with the hosted server down the built-in window
 // appears with its one-line reason and a sketch completes on the CPU.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame } from 'playwright-core';
 import { clipWeightSpec } from '../src/engine/weights/clip-models.ts';
@@ -139,4 +141,27 @@ describe('the hosted plugin window, server down', () => {
     await s.ui.waitForFunction(() => /Done after 3 iterations/.test(document.querySelector('[data-testid=summary]')?.textContent ?? ''), undefined, { timeout: 240_000 });
     await expect(textOf(s.ui, 'summary')).resolves.toMatch(/Ran on CPU/);
   }, 400_000);
+});
+
+describe('the hosted plugin window, a tampered file on its site', () => {
+  let s: UiSession;
+  let site: StaticServer;
+  afterAll(async () => {
+    if (process.env.UI_LOGS) console.log(s?.logs.join('\n'));
+    await s?.close();
+    await site?.close();
+  });
+
+  it('refuses an embedded model whose bytes do not match the digest of the build, in plain words', async () => {
+    site = await startStaticServer(PROJECT_ROOT);
+    const file = readdirSync(join(PROJECT_ROOT, 'dist/web')).find((f) => f.endsWith('.bin'))!;
+    const bytes = readFileSync(join(PROJECT_ROOT, 'dist/web', file));
+    bytes[1000] ^= 0xff; // same size, one byte changed
+    site.routes.set(`/dist/web/${file}`, (_req, res) => res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(bytes));
+    s = await openUi(`?window=hosted&windowPort=${new URL(site.origin).port}`);
+    await s.select('horse', { strokes: 4, iterations: 3 });
+    await s.click('run');
+    await s.ui.getByTestId('problem').waitFor({ timeout: 120_000 });
+    await expect(textOf(s.ui, 'problem')).resolves.toMatch(/does not match its SHA-256 .*refused/s);
+  }, 300_000);
 });
