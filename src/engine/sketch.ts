@@ -9,13 +9,13 @@ import { buildTargetPool, gatherTargets, type TargetPool } from './augment/targe
 import { viewPool } from './augment/views.ts';
 import { selectBackend } from './backend.ts';
 import { continueDrawing } from './init/continue.ts';
-import { outlineStrokeCount, traceOutline } from './init/contour.ts';
-import { initialStrokes, startDistribution, startRegion } from './init/sample.ts';
+import { startRegion } from './init/sample.ts';
+import { freshStrokes } from './init/start.ts';
 import { xdogEdges } from './init/xdog.ts';
 import { cleanTerms, weightedSum } from './loss/evaluate.ts';
 import { normalizeWeights, resolveWeights, unitWeights } from './loss/weights.ts';
 import type { LossModel, LossWeights } from './model/types.ts';
-import { clampPoints, contentBox } from './optimize/clamp.ts';
+import { contentBox } from './optimize/clamp.ts';
 import { lostSoon, optimize, type SeedState } from './optimize/loop.ts';
 import { startOneDevice } from './optimize/one-device.ts';
 import { cpuFallback, cpuStepper, type Stepper, type StepperSetup } from './optimize/steppers.ts';
@@ -95,20 +95,10 @@ export async function sketchify(image: RgbaImage, options: SketchOptions = {}, r
     const box = contentBox(pre.map);
     const edges = seen === pre ? photoEdges : xdogEdges(seen.gray, size);
     const seedState = (points: Float32Array, s: number): SeedState => ({ seed: opts.seed + s, points, best: points.slice(), bestLoss: Infinity, initLoss: NaN, bestTrail: [], evals: [] });
-    let seeds: SeedState[] = [];
-    if (!opts.initial) {
-      const prob = startDistribution(saliency, edges, opts.strokes, startRegion(pre.map));
-      // Some strokes start along the subject's outline (its gesture), the rest where detail is.
-      const traced = seen === pre ? null : traceOutline(subject!.mask, size);
-      const outline = traced && traced.length >= 16 ? traced : null;
-      const onOutline = outline ? outlineStrokeCount(opts.strokes) : 0;
-      seeds = selection.rasterizers.map((_, s) => {
-        const random = createRandom(opts.seed + s);
-        const points = initialStrokes(prob, size, opts.strokes, random, outline, onOutline);
-        clampPoints(points, box);
-        return seedState(points, s);
-      });
-    }
+    const region = startRegion(pre.map);
+    // Some strokes start along the subject's outline (its gesture), the rest where detail is.
+    const fresh = opts.initial ? [] : freshStrokes({ saliency, edges, region, subjectMask: seen === pre ? null : subject!.mask, size, strokes: opts.strokes, seeds: selection.rasterizers.length, seed: opts.seed, box });
+    let seeds: SeedState[] = fresh.map(seedState);
     let firstPreviewMs = NaN;
     const previewInit = (): void => {
       firstPreviewMs = now() - start;
@@ -121,7 +111,7 @@ export async function sketchify(image: RgbaImage, options: SketchOptions = {}, r
     const targets: TargetPool = await buildTargetPool(model, seen.rgb, viewPool(size, opts.poolSize, poolRandom), signal);
     const clean = gatherTargets(targets, [0]);
     // Continuing given strokes needs the clean target (to rank strokes for removal): it starts here.
-    const continued = opts.initial ? await continueDrawing({ ...opts, initial: opts.initial, seeds: selection.rasterizers.length, model, map: pre.map, box, clean, weights, style, saliency, edges, region: startRegion(pre.map), signal }) : null;
+    const continued = opts.initial ? await continueDrawing({ ...opts, initial: opts.initial, seeds: selection.rasterizers.length, model, map: pre.map, box, clean, weights, style, saliency, edges, region, signal }) : null;
     if (continued) {
       seeds = continued.seeds.map(seedState);
       report = (points) => continued.restore(mapStrokes(points, pre.map));
