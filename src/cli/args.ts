@@ -38,9 +38,10 @@ Options:
   --strokes N       number of strokes, 1-${MAX_STROKES} (default 16; fewer = more abstract)
   --series LIST     an abstraction series, e.g. ${SERIES_STROKES.join(',')}: one sketch per count
                     (at most ${MAX_SERIES}), drawn side by side in one SVG
-  --nested          with --series: a nested series (each level is the level above with its
-                    least useful strokes removed, then re-optimized briefly), so the levels
-                    share strokes; without it every count is sketched afresh
+  --nested          with --series: a nested series (the largest count first; each level is
+                    the level above with its least useful strokes removed, re-optimized for a
+                    quarter of the iterations), so the levels share strokes; without it every
+                    count is sketched afresh
   --init F.svg      start from the strokes of F.svg, a sketch of this image that Sketchify wrote
                     (edited or not); the result continues them (one image, no --series)
   --freeze LIST     with --init: strokes that stay exactly as they are, numbered from 1 in the

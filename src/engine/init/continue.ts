@@ -80,7 +80,7 @@ export async function continueDrawing(input: ContinueInput): Promise<Continuatio
       const points = new Float32Array(8 * total);
       points.set(kept);
       if (rendered) {
-        const added = missingStrokes({ rendered, saliency: input.saliency, edges: input.edges, region: input.region, size: model.size }, add, createRandom(input.seed + s));
+        const added = missingStrokes({ rendered, saliency: input.saliency, edges: input.edges, region: input.region, size: model.size, total }, add, createRandom(input.seed + s));
         clampPoints(added, box);
         points.set(added, kept.length);
       }
