@@ -6,6 +6,7 @@ import { createFigmaTransport } from './create-figma-transport.ts';
 import { insertSketchesAsync } from './insert-sketches-async.ts';
 import { notifyShort } from './notify-short.ts';
 import { readSelectionAsync } from './read-selection-async.ts';
+import { refineSketchAsync } from './refine-sketch-async.ts';
 
 export const UI_SIZE = { width: 360, height: 600 };
 
@@ -43,7 +44,7 @@ export function startPlugin(): () => void {
     queueIndex = index;
     void publishAsync();
   });
-  const insert = async (run: () => Promise<{ nodeId: string; vectorCount: number }>) => {
+  const insert = async <R>(run: () => Promise<R>) => {
     try {
       return await run();
     } catch (e) {
@@ -53,6 +54,11 @@ export function startPlugin(): () => void {
   };
   endpoint.on('insertSketch', (req) => insert(() => insertSketchesAsync(req, [req.sketch])));
   endpoint.on('insertSeries', (req) => insert(() => insertSketchesAsync(req, req.sketches)));
+  endpoint.on('refineSketch', async (req) => {
+    const result = await insert(() => refineSketchAsync(req));
+    void publishAsync(); // the group is still selected: the UI hears its new state
+    return result;
+  });
   endpoint.on('notify', ({ message, error }) => notifyShort(message, error));
   endpoint.on('resize', ({ width, height }) => figma.ui.resize(width, height));
   endpoint.on('close', () => figma.closePlugin());

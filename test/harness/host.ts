@@ -157,6 +157,7 @@ function defaultProblemMessage(code: ProblemCode): string {
     'too-large': 'The image is larger than 4096 px.',
     'too-small': 'The image is smaller than 16 px.',
     unavailable: 'The image could not be read.',
+    'source-missing': 'The image this sketch was drawn from was deleted.',
   };
   return messages[code];
 }
