@@ -6,6 +6,7 @@ import { Controls } from './components/controls.tsx';
 import { Preview } from './components/preview.tsx';
 import { NoticeLine, ProblemBanner } from './components/problem.tsx';
 import { Progress } from './components/progress.tsx';
+import { RefinePanel } from './components/refine.tsx';
 import { Source } from './components/source.tsx';
 import { canRun, engineWarmth, inserting, live, result, running, showPhoto, subject } from './state.ts';
 import { Toggle } from '@create-figma-plugin/ui';
@@ -52,6 +53,7 @@ export function App() {
       )}
       <Progress />
       <NoticeLine />
+      <RefinePanel />
       <Actions />
       <Controls />
       <AboutWindow />
