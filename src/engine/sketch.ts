@@ -8,6 +8,7 @@
 import { buildTargetPool, gatherTargets, type TargetPool } from './augment/targets.ts';
 import { viewPool } from './augment/views.ts';
 import { selectBackend } from './backend.ts';
+import { continueDrawing } from './init/continue.ts';
 import { outlineStrokeCount, traceOutline } from './init/contour.ts';
 import { initialStrokes, startDistribution, startRegion } from './init/sample.ts';
 import { xdogEdges } from './init/xdog.ts';
@@ -81,7 +82,7 @@ export async function sketchify(image: RgbaImage, options: SketchOptions = {}, r
   const deviceLost = watchDevice(runtime.gpuDevice);
   const selection = await selectBackend(opts.backend, opts.seeds, runtime.gpuDevice);
   const owned: Rasterizer[] = [...selection.rasterizers];
-  const report = (points: Float32Array) => mapStrokes(points, pre.map);
+  let report = (points: Float32Array) => mapStrokes(points, pre.map);
   let stepper: Stepper | null = null;
   try {
     // What the strokes draw: the subject faded out of its background (or the whole image).
@@ -92,24 +93,40 @@ export async function sketchify(image: RgbaImage, options: SketchOptions = {}, r
     // Initialization: saliency x edges -> spaced start points -> short random walks.
     const saliency = await model.saliency(seen.rgb);
     const box = contentBox(pre.map);
-    const prob = startDistribution(saliency, seen === pre ? photoEdges : xdogEdges(seen.gray, size), opts.strokes, startRegion(pre.map));
-    // Some strokes start along the subject's outline (its gesture), the rest where detail is.
-    const traced = seen === pre ? null : traceOutline(subject!.mask, size);
-    const outline = traced && traced.length >= 16 ? traced : null;
-    const onOutline = outline ? outlineStrokeCount(opts.strokes) : 0;
-    const seeds: SeedState[] = selection.rasterizers.map((_, s) => {
-      const random = createRandom(opts.seed + s);
-      const points = initialStrokes(prob, size, opts.strokes, random, outline, onOutline);
-      clampPoints(points, box);
-      return { seed: opts.seed + s, points, best: points.slice(), bestLoss: Infinity, initLoss: NaN, bestTrail: [], evals: [] };
-    });
-    const firstPreviewMs = now() - start;
-    runtime.onProgress?.({ phase: 'init', iteration: 0, iterations: opts.iterations, loss: NaN, bestLoss: NaN, elapsedMs: firstPreviewMs, etaMs: NaN, subject: subjectSummary, ...report(seeds[0].points) });
+    const edges = seen === pre ? photoEdges : xdogEdges(seen.gray, size);
+    const seedState = (points: Float32Array, s: number): SeedState => ({ seed: opts.seed + s, points, best: points.slice(), bestLoss: Infinity, initLoss: NaN, bestTrail: [], evals: [] });
+    let seeds: SeedState[] = [];
+    if (!opts.initial) {
+      const prob = startDistribution(saliency, edges, opts.strokes, startRegion(pre.map));
+      // Some strokes start along the subject's outline (its gesture), the rest where detail is.
+      const traced = seen === pre ? null : traceOutline(subject!.mask, size);
+      const outline = traced && traced.length >= 16 ? traced : null;
+      const onOutline = outline ? outlineStrokeCount(opts.strokes) : 0;
+      seeds = selection.rasterizers.map((_, s) => {
+        const random = createRandom(opts.seed + s);
+        const points = initialStrokes(prob, size, opts.strokes, random, outline, onOutline);
+        clampPoints(points, box);
+        return seedState(points, s);
+      });
+    }
+    let firstPreviewMs = NaN;
+    const previewInit = (): void => {
+      firstPreviewMs = now() - start;
+      runtime.onProgress?.({ phase: 'init', iteration: 0, iterations: opts.iterations, loss: NaN, bestLoss: NaN, elapsedMs: firstPreviewMs, etaMs: NaN, subject: subjectSummary, ...report(seeds[0].points) });
+    };
+    if (!opts.initial) previewInit();
     const tInit = now();
 
     const poolRandom = createRandom(opts.seed ^ 0x5bd1e995);
     const targets: TargetPool = await buildTargetPool(model, seen.rgb, viewPool(size, opts.poolSize, poolRandom), signal);
     const clean = gatherTargets(targets, [0]);
+    // Continuing given strokes needs the clean target (to rank strokes for removal): it starts here.
+    const continued = opts.initial ? await continueDrawing({ ...opts, initial: opts.initial, seeds: selection.rasterizers.length, model, map: pre.map, box, clean, weights, style, saliency, edges, region: startRegion(pre.map), signal }) : null;
+    if (continued) {
+      seeds = continued.seeds.map(seedState);
+      report = (points) => continued.restore(mapStrokes(points, pre.map));
+      previewInit();
+    }
     // Normalize each term by its raw value for the first seed's initial strokes: runs with the
     // same image, strokes and base seed share the scale whatever their seed count or schedule.
     const raw: Record<string, number>[] = [];
@@ -141,7 +158,7 @@ export async function sketchify(image: RgbaImage, options: SketchOptions = {}, r
       st.evals.push({ iteration: 0, loss: st.initLoss });
     });
 
-    const setup: StepperSetup = { model, targets, weights: norm, strokes: opts.strokes, width: opts.width, lr: opts.lr, box };
+    const setup: StepperSetup = { model, targets, weights: norm, strokes: opts.strokes, width: opts.width, lr: opts.lr, box, frozen: continued?.frozen };
     const initial = seeds.map((st) => st.points);
     let backendReason = selection.reason;
     if (selection.backend === 'webgpu' && runtime.gpuDevice && !early) {
@@ -223,6 +240,7 @@ export async function sketchify(image: RgbaImage, options: SketchOptions = {}, r
       model: model.id,
       subject: subjectSummary,
       weights: norm,
+      ...(continued ? { origin: continued.origin } : {}),
       timings: {
         modelMs: tModel - start,
         initMs: tInit - tModel,
