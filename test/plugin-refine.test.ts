@@ -131,6 +131,25 @@ describe('plugin: reading a selected sketch', () => {
     expectStrokesClose([target.strokes[1]], [FOUR[1]]);
   });
 
+  it('a stroke edited while the plugin is open: the UI hears the new state', async () => {
+    const { group } = await sketched();
+    const before = await refinable(group);
+    const count = states.length;
+    group.children[1].vectorPaths = [{ windingRule: 'NONE', data: 'M 0 0 C 10 20 30 20 40 0' }];
+    fake.nodesChanged([{ id: group.children[1].id, type: 'PROPERTY_CHANGE' }]);
+    fake.nodesChanged([{ id: group.children[1].id, type: 'PROPERTY_CHANGE' }]);
+    await new Promise((r) => setTimeout(r, 250));
+    await settle();
+    expect(states.length).toBe(count + 1); // two changes, one message
+    const now = states[states.length - 1];
+    expect(now.status === 'ready' && now.sketch?.status === 'refinable' && now.sketch.frozen).toEqual([1]);
+    expect(now.status === 'ready' && now.sketch?.status === 'refinable' && now.sketch.stateKey).not.toBe(before.stateKey);
+    // Changes elsewhere on the page say nothing.
+    fake.nodesChanged([{ id: fake.createRectangle().id, type: 'PROPERTY_CHANGE' }]);
+    await new Promise((r) => setTimeout(r, 250));
+    expect(states.length).toBe(count + 1);
+  });
+
   it('deleted strokes are gone, extra layers are left out, a reshaped stroke gives one frozen curve per segment', async () => {
     const { group } = await sketched();
     group.children[1].remove();

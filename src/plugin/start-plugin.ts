@@ -7,6 +7,7 @@ import { insertSketchesAsync } from './insert-sketches-async.ts';
 import { notifyShort } from './notify-short.ts';
 import { readSelectionAsync } from './read-selection-async.ts';
 import { refineSketchAsync } from './refine-sketch-async.ts';
+import { watchSelectedSketch } from './watch-selected-sketch.ts';
 
 export const UI_SIZE = { width: 360, height: 600 };
 
@@ -68,9 +69,11 @@ export function startPlugin(): () => void {
     void publishAsync();
   };
   figma.on('selectionchange', onSelection);
+  const unwatch = watchSelectedSketch(() => void publishAsync());
   const disconnect = endpoint.connect();
   const stop = () => {
     figma.off('selectionchange', onSelection);
+    unwatch();
     disconnect();
   };
   figma.on('close', stop);

@@ -9,13 +9,15 @@
 // data: URL, as public reports describe Figma's plugin iframe: a tiny data: loader that writes
 // the HTML it is sent; such a document is no secure context, so neither it nor its workers get
 // navigator.gpu or crypto.subtle. Chromium refuses data: navigations over 2 MB, hence the loader),
-// shards=N (window.sketchifyShards before the UI starts: 1 = no loss workers, warm-up included).
+// shards=N (window.sketchifyShards before the UI starts: 1 = no loss workers, warm-up included),
+// sandbox=figma (the plugin's real sandbox on a fake Figma answers instead: figma-sandbox.ts).
 // In every mode the UI document gets the Content-Security-Policy Figma derives from
 // manifest.json's networkAccess.allowedDomains (connect-src, read from the file at load time:
 // manifest-policy.ts), so a download host the manifest does not list is refused here as there,
 // on the first request and on every redirect hop.
 import { createPluginEndpoint, type ImageSource, type ProblemCode, type SelectionState, type Transport } from '../../src/common/protocol.ts';
 import { connectSrcPolicy, readAllowedDomains } from './manifest-policy.ts';
+import { startFigmaSandbox } from './figma-sandbox.ts';
 import { buildImageSource, type FixtureSelection } from './selection.ts';
 
 export interface RecordedRequest {
@@ -204,7 +206,14 @@ async function loadUi(): Promise<void> {
   const response = await fetch(url, { cache: 'no-store' });
   if (!response.ok) throw new Error(`cannot load ${url}: HTTP ${response.status} (run node build.mjs)`);
   const html = applyTheme(await response.text(), params.get('theme') ?? 'light');
-  endpoint.connect();
+  if (params.get('sandbox') === 'figma') {
+    startFigmaSandbox(frame, (type, payload) => {
+      record(type, payload);
+      if (type === 'ready') host.ready = true;
+    });
+  } else {
+    endpoint.connect();
+  }
   const document = html.replace('<head>', `<head>${hostPrelude(await manifestPolicy())}`);
   if (params.get('frame') === 'data') await loadAsDataUrl(document);
   // srcdoc + sandbox="allow-scripts": an opaque origin and no URL of its own, as in Figma.

@@ -132,6 +132,17 @@ export class FakeNode {
     for (const c of [...this.children]) c.remove();
   }
 
+  /** PageNode.on('nodechange'): fired by FigmaFake.nodesChanged. */
+  readonly nodeChangeHandlers: ((event: unknown) => void)[] = [];
+  on(event: 'nodechange', handler: (event: unknown) => void): void {
+    if (this.type !== 'PAGE') throw new Error(`${this.type}.on: only pages have events`);
+    if (event === 'nodechange') this.nodeChangeHandlers.push(handler);
+  }
+  off(event: 'nodechange', handler: (event: unknown) => void): void {
+    const i = this.nodeChangeHandlers.indexOf(handler);
+    if (event === 'nodechange' && i >= 0) this.nodeChangeHandlers.splice(i, 1);
+  }
+
   getPluginData(key: string): string {
     return this.pluginData.get(key) ?? '';
   }
@@ -225,7 +236,7 @@ export class FigmaFake {
   showUI(_html: string, options: { width?: number; height?: number; themeColors?: boolean } = {}): void {
     this.shownUI.push(options);
   }
-  on(event: 'selectionchange' | 'close' | 'run', handler: (...args: unknown[]) => void): void {
+  on(event: 'selectionchange' | 'close' | 'run' | 'currentpagechange', handler: (...args: unknown[]) => void): void {
     this.handlers.set(event, [...(this.handlers.get(event) ?? []), handler]);
   }
   off(event: string, handler: (...args: unknown[]) => void): void {
@@ -307,6 +318,7 @@ export class FigmaFake {
     for (const node of this.nodes) {
       const state: Record<string, unknown> = {};
       for (const [key, value] of Object.entries(node)) {
+        if (key === 'nodeChangeHandlers') continue; // listeners are no document state
         if (key === 'fake' || key === 'parent') state[key] = value;
         else if (key === 'children') state[key] = [...(value as FakeNode[])];
         else if (value instanceof Map) state[key] = new Map(value);
@@ -343,6 +355,10 @@ export class FigmaFake {
   }
   fire(event: 'close'): void {
     for (const h of this.handlers.get(event) ?? []) h();
+  }
+  /** What Figma tells the page's 'nodechange' listeners after the user changed these nodes. */
+  nodesChanged(changes: { id: string; type: 'CREATE' | 'DELETE' | 'PROPERTY_CHANGE' }[]): void {
+    for (const h of this.currentPage.nodeChangeHandlers) h({ nodeChanges: changes.map((c) => ({ ...c, origin: 'LOCAL' })) });
   }
   /** The UI's end of figma.ui: what the iframe would post and receive. */
   uiTransport(): Transport {

@@ -192,7 +192,7 @@ async function runSketch(req: RunRequest, controller: AbortController): Promise<
         ...wire({ ...result, iteration: result.iterations, iterations: result.iterations, loss: result.lossFinal, bestLoss: result.lossFinal, elapsedMs: result.timings.totalMs, etaMs: 0 }),
         unitPoints: points,
         lossInitial: result.lossInitial,
-        origin: (result as { origin?: number[] }).origin,
+        origin: result.origin,
         canvasSize: result.canvasSize,
         canvasWidth: result.canvasWidth,
         cancelled: result.cancelled,
