@@ -21,6 +21,7 @@ interface StrokeNode {
 describe('Refine a sketch in Figma (real sandbox, fake Figma)', () => {
   let s: UiSession;
   let groupId = '';
+  let imageId = '';
   const notices: string[] = [];
   const waitText = (testId: string, pattern: RegExp) =>
     s.ui.waitForFunction(([id, src]) => new RegExp(src).test(document.querySelector(`[data-testid=${id}]`)?.textContent ?? ''), [testId, pattern.source] as const, { timeout: 150_000 });
@@ -69,7 +70,7 @@ describe('Refine a sketch in Figma (real sandbox, fake Figma)', () => {
   });
 
   it('sketch, edit one stroke, Refine: the edit stays, the rest moves, the loss is no worse; one undo restores', async () => {
-    const imageId = await s.page.evaluate(() => window.__figma.placeImage('horse'));
+    imageId = await s.page.evaluate(() => window.__figma.placeImage('horse'));
     await s.page.evaluate((id) => window.__figma.select([id]), imageId);
     await s.ui.getByTestId('thumbnail').waitFor();
     await s.quickRunSettings(4, 8);
@@ -143,6 +144,28 @@ describe('Refine a sketch in Figma (real sandbox, fake Figma)', () => {
     const after = await strokes();
     expect(after.map(({ id, paths, transform }) => [id, paths, transform])).toEqual(before.slice(0, 4).map(({ id, paths, transform }) => [id, paths, transform]));
     notices.push((await s.ui.getByTestId('notice').textContent()) ?? '');
-    writeFileSync(join(RESULTS_DIR, 'ui-refine.json'), `${JSON.stringify({ notices }, null, 1)}\n`);
+  });
+
+  it('the nested series, offered beside the independent one: 4 · 8 · 16 · 32 strokes, each level drawn from the one above', async () => {
+    await s.page.evaluate((id) => window.__figma.select([id]), imageId);
+    await s.ui.getByTestId('thumbnail').waitFor();
+    await s.click('series-nested');
+    await waitText('notice', /Inserted a nested series of 4 sketches/);
+    const [req] = await s.requests('insertSeries');
+    const sketches = (req.payload as { sketches: { strokes: number[][] }[] }).sketches;
+    expect(sketches.map((k) => k.strokes.length)).toEqual([4, 8, 16, 32]);
+    // Each level's strokes are strokes of the level above, re-optimized briefly (2 iterations
+    // here): every one lies near one of them. Independent sketches share no such strokes.
+    const gaps: number[] = [];
+    for (let k = 0; k < 3; k++) {
+      for (const stroke of sketches[k].strokes) {
+        const near = Math.min(...sketches[k + 1].strokes.map((other) => Math.max(...stroke.map((v, i) => Math.abs(v - other[i])))));
+        gaps.push(near);
+      }
+    }
+    expect(Math.max(...gaps)).toBeLessThan(0.06);
+    writeFileSync(join(RESULTS_DIR, 'ui-refine.json'), `${JSON.stringify({ notices, nestedLargestGap: Math.max(...gaps) }, null, 1)}\n`);
+    const name = await s.page.evaluate(() => window.__figma.fake.currentPage.selection[0].name);
+    expect(name).toBe('Abstraction series · 4, 8, 16, 32 strokes');
   });
 });

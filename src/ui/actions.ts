@@ -123,7 +123,7 @@ async function onSelection(sel: SelectionState): Promise<void> {
 /** What a refine changes in a run: the subject it was drawn on, the strokes to start from. */
 export interface RunOverrides {
   subject?: Subject;
-  options?: Pick<RunRequest['options'], 'initial' | 'add' | 'remove' | 'width'>;
+  options?: Partial<Pick<RunRequest['options'], 'initial' | 'add' | 'remove' | 'width' | 'iterations'>>;
 }
 
 /** One engine run over the current subject; resolves with the best strokes (also when cancelled). */
@@ -208,11 +208,11 @@ export function toSketchPayload(r: WireResult): SketchPayload {
   return { strokes, width: r.canvasWidth };
 }
 
-function insertOptions(r: WireResult, placement: InsertOptions['placement']): InsertOptions {
+export function insertOptions(r: WireResult, placement: InsertOptions['placement']): InsertOptions {
   return { nodeId: s.subject.value!.source.nodeId, canvasSize: r.canvasSize, color: hexToRgb(s.colorHex.value), layout: 'per-stroke', placement };
 }
 
-async function withInsert(work: () => Promise<{ vectorCount: number }>, what: string): Promise<void> {
+export async function withInsert(work: () => Promise<{ vectorCount: number }>, what: string): Promise<void> {
   s.inserting.value = true;
   try {
     const done = await work();
@@ -253,6 +253,7 @@ export async function runSeries(): Promise<void> {
   s.notice.value = null;
   s.runStatus.value = 'running';
   const results: WireResult[] = [];
+  s.seriesLevels.value = s.SERIES_STROKES;
   try {
     for (let i = 0; i < s.SERIES_STROKES.length; i++) {
       s.seriesIndex.value = i;
