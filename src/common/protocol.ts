@@ -192,7 +192,14 @@ export type RefineResult = Infer<typeof refined>;
 
 export const UI_TO_PLUGIN = {
   /** The UI is listening; the sandbox replies, then sends the current selection. */
-  ready: { request: empty, response: object({ command: str({ max: 100 }) }) },
+  ready: {
+    request: empty,
+    response: object({
+      command: str({ max: 100 }),
+      /** Which window this is; `note` says why it is the built-in one when a hosted one was configured. */
+      window: optional(object({ mode: literal('bundled', 'hosted'), note: optional(str({ max: 300 })) })),
+    }),
+  },
   /** Make queue item `index` the current source. */
   pickSource: { request: object({ index: num({ min: 0, max: MAX_QUEUE - 1, integer: true }) }), response: empty },
   insertSketch: { request: insertSketch, response: inserted },

@@ -38,7 +38,7 @@ export { serveLossModel, connectRemoteLossModel, RemoteLossModel, LOSS_PROTOCOL,
 export { clipLossModel, clipWeightsFromBytes, downloadClipWeights } from './weights/clip-loss-model.ts';
 export { clipModelSpec } from './weights/clip-models.ts';
 export { DownloadError, REPO_COMMIT_HEADER, type DownloadProgress, type FetchLike } from './weights/download.ts';
-export { WeightSet } from './weights/weight-set.ts';
+export { WeightSet, sha256Hex } from './weights/weight-set.ts';
 export type { TensorEntry } from './weights/safetensors.ts';
 export { MemoryCache } from './weights/memory-cache.ts';
 

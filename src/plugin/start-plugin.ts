@@ -8,12 +8,27 @@ import { notifyShort } from './notify-short.ts';
 import { readSelectionAsync } from './read-selection-async.ts';
 import { refineSketchAsync } from './refine-sketch-async.ts';
 import { watchSelectedSketch } from './watch-selected-sketch.ts';
+import { WindowGate, type WindowSetup } from './window-mode.ts';
 
 export const UI_SIZE = { width: 360, height: 600 };
 
-export function startPlugin(): () => void {
-  figma.showUI(__html__, { ...UI_SIZE, themeColors: true });
-  const endpoint = createPluginEndpoint(createFigmaTransport(), {
+/** The hosted window's URL, set by build.mjs from SKETCHIFY_WINDOW_URL ('' = bundled window only). */
+declare const __SKETCHIFY_WINDOW_URL__: string | undefined;
+const BUILT_WINDOW_URL = typeof __SKETCHIFY_WINDOW_URL__ === 'string' ? __SKETCHIFY_WINDOW_URL__ : '';
+
+export function startPlugin(window: Partial<WindowSetup> = {}): () => void {
+  const gate = new WindowGate(
+    { url: window.url ?? BUILT_WINDOW_URL, pluginId: window.pluginId ?? figma.pluginId ?? '', answerMs: window.answerMs, readyMs: window.readyMs },
+    {
+      show: (html) => figma.showUI(html, { ...UI_SIZE, themeColors: true }),
+      bundledHtml: __html__,
+      setTimer: (fn, ms) => setTimeout(fn, ms),
+      clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+      onRefused: (reason) => console.warn(`[sketchify] ignored ${reason}`),
+    },
+  );
+  gate.open();
+  const endpoint = createPluginEndpoint(createFigmaTransport((message, origin) => gate.accept(message, origin)), {
     onReject: (e) => console.warn(`[sketchify] rejected a message from the UI: ${e.message}`),
   });
   let uiReady = false;
@@ -38,8 +53,9 @@ export function startPlugin(): () => void {
 
   endpoint.on('ready', () => {
     uiReady = true;
+    gate.uiReady();
     void publishAsync();
-    return { command: figma.command ?? '' };
+    return { command: figma.command ?? '', window: gate.describe() };
   });
   endpoint.on('pickSource', ({ index }) => {
     queueIndex = index;
@@ -74,6 +90,7 @@ export function startPlugin(): () => void {
   const stop = () => {
     figma.off('selectionchange', onSelection);
     unwatch();
+    gate.close();
     disconnect();
   };
   figma.on('close', stop);

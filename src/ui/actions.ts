@@ -69,7 +69,11 @@ function onWorker(m: FromWorker): void {
       s.modelStatus.value = { ...s.modelStatus.value, [m.model]: { state: 'downloading', done: m.bytesDone, total: m.bytesTotal } };
       break;
     case 'model-ready':
-      s.modelStatus.value = { ...s.modelStatus.value, [m.model]: { state: 'ready', source: m.source, repoCommit: m.repoCommit } };
+      s.modelStatus.value = { ...s.modelStatus.value, [m.model]: { state: 'ready', source: m.source, repoCommit: m.repoCommit, notKept: m.notKept } };
+      if (m.source === 'download') engine.send({ type: 'stored-models' });
+      break;
+    case 'stored-models':
+      s.storedModels.value = { models: m.models, unavailable: m.unavailable, freed: m.freed };
       break;
     case 'warm':
       // Only a state: a run that needs what failed here reports it in plain words.
@@ -91,6 +95,12 @@ export function startApp(): void {
   // sessions, so the first sketch starts in about a second instead of several (issue #6).
   const p = PRESETS[s.preset.value];
   engine.send({ type: 'warm', model: 'embedded', batches: [1, p.seeds * (1 + p.views)] });
+  engine.send({ type: 'stored-models' });
+}
+
+/** Removes the CLIP weights this window keeps (the answer updates storedModels). */
+export function removeStoredModels(): void {
+  engine.send({ type: 'remove-stored-models' });
 }
 
 async function onSelection(sel: SelectionState): Promise<void> {

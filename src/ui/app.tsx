@@ -4,7 +4,7 @@ import { cancel, insert, run, runSeries, sketchAgain } from './actions.ts';
 import { AboutWindow } from './components/about-window.tsx';
 import { Controls } from './components/controls.tsx';
 import { Preview } from './components/preview.tsx';
-import { NoticeLine, ProblemBanner } from './components/problem.tsx';
+import { NoticeLine, ProblemBanner, WindowNoteLine } from './components/problem.tsx';
 import { Progress } from './components/progress.tsx';
 import { runNestedSeries } from './nested-series.ts';
 import { RefinePanel } from './components/refine.tsx';
@@ -45,6 +45,7 @@ function Actions() {
 export function App() {
   return (
     <div class="app" data-engine={engineWarmth.value}>
+      <WindowNoteLine />
       <Source />
       <ProblemBanner />
       {subject.value && (

@@ -53,7 +53,11 @@ export class EngineClient {
   private readonly factReplies: ((facts: ScopeFacts) => void)[] = [];
 
   constructor() {
-    this.worker = this.startWorker(true).catch(() => this.startWorker(false));
+    // A page with an origin of its own (the hosted window) starts the blob worker first: it
+    // shares the page's origin, so it is a secure context with the page's Cache Storage, where
+    // a data: worker would have an opaque origin and no storage.
+    const viaData = self.origin === 'null';
+    this.worker = this.startWorker(viaData).catch(() => this.startWorker(!viaData));
   }
 
   /** Where this session's engine worker runs and what it has (tests, bench, diagnostics). */

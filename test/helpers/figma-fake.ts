@@ -199,10 +199,13 @@ export class FigmaFake {
   readonly shownUI: { width?: number; height?: number; themeColors?: boolean }[] = [];
   private readonly nodes = new Set<FakeNode>();
   private readonly history: Snapshot[] = [];
+  /** The HTML of every figma.showUI call, in order. */
+  readonly shownHtml: string[] = [];
+  pluginId = 'fake-plugin-id';
   private readonly images = new Map<string, { bytes: Uint8Array; width: number; height: number }>();
   private readonly handlers = new Map<string, ((...args: unknown[]) => void)[]>();
   private readonly uiListeners = new Set<(message: unknown) => void>();
-  private pluginOnMessage: ((message: unknown) => void) | undefined;
+  private pluginOnMessage: ((message: unknown, props: { origin: string }) => void) | undefined;
 
   readonly ui = {
     postMessage: (message: unknown) => {
@@ -228,12 +231,13 @@ export class FigmaFake {
     this.root.appendChild(page);
     Object.defineProperty(this.ui, 'onmessage', {
       get: () => this.pluginOnMessage,
-      set: (h: ((message: unknown) => void) | undefined) => (this.pluginOnMessage = h),
+      set: (h: ((message: unknown, props: { origin: string }) => void) | undefined) => (this.pluginOnMessage = h),
     });
   }
 
   // ---- the API surface the plugin calls ----
-  showUI(_html: string, options: { width?: number; height?: number; themeColors?: boolean } = {}): void {
+  showUI(html: string, options: { width?: number; height?: number; themeColors?: boolean } = {}): void {
+    this.shownHtml.push(html);
     this.shownUI.push(options);
   }
   on(event: 'selectionchange' | 'close' | 'run' | 'currentpagechange', handler: (...args: unknown[]) => void): void {
@@ -360,12 +364,12 @@ export class FigmaFake {
   nodesChanged(changes: { id: string; type: 'CREATE' | 'DELETE' | 'PROPERTY_CHANGE' }[]): void {
     for (const h of this.currentPage.nodeChangeHandlers) h({ nodeChanges: changes.map((c) => ({ ...c, origin: 'LOCAL' })) });
   }
-  /** The UI's end of figma.ui: what the iframe would post and receive. */
-  uiTransport(): Transport {
+  /** The UI's end of figma.ui: what the iframe (a document of `origin`) would post and receive. */
+  uiTransport(origin = 'null'): Transport {
     return {
       post: (message) => {
         const copy = structuredClone(message);
-        queueMicrotask(() => this.pluginOnMessage?.(copy));
+        queueMicrotask(() => this.pluginOnMessage?.(copy, { origin }));
       },
       subscribe: (handler) => {
         this.uiListeners.add(handler);

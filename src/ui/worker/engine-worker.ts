@@ -14,7 +14,7 @@ import { probeWebGpu, type BackendProbe } from '../backend.ts';
 import { LOSS_WORKER_NAME } from './bootstrap.ts';
 import { serveLossWorker } from './loss-worker.ts';
 import { checkShards, chunkSizes, LossWorkerPool, PooledLossModel, shardCount } from './loss-workers.ts';
-import { adoptWeights, cancelDownload, downloadModel, handOverWeights, loadModel, loadModelFromFile, prepareCpuLoss } from './models.ts';
+import { adoptWeights, cancelDownload, downloadModel, handOverWeights, loadModel, loadModelFromFile, prepareCpuLoss, removeStoredModels, storedModels } from './models.ts';
 import { toWireError, type FromWorker, type RunRequest, type ToWorker, type WireBackend, type WireSketch } from './messages.ts';
 import { ORT_BUILD } from './ort.ts';
 import { WarmUp } from './warm.ts';
@@ -241,8 +241,14 @@ function onMessage(event: MessageEvent<ToWorker>): void {
       latest = { bytesDone, bytesTotal };
       if (pending === null) pending = setTimeout(flush, Math.max(0, 100 - (performance.now() - last)));
     })
-      .then((repoCommit) => settle({ type: 'model-ready', model: m.model, source: 'download', repoCommit }))
+      .then((got) => settle({ type: 'model-ready', model: m.model, ...got }))
       .catch((error: unknown) => settle({ type: 'model-error', model: m.model, error: toWireError(error) }));
+  } else if (m.type === 'stored-models') {
+    void storedModels().then((kept) => post({ type: 'stored-models', ...kept }));
+  } else if (m.type === 'remove-stored-models') {
+    void removeStoredModels()
+      .then(async (freed) => post({ type: 'stored-models', ...(await storedModels()), freed }))
+      .catch(async (error: unknown) => post({ type: 'stored-models', ...(await storedModels()), unavailable: `could not remove: ${(error as Error).message}` }));
   } else if (m.type === 'cancel-download') {
     cancelDownload(m.model);
   } else if (m.type === 'export-weights') {

@@ -62,7 +62,11 @@ export type ToWorker =
    */
   | { type: 'warm'; model: string; batches: number[]; shards?: number }
   /** What this scope has (About this window): answered by 'facts'. */
-  | { type: 'facts' };
+  | { type: 'facts' }
+  /** The CLIP models this window keeps between sessions (worker/model-store.ts): answered by 'stored-models'. */
+  | { type: 'stored-models' }
+  /** Removes every kept model: answered by 'stored-models' (with the bytes freed). */
+  | { type: 'remove-stored-models' };
 
 /** A WeightSet as data: entries rebased to payload, payload transferred. */
 export interface WireWeights {
@@ -122,13 +126,15 @@ export type FromWorker =
   | { type: 'device-lost'; runId: number; message: string; iteration: number }
   | { type: 'download-progress'; model: string; bytesDone: number; bytesTotal: number }
   /** repoCommit: the commit the weights came from, where an answer (or the file) named it. */
-  | { type: 'model-ready'; model: string; source: 'download' | 'file'; repoCommit?: string }
+  /** source 'stored': this window's kept copy, re-verified; notKept: why a download lives only in memory. */
+  | { type: 'model-ready'; model: string; source: 'download' | 'file' | 'stored'; repoCommit?: string; notKept?: string }
   | { type: 'model-error'; model: string; error: WireError }
   /** The warm-up's progress; 'failed' is no error (a run that needs the same reports it). */
   | { type: 'warm'; model: string; state: WarmState; ms: number; message?: string }
   /** Answer to export-weights: null when the worker kept none (not loaded, or has WebGPU). */
   | { type: 'weights'; model: string; weights: WireWeights | null }
-  | { type: 'facts'; facts: ScopeFacts };
+  | { type: 'facts'; facts: ScopeFacts }
+  | { type: 'stored-models'; models: { id: string; revision: string; bytes: number }[]; unavailable?: string; freed?: number };
 
 /** Errors cross the thread boundary as plain data; name and fields drive the plain-words text. */
 export interface WireError {
