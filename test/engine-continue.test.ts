@@ -233,3 +233,37 @@ describe('continuing a drawing: validation', () => {
     expect(canvasMap(96, 64, 64).offsetY).toBe(16); // the wide image of the frozen test is padded in y
   });
 });
+
+describe('nested series: cancelling', () => {
+  it('returns the levels done so far when aborted during a smaller level', async () => {
+    const controller = new AbortController();
+    const results = await sketchNestedSeries(twoRings(), [6, 3, 1], { ...base, iterations: 10 }, {
+      model: createPixelLossModel(SIZE),
+      signal: controller.signal,
+      progressIntervalMs: 0,
+      onProgress: (e) => {
+        if (e.level!.index === 1 && e.phase === 'optimize' && e.iteration >= 1) controller.abort();
+      },
+    });
+    expect(results.map((r) => r.strokes)).toEqual([6, 3]);
+    expect(results[1].cancelled).toBe(true);
+    expect(results[0].cancelled).toBe(false);
+  });
+
+  it('keeps the levels done when the abort comes while a level removes strokes', async () => {
+    const controller = new AbortController();
+    const model = createPixelLossModel(SIZE);
+    let firstDone = false;
+    const loss = model.lossAndGradient.bind(model);
+    model.lossAndGradient = async (views, targets, weights) => {
+      if (firstDone && targets.batch === 1) controller.abort(); // the next clean-view scoring: level 1 ranking its strokes
+      return loss(views, targets, weights);
+    };
+    const onProgress = (e: SketchProgress) => {
+      if (e.level!.index === 0 && e.iteration === e.iterations) firstDone = true;
+    };
+    const results = await sketchNestedSeries(twoRings(), [6, 3], { ...base, iterations: 10 }, { model, signal: controller.signal, progressIntervalMs: 0, onProgress });
+    expect(controller.signal.aborted).toBe(true);
+    expect(results.map((r) => [r.strokes, r.cancelled])).toEqual([[6, false]]);
+  });
+});

@@ -27,7 +27,8 @@ export function checkNestedLevels(levels: readonly number[]): void {
  * Sketches `levels` (stroke counts, strictly decreasing, e.g. [32, 16, 8, 4]) as a nested
  * series: results in the same order, each level after the first with `origin` indexing the
  * strokes of the level before it. Progress events carry `level`. Cancelling stops after the
- * level that was running: the levels done so far come back (the last one marked cancelled).
+ * level that was running: the levels done so far come back (the last one marked cancelled,
+ * unless the abort came while a level was still removing strokes: that level is left out).
  */
 export async function sketchNestedSeries(image: RgbaImage, levels: readonly number[], options: SketchOptions = {}, runtime: SketchRuntime = {}): Promise<SketchResult[]> {
   checkNestedLevels(levels);
@@ -40,7 +41,14 @@ export async function sketchNestedSeries(image: RgbaImage, levels: readonly numb
     const above = results[index - 1];
     const level = { index, count: levels.length, strokes };
     const levelOptions: SketchOptions = above ? { ...options, iterations: brief, initial: { points: above.points }, remove: above.strokes - strokes } : { ...options, strokes };
-    const result = await sketchify(image, levelOptions, { ...runtime, onProgress: runtime.onProgress && ((event) => runtime.onProgress!({ ...event, level })) });
+    let result: SketchResult;
+    try {
+      result = await sketchify(image, levelOptions, { ...runtime, onProgress: runtime.onProgress && ((event) => runtime.onProgress!({ ...event, level })) });
+    } catch (error) {
+      // Aborted while a smaller level was still removing strokes (before it could return a best so far): keep the levels done.
+      if (index > 0 && runtime.signal?.aborted) break;
+      throw error;
+    }
     results.push(result);
     if (result.cancelled) break;
   }
