@@ -136,6 +136,16 @@ describe('Refine a sketch in Figma (real sandbox, fake Figma)', () => {
     expect(name).toBe('Sketch · 8 strokes');
   });
 
+  it('Cancel during "−4 strokes" leaves the sketch as it was', async () => {
+    await waitAttr('refine-panel', 'data-strokes', '8');
+    const before = await strokes();
+    await s.click('refine-remove');
+    await s.click('cancel');
+    await waitText('notice', /Refine stopped: the sketch was not changed/);
+    expect(await strokes()).toEqual(before);
+    expect(await s.requests('refineSketch')).toHaveLength(2);
+  });
+
   it('"−4 strokes" then removes the 4 added ones (the user\'s strokes are never removed)', async () => {
     await waitAttr('refine-panel', 'data-strokes', '8');
     const before = await strokes();

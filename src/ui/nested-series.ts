@@ -43,7 +43,11 @@ export async function runNestedSeries(): Promise<void> {
       `a nested series of ${results.length} sketches`,
     );
   } catch (error) {
-    fail(error);
+    // Cancelled while a smaller level was still removing strokes (it has no best-so-far yet).
+    if (s.runStatus.peek() === 'cancelling') {
+      s.runStatus.value = 'cancelled';
+      s.notice.value = `Nested series stopped after ${results.length} of ${levels.length} sketches; nothing was inserted.`;
+    } else fail(error);
   } finally {
     s.seriesIndex.value = null;
   }

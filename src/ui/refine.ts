@@ -76,6 +76,10 @@ export async function refine(kind: RefineKind): Promise<void> {
       s.inserting.value = false;
     }
   } catch (error) {
-    fail(error);
+    // Cancelled while the engine was still removing strokes (no best-so-far exists then): nothing changed.
+    if (s.runStatus.peek() === 'cancelling') {
+      s.runStatus.value = 'cancelled';
+      s.notice.value = 'Refine stopped: the sketch was not changed.';
+    } else fail(error);
   }
 }
