@@ -6,6 +6,8 @@ import { createFigmaTransport } from './create-figma-transport.ts';
 import { insertSketchesAsync } from './insert-sketches-async.ts';
 import { notifyShort } from './notify-short.ts';
 import { readSelectionAsync } from './read-selection-async.ts';
+import { refineSketchAsync } from './refine-sketch-async.ts';
+import { watchSelectedSketch } from './watch-selected-sketch.ts';
 import { WindowGate, type WindowSetup } from './window-mode.ts';
 
 export const UI_SIZE = { width: 360, height: 600 };
@@ -59,7 +61,7 @@ export function startPlugin(window: Partial<WindowSetup> = {}): () => void {
     queueIndex = index;
     void publishAsync();
   });
-  const insert = async (run: () => Promise<{ nodeId: string; vectorCount: number }>) => {
+  const insert = async <R>(run: () => Promise<R>) => {
     try {
       return await run();
     } catch (e) {
@@ -69,6 +71,11 @@ export function startPlugin(window: Partial<WindowSetup> = {}): () => void {
   };
   endpoint.on('insertSketch', (req) => insert(() => insertSketchesAsync(req, [req.sketch])));
   endpoint.on('insertSeries', (req) => insert(() => insertSketchesAsync(req, req.sketches)));
+  endpoint.on('refineSketch', async (req) => {
+    const result = await insert(() => refineSketchAsync(req));
+    void publishAsync(); // the group is still selected: the UI hears its new state
+    return result;
+  });
   endpoint.on('notify', ({ message, error }) => notifyShort(message, error));
   endpoint.on('resize', ({ width, height }) => figma.ui.resize(width, height));
   endpoint.on('close', () => figma.closePlugin());
@@ -78,9 +85,11 @@ export function startPlugin(window: Partial<WindowSetup> = {}): () => void {
     void publishAsync();
   };
   figma.on('selectionchange', onSelection);
+  const unwatch = watchSelectedSketch(() => void publishAsync());
   const disconnect = endpoint.connect();
   const stop = () => {
     figma.off('selectionchange', onSelection);
+    unwatch();
     gate.close();
     disconnect();
   };

@@ -7,8 +7,8 @@ import { connectSandbox, sandbox } from './bridge.ts';
 import { engine } from './engine.ts';
 import { describeError, type Problem } from './errors.ts';
 import * as s from './state.ts';
-import { renderSubject } from './subject.ts';
-import type { FromWorker, WireError, WireResult } from './worker/messages.ts';
+import { renderSubject, type Subject } from './subject.ts';
+import type { FromWorker, RunRequest, WireError, WireResult } from './worker/messages.ts';
 
 let nextRunId = 1;
 let current: { id: number; resolve(r: WireResult): void; reject(e: WireError): void } | null = null;
@@ -130,9 +130,15 @@ async function onSelection(sel: SelectionState): Promise<void> {
   }
 }
 
+/** What a refine changes in a run: the subject it was drawn on, the strokes to start from. */
+export interface RunOverrides {
+  subject?: Subject;
+  options?: Partial<Pick<RunRequest['options'], 'initial' | 'add' | 'remove' | 'width' | 'iterations'>>;
+}
+
 /** One engine run over the current subject; resolves with the best strokes (also when cancelled). */
-function runOnce(strokes: number, seed: number): Promise<WireResult> {
-  const subject = s.subject.value;
+export function runOnce(strokes: number, seed: number, overrides: RunOverrides = {}): Promise<WireResult> {
+  const subject = overrides.subject ?? s.subject.value;
   if (!subject) return Promise.reject({ name: 'Error', message: 'Select an image first.' });
   const id = nextRunId++;
   const pixels = new Uint8ClampedArray(subject.image.data); // a copy: the subject stays usable here
@@ -152,7 +158,7 @@ function runOnce(strokes: number, seed: number): Promise<WireResult> {
         width: subject.image.width,
         height: subject.image.height,
         pixels,
-        options: { strokes, width: s.strokeWidth.value, preset: s.preset.value, seed, model: s.modelId.value, iterations: s.iterationsOverride.value ?? undefined, subject: s.subjectChoice.value },
+        options: { strokes, width: s.strokeWidth.value, preset: s.preset.value, seed, model: s.modelId.value, iterations: s.iterationsOverride.value ?? undefined, subject: s.subjectChoice.value, ...overrides.options },
         backend: s.backendChoice.value,
         webgpuUnavailable: gpu ? undefined : noWebGpuReason(),
       },
@@ -163,12 +169,12 @@ function runOnce(strokes: number, seed: number): Promise<WireResult> {
   });
 }
 
-function recordTiming(r: WireResult): void {
+export function recordTiming(r: WireResult): void {
   const p = PRESETS[s.preset.value];
   if (r.perIterationMs > 0) s.measuredIterationMs.value = r.perIterationMs / ((1 + p.views) * p.seeds);
 }
 
-function fail(error: unknown): void {
+export function fail(error: unknown): void {
   s.runStatus.value = 'failed';
   s.problem.value = describeError(error instanceof Error ? error : errorFromWire(error as WireError));
 }
@@ -201,7 +207,7 @@ export function cancel(): void {
   engine.send({ type: 'cancel', runId: current.id });
 }
 
-function hexToRgb(hex: string): { r: number; g: number; b: number } {
+export function hexToRgb(hex: string): { r: number; g: number; b: number } {
   const v = Number.parseInt(/^[0-9a-f]{6}$/i.test(hex) ? hex : '1E1E1E', 16);
   return { r: ((v >> 16) & 255) / 255, g: ((v >> 8) & 255) / 255, b: (v & 255) / 255 };
 }
@@ -212,11 +218,11 @@ export function toSketchPayload(r: WireResult): SketchPayload {
   return { strokes, width: r.canvasWidth };
 }
 
-function insertOptions(r: WireResult, placement: InsertOptions['placement']): InsertOptions {
+export function insertOptions(r: WireResult, placement: InsertOptions['placement']): InsertOptions {
   return { nodeId: s.subject.value!.source.nodeId, canvasSize: r.canvasSize, color: hexToRgb(s.colorHex.value), layout: 'per-stroke', placement };
 }
 
-async function withInsert(work: () => Promise<{ vectorCount: number }>, what: string): Promise<void> {
+export async function withInsert(work: () => Promise<{ vectorCount: number }>, what: string): Promise<void> {
   s.inserting.value = true;
   try {
     const done = await work();
@@ -257,6 +263,7 @@ export async function runSeries(): Promise<void> {
   s.notice.value = null;
   s.runStatus.value = 'running';
   const results: WireResult[] = [];
+  s.seriesLevels.value = s.SERIES_STROKES;
   try {
     for (let i = 0; i < s.SERIES_STROKES.length; i++) {
       s.seriesIndex.value = i;

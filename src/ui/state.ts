@@ -5,6 +5,7 @@ import type { Problem } from './errors.ts';
 import type { Subject } from './subject.ts';
 import type { BackendChoice, WireBackend, WireResult, WireSketch, WireSubject } from './worker/messages.ts';
 import type { WarmState } from './worker/warm.ts';
+import { SERIES_STROKES } from '../common/series.ts';
 
 export type Preset = 'draft' | 'standard' | 'best';
 export const STROKE_CHOICES = ['4', '8', '16', '32'] as const;
@@ -49,6 +50,8 @@ export const measuredIterationMs = signal<number | null>(null);
 // ---- abstraction series -------------------------------------------------------------
 export { SERIES_STROKES } from '../common/series.ts';
 export const seriesIndex = signal<number | null>(null); // which sketch of the series is running
+/** The stroke counts of the series running, in run order (a nested series runs the largest first). */
+export const seriesLevels = signal<readonly number[]>(SERIES_STROKES);
 
 // ---- messages to the user -----------------------------------------------------------
 export const problem = signal<Problem | null>(null);

@@ -10,6 +10,7 @@
 // the HTML it is sent; such a document is no secure context, so neither it nor its workers get
 // navigator.gpu or crypto.subtle. Chromium refuses data: navigations over 2 MB, hence the loader),
 // shards=N (window.sketchifyShards before the UI starts: 1 = no loss workers, warm-up included),
+// sandbox=figma (the plugin's real sandbox on a fake Figma answers instead: figma-sandbox.ts),
 // window=hosted[&windowUrl=URL|&windowPath=PATH&windowPort=N][&pluginId=ID&answerMs=MS] (the
 // sandbox opens the hosted window at URL, default dist/web/ of this server under the name
 // localhost (localWindowUrl), as a build with SKETCHIFY_WINDOW_URL does: hosted-window.ts).
@@ -19,6 +20,7 @@
 // on the first request and on every redirect hop.
 import { createPluginEndpoint, type ImageSource, type ProblemCode, type SelectionState, type Transport } from '../../src/common/protocol.ts';
 import { connectSrcPolicy, readAllowedDomains } from './manifest-policy.ts';
+import { startFigmaSandbox } from './figma-sandbox.ts';
 import { hostedWindowHarness } from './hosted-window.ts';
 import { buildImageSource, type FixtureSelection } from './selection.ts';
 
@@ -191,6 +193,7 @@ function defaultProblemMessage(code: ProblemCode): string {
     'too-large': 'The image is larger than 4096 px.',
     'too-small': 'The image is smaller than 16 px.',
     unavailable: 'The image could not be read.',
+    'source-missing': 'The image this sketch was drawn from was deleted.',
   };
   return messages[code];
 }
@@ -254,7 +257,14 @@ async function loadBundled(): Promise<void> {
 }
 
 async function loadUi(): Promise<void> {
-  endpoint.connect();
+  if (params.get('sandbox') === 'figma') {
+    startFigmaSandbox(frame, (type, payload) => {
+      record(type, payload);
+      if (type === 'ready') host.ready = true;
+    });
+  } else {
+    endpoint.connect();
+  }
   if (hosted) {
     hosted.gate.open();
     log(`opening the hosted window ${params.get('windowUrl')}`);

@@ -140,6 +140,12 @@ function cpuLabel(running: number, planned: number): string {
   return running === planned ? `CPU, ${planned} workers` : `CPU, ${running} of ${planned} workers`;
 }
 
+/** A refine's engine options (only when given: a plain run's options stay as they were). */
+function refineOptions(req: RunRequest): { initial?: { points: number[]; frozen: number[] }; add?: number; remove?: number } {
+  const { initial, add, remove } = req.options;
+  return { ...(initial && { initial }), ...(add !== undefined && { add }), ...(remove !== undefined && { remove }) };
+}
+
 async function runSketch(req: RunRequest, controller: AbortController): Promise<void> {
   // The warm-up's step in progress (e.g. the model this run needs) finishes first, no more.
   await warmUp.yieldToRun();
@@ -160,7 +166,7 @@ async function runSketch(req: RunRequest, controller: AbortController): Promise<
   let fellBack = false;
   const result = await sketchify(
     image,
-    { strokes: req.options.strokes, width: req.options.width, preset: req.options.preset, seed: req.options.seed, model: req.options.model, backend: choice.info.backend, seeds: req.options.seeds, iterations: req.options.iterations, subject: req.options.subject },
+    { strokes: req.options.strokes, width: req.options.width, preset: req.options.preset, seed: req.options.seed, model: req.options.model, backend: choice.info.backend, seeds: req.options.seeds, iterations: req.options.iterations, subject: req.options.subject, ...refineOptions(req) },
     {
       model,
       gpuDevice: choice.device,
@@ -185,6 +191,8 @@ async function runSketch(req: RunRequest, controller: AbortController): Promise<
       result: {
         ...wire({ ...result, iteration: result.iterations, iterations: result.iterations, loss: result.lossFinal, bestLoss: result.lossFinal, elapsedMs: result.timings.totalMs, etaMs: 0 }),
         unitPoints: points,
+        lossInitial: result.lossInitial,
+        origin: result.origin,
         canvasSize: result.canvasSize,
         canvasWidth: result.canvasWidth,
         cancelled: result.cancelled,

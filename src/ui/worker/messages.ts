@@ -27,6 +27,11 @@ export interface RunRequest {
     iterations?: number;
     /** What the strokes draw (engine SketchOptions.subject); default 'auto'. */
     subject?: 'auto' | 'off';
+    /** Strokes to start from (engine SketchOptions.initial): image pixels, 8 numbers a stroke; frozen never move. */
+    initial?: { points: number[]; frozen: number[] };
+    /** Strokes added where the drawing misses the subject most / least useful ones removed (engine add, remove). */
+    add?: number;
+    remove?: number;
   };
   backend: BackendChoice;
   /** Set when the main thread already knows WebGPU is missing (navigator.gpu absent). */
@@ -90,6 +95,10 @@ export interface WireSubject {
 }
 
 export interface WireResult extends WireSketch {
+  /** Clean loss of the winning seed's starting strokes (for a refine: the drawing as it was). */
+  lossInitial: number;
+  /** Per stroke, with `initial`: the initial stroke it continues, or -1 when added. */
+  origin?: number[];
   canvasSize: number;
   canvasWidth: number;
   cancelled: boolean;
