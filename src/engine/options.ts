@@ -70,15 +70,7 @@ export interface PresetValues {
   lrSchedule: LrSchedule;
 }
 
-// Tuned on the embedded model and the CPU path (bench/sketch.ts, bench/eval.ts). Learning rates
-// from runs on the horse fixture, 16 strokes, 1 view (best clean loss, init = 2.1): 100 its:
-// lr 1 constant 1.22, cosine 3 -> 1.04, 5 -> 1.16, 8 -> 1.27; 200 its: lr 1 constant 1.03,
-// 2 constant 0.98, cosine 3 -> 0.90, 5 -> 0.80. `best` is not tuned (2000 its are too slow here).
-// `standard` after the embedded model moved to 160 px / block 4 + block 12 taps (16 strokes, its
-// best clean loss vs the CLIPasso schedule cut to 1000 its: horse 0.539, chelsea 1.533): lr 5 ->
-// horse 0.551, chelsea 1.883 (early stop at 150 its: the plateau test fires while lr is high);
-// lr 3 -> 0.520 / 1.524 (within 5 % by it 260 / 250); lr 2 -> 0.616 / 1.525; lr 3 with 1 seed
-// and 2 views -> horse 0.566 (40 s instead of 55 s); lr 3, 300 its -> horse 0.561.
+// Tuned on the embedded model and the CPU path; the runs behind these values: docs/performance.md#presets.
 export const PRESETS: Readonly<Record<Preset, Readonly<PresetValues>>> = {
   draft: { iterations: 100, views: 1, seeds: 1, evalEvery: 10, poolSize: 6, patience: 4, lr: 3, lrSchedule: 'cosine' },
   standard: { iterations: 400, views: 1, seeds: 2, evalEvery: 10, poolSize: 12, patience: 8, lr: 3, lrSchedule: 'cosine' },
