@@ -10,7 +10,7 @@ import {
 } from '../src/common/protocol.ts';
 import { MAX_IMAGE_BYTES, MAX_STROKES } from '../src/common/limits.ts';
 import { iframeTransport, type MessageWindow } from '../src/common/iframe-transport.ts';
-import type { ProtocolError } from '../src/common/schema.ts';
+import type { ProtocolError } from '../src/common/rpc/schema.ts';
 
 /** Two transports wired to each other; delivery is async like postMessage. */
 function memoryPair(): { a: Transport; b: Transport; sentByA: unknown[]; sentByB: unknown[] } {

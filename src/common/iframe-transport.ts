@@ -2,7 +2,7 @@
 // and expects parent.postMessage({pluginMessage}, '*') back. The window is passed in so
 // this module touches no globals (and tests can hand it a stand-in).
 
-import type { Transport } from './endpoint.ts';
+import type { Transport } from './rpc/endpoint.ts';
 
 export interface MessageWindow {
   parent: { postMessage(message: unknown, targetOrigin: string): void };

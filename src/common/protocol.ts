@@ -16,14 +16,14 @@
 // Draw the subject: ctx.setTransform(...subjectCanvasTransform(source.unitToImage, w, h));
 // ctx.drawImage(bitmap, 0, 0) (paint-geometry.ts), w:h = subjectWidth:subjectHeight.
 
-import { createEndpoint, PROTOCOL_VERSION, type Endpoint, type EndpointOptions, type MapOf, type Transport } from './endpoint.ts';
-import { array, bool, bytes, empty, literal, num, object, optional, str, tagged, type Infer, type Schema } from './schema.ts';
+import { createEndpoint, PROTOCOL_VERSION, type Endpoint, type EndpointOptions, type MapOf, type Transport } from './rpc/endpoint.ts';
+import { array, bool, bytes, empty, literal, num, object, optional, str, tagged, type Infer, type Schema } from './rpc/schema.ts';
 import type { Affine } from './affine.ts';
 import { MAX_IMAGE_BYTES, MAX_IMAGE_SIDE, MAX_SERIES, MAX_STROKES, MIN_IMAGE_SIDE } from './limits.ts';
 
 export { PROTOCOL_VERSION };
-export { ProtocolError } from './schema.ts';
-export { RemoteError, type Transport } from './endpoint.ts';
+export { ProtocolError } from './rpc/schema.ts';
+export { RemoteError, type Transport } from './rpc/endpoint.ts';
 
 export const MAX_QUEUE = 64; // selected images listed at once
 export const SUBJECT_COORD_LIMIT = 100; // |coordinate| in subject units; beyond is absurd

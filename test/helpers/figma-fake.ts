@@ -7,7 +7,7 @@
 // path starts at (0,0) while it stays in place on the canvas.
 
 import { apply, compose, fromRows, IDENTITY, invert, toRows, translate, type Affine } from '../../src/common/affine.ts';
-import type { Transport } from '../../src/common/endpoint.ts';
+import type { Transport } from '../../src/common/rpc/endpoint.ts';
 
 type Rows = [[number, number, number], [number, number, number]];
 type NodeType = 'PAGE' | 'FRAME' | 'GROUP' | 'RECTANGLE' | 'VECTOR' | 'INSTANCE' | 'TEXT';

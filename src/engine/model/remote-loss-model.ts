@@ -7,7 +7,7 @@
 // none). Messages carry `proto: LOSS_PROTOCOL`; messages without it belong to another
 // protocol sharing the port (a worker's own setup messages) and are left alone.
 // Arrays are copied before they are transferred, so the caller's arrays are never detached.
-import { object, num, str, array, optional, literal, ProtocolError, type Schema } from '../../common/schema.ts';
+import { object, num, str, array, optional, literal, ProtocolError, type Schema } from '../../common/rpc/schema.ts';
 import type { LossModel, LossResult, LossWeights, TargetFeatures } from './types.ts';
 
 export const LOSS_PROTOCOL = 'sketchify-loss/1';
