@@ -1,60 +1,77 @@
-// One side of the sandbox/iframe conversation: typed emit/on over a message map, every
-// arriving message validated, replies matched to requests by id. Nothing happens on
-// import; connect() attaches the listener (create-figma-plugin's events rewire onmessage
-// as a side effect of importing them).
+// One side of a conversation over a transport, the same on every boundary (sandbox/iframe,
+// UI/engine worker, engine/loss worker): requests answered by replies matched by id, one-way
+// events, every arriving message checked against the protocol's schema table (so is every
+// outgoing one), and errors crossing as one WireError. Typed arrays travel as they are and are
+// transferred where the sender says so. Nothing happens on import; connect() attaches the
+// listener (create-figma-plugin's events rewire onmessage as a side effect of importing them).
 
 import { ProtocolError, type Schema } from './schema.ts';
-
-export const PROTOCOL_VERSION = 1;
+import { fromWireError, toWireError, wireErrorSchema, type WireError } from './wire-error.ts';
 
 /** Moves raw messages; knows nothing of their shape. */
 export interface Transport {
-  post(message: unknown): void;
-  /** Calls handler for every message that arrives; returns an unsubscribe function. */
-  subscribe(handler: (message: unknown) => void): () => void;
+  /** `transfer`: buffers (or ports) moved, not copied, where the channel can. */
+  post(message: unknown, transfer?: Transferable[]): void;
+  /**
+   * Calls handler for every message that arrives (and `unreadable` for one that could not be
+   * deserialized, where the channel says so); returns an unsubscribe function.
+   */
+  subscribe(handler: (message: unknown) => void, unreadable?: () => void): () => void;
 }
 
-export type MessageMap = Record<string, { request: unknown; response: unknown }>;
-export type SchemaMap = Record<string, { request: Schema<unknown>; response: Schema<unknown> }>;
+export type CallSchema = { request: Schema<unknown>; response: Schema<unknown> };
+export type EventSchema = { event: Schema<unknown> };
+/** A protocol's table for one direction: {name: {request, response}} or {name: {event}}. */
+export type SchemaMap = Record<string, CallSchema | EventSchema>;
 /** The message map type a schema table describes. */
 export type MapOf<S extends SchemaMap> = {
-  [K in keyof S]: { request: ReturnType<S[K]['request']>; response: ReturnType<S[K]['response']> };
+  [K in keyof S]: S[K] extends CallSchema
+    ? { request: ReturnType<S[K]['request']>; response: ReturnType<S[K]['response']> }
+    : S[K] extends EventSchema
+      ? { event: ReturnType<S[K]['event']> }
+      : never;
 };
+export type MessageMap = Record<string, { request: unknown; response: unknown } | { event: unknown }>;
 
-export type RequestMessage<M extends MessageMap> = {
-  [K in keyof M & string]: { v: number; kind: 'request'; id: number; type: K; payload: M[K]['request'] };
-}[keyof M & string];
-export type ResponseMessage<M extends MessageMap> = {
-  [K in keyof M & string]:
-    | { v: number; kind: 'response'; id: number; type: K; ok: true; payload: M[K]['response'] }
-    | { v: number; kind: 'response'; id: number; type: K; ok: false; error: string };
-}[keyof M & string];
+type CallName<M> = { [K in keyof M & string]: M[K] extends { request: unknown } ? K : never }[keyof M & string];
+type EventName<M> = { [K in keyof M & string]: M[K] extends { event: unknown } ? K : never }[keyof M & string];
+type RequestOf<E> = E extends { request: infer Q } ? Q : never;
+type ResponseOf<E> = E extends { response: infer R } ? R : never;
+type EventOf<E> = E extends { event: infer V } ? V : never;
 
-/** The other side ran the handler and it failed; message is theirs. */
-export class RemoteError extends Error {
-  override name = 'RemoteError';
+/** A handler's reply together with the buffers to transfer (not copy) with it. */
+export class Transferring<T> {
+  constructor(
+    readonly value: T,
+    readonly transfer: Transferable[],
+  ) {}
 }
+export const transferring = <T>(value: T, transfer: Transferable[]): Transferring<T> => new Transferring(value, transfer);
+
+/** Handlers of messages with an empty reply may return nothing. */
+type Reply<R> = R extends Record<string, never> ? R | void : R;
+type Handler<E> = E extends { request: infer Q; response: infer R }
+  ? (payload: Q) => Reply<R> | Transferring<Reply<R>> | Promise<Reply<R> | Transferring<Reply<R>>>
+  : (payload: EventOf<E>) => void;
 
 export interface EndpointOptions {
   /** Rejects a request with no reply after this long; default 60 s, 0 = never. */
   timeoutMs?: number;
-  /** Messages that could not be accepted (bad shape, wrong version, stale reply). Default: console.warn. */
+  /** Messages that could not be accepted (bad shape, other protocol, stale reply). Default: console.warn. */
   onReject?: (error: ProtocolError, raw: unknown) => void;
 }
 
-/** Handlers of messages with an empty reply may return nothing. */
-type HandlerResult<R> = R extends Record<string, never> ? R | void : R;
-
 export interface Endpoint<In extends MessageMap, Out extends MessageMap> {
-  /** The single handler for one incoming message type; its result (or throw) is the reply. */
-  on<K extends keyof In & string>(
-    type: K,
-    handler: (payload: In[K]['request']) => HandlerResult<In[K]['response']> | Promise<HandlerResult<In[K]['response']>>,
-  ): () => void;
-  /** Sends a request; resolves with the validated reply. */
-  emit<K extends keyof Out & string>(type: K, payload: Out[K]['request'], opts?: { timeoutMs?: number }): Promise<Out[K]['response']>;
+  /** The single handler of one incoming request (its result or throw is the reply) or event. */
+  on<K extends keyof In & string>(type: K, handler: Handler<In[K]>): () => void;
+  /** Sends a request; resolves with the checked reply, rejects with the other side's error (RemoteError). */
+  emit<K extends CallName<Out>>(type: K, payload: RequestOf<Out[K]>, opts?: { timeoutMs?: number; transfer?: Transferable[] }): Promise<ResponseOf<Out[K]>>;
+  /** Sends an event (no reply); throws on a payload that does not fit its schema. */
+  notify<K extends EventName<Out>>(type: K, payload: EventOf<Out[K]>, transfer?: Transferable[]): void;
   /** Attaches to the transport; returns a function that detaches and rejects pending requests. */
   connect(): () => void;
+  /** Rejects every pending and later request with `error` (the other side is gone). */
+  fail(error: Error): void;
 }
 
 const MAX_ID = 2 ** 31 - 1;
@@ -66,17 +83,21 @@ interface Pending {
   timer: ReturnType<typeof setTimeout> | undefined;
 }
 
-/** Checks the envelope: object, version, kind, id, type. Returns it loosely typed. */
-function readEnvelope(raw: unknown): { kind: 'request' | 'response'; id: number; type: string; rec: Record<string, unknown> } {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ProtocolError('message: expected an object');
-  const rec = raw as Record<string, unknown>;
-  if (rec.v !== PROTOCOL_VERSION) throw new ProtocolError(`message: protocol version ${JSON.stringify(rec.v)}, expected ${PROTOCOL_VERSION}`);
-  if (rec.kind !== 'request' && rec.kind !== 'response') throw new ProtocolError(`message: unknown kind ${JSON.stringify(rec.kind)}`);
-  if (typeof rec.id !== 'number' || !Number.isInteger(rec.id) || rec.id < 1 || rec.id > MAX_ID) {
-    throw new ProtocolError(`message: id must be an integer in [1, ${MAX_ID}], got ${JSON.stringify(rec.id)}`);
-  }
-  if (typeof rec.type !== 'string') throw new ProtocolError('message: type must be a string');
-  return { kind: rec.kind, id: rec.id, type: rec.type, rec };
+type Envelope = { kind: 'request' | 'response' | 'event'; id: number | null; type: string; rec: Record<string, unknown> };
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const validId = (id: unknown): id is number => typeof id === 'number' && Number.isInteger(id) && id >= 1 && id <= MAX_ID;
+
+/** Checks the envelope: object, protocol, kind, id, type. A reply to an unreadable request has id null. */
+function readEnvelope(raw: unknown, protocol: string): Envelope {
+  if (!isRecord(raw)) throw new ProtocolError('message: expected an object');
+  if (raw.proto !== protocol) throw new ProtocolError(`message: protocol ${JSON.stringify(raw.proto)}, expected "${protocol}"`);
+  const kind = raw.kind;
+  if (kind !== 'request' && kind !== 'response' && kind !== 'event') throw new ProtocolError(`message: unknown kind ${JSON.stringify(kind)}`);
+  const idless = kind === 'event' || (kind === 'response' && raw.ok === false && raw.id === null);
+  if (!idless && !validId(raw.id)) throw new ProtocolError(`message: id must be an integer in [1, ${MAX_ID}], got ${JSON.stringify(raw.id)}`);
+  if (typeof raw.type !== 'string') throw new ProtocolError('message: type must be a string');
+  return { kind, id: kind === 'event' ? null : (raw.id as number | null), type: raw.type, rec: raw };
 }
 
 function checkKeys(rec: Record<string, unknown>, allowed: string[]): void {
@@ -84,57 +105,96 @@ function checkKeys(rec: Record<string, unknown>, allowed: string[]): void {
 }
 
 export function createEndpoint<In extends MessageMap, Out extends MessageMap>(
-  spec: { receives: SchemaMap; sends: SchemaMap },
+  /** protocol: a name and version that every message carries ("sketchify-loss/1"). */
+  spec: { protocol: string; receives: SchemaMap; sends: SchemaMap },
   transport: Transport,
   options: EndpointOptions = {},
 ): Endpoint<In, Out> {
+  const { protocol } = spec;
   const handlers = new Map<string, (payload: unknown) => unknown>();
   const pending = new Map<number, Pending>();
   const onReject = options.onReject ?? ((e: ProtocolError) => console.warn(`[sketchify] rejected message: ${e.message}`));
-  const has = (map: SchemaMap, type: string) => Object.prototype.hasOwnProperty.call(map, type);
+  const entry = (map: SchemaMap, type: string) => (Object.prototype.hasOwnProperty.call(map, type) ? map[type] : undefined);
+  let failure: Error | undefined;
   let nextId = 1;
 
-  function reply(id: number, type: string, result: { ok: true; payload: unknown } | { ok: false; error: string }): void {
-    transport.post({ v: PROTOCOL_VERSION, kind: 'response', id, type, ...result });
+  function reply(id: number | null, type: string, result: { ok: true; payload: unknown } | { ok: false; error: WireError }, transfer: Transferable[] = []): void {
+    try {
+      transport.post({ proto: protocol, kind: 'response', id, type, ...result }, transfer);
+    } catch (e) {
+      // An uncloneable reply: say so rather than leave the caller waiting. If even that
+      // cannot be sent the channel is gone, and nobody is left to tell.
+      try {
+        if (result.ok) transport.post({ proto: protocol, kind: 'response', id, type, ok: false, error: toWireError(e) });
+      } catch {
+        // closed channel
+      }
+    }
+  }
+
+  function rejectAll(error: Error | ((p: Pending) => Error)): void {
+    for (const [id, p] of pending) {
+      if (p.timer !== undefined) clearTimeout(p.timer);
+      pending.delete(id);
+      p.reject(typeof error === 'function' ? error(p) : error);
+    }
   }
 
   async function handleRequest(id: number, type: string, rec: Record<string, unknown>): Promise<void> {
+    const schema = entry(spec.receives, type);
     let payload: unknown;
     try {
-      checkKeys(rec, ['v', 'kind', 'id', 'type', 'payload']);
-      if (!has(spec.receives, type)) throw new ProtocolError(`message: unknown type ${JSON.stringify(type)}`);
-      payload = spec.receives[type].request(rec.payload, 'payload');
+      checkKeys(rec, ['proto', 'kind', 'id', 'type', 'payload']);
+      if (!schema) throw new ProtocolError(`message: unknown type ${JSON.stringify(type)}`);
+      if (!('request' in schema)) throw new ProtocolError(`message: "${type}" is an event, not a request`);
+      payload = schema.request(rec.payload, 'payload');
     } catch (e) {
       onReject(e as ProtocolError, rec);
-      reply(id, type, { ok: false, error: (e as Error).message });
-      return;
+      return reply(id, type, { ok: false, error: toWireError(e) });
     }
     const handler = handlers.get(type);
-    if (!handler) return reply(id, type, { ok: false, error: `no handler for "${type}"` });
+    if (!handler) return reply(id, type, { ok: false, error: { name: 'Error', message: `no handler for "${type}"` } });
     try {
       const result = await handler(payload);
-      reply(id, type, { ok: true, payload: spec.receives[type].response(result ?? {}, 'reply') });
+      const [value, transfer] = result instanceof Transferring ? [result.value, result.transfer] : [result, []];
+      reply(id, type, { ok: true, payload: schema.response(value ?? {}, 'reply') }, transfer);
     } catch (e) {
-      reply(id, type, { ok: false, error: e instanceof Error ? e.message : String(e) });
+      reply(id, type, { ok: false, error: toWireError(e) });
     }
   }
 
-  function handleResponse(id: number, type: string, rec: Record<string, unknown>): void {
+  function handleEvent(type: string, rec: Record<string, unknown>): void {
+    checkKeys(rec, ['proto', 'kind', 'type', 'payload']);
+    const schema = entry(spec.receives, type);
+    if (!schema) throw new ProtocolError(`message: unknown type ${JSON.stringify(type)}`);
+    if (!('event' in schema)) throw new ProtocolError(`message: "${type}" is a request, not an event`);
+    const payload = schema.event(rec.payload, 'payload');
+    handlers.get(type)?.(payload); // nobody listening: an event may go unheard
+  }
+
+  function handleResponse(id: number | null, type: string, rec: Record<string, unknown>): void {
+    if (id === null) {
+      // The other side could not read the id of one of our requests: which one is unknown.
+      checkKeys(rec, ['proto', 'kind', 'id', 'type', 'ok', 'error']);
+      return rejectAll(fromWireError(wireErrorSchema(rec.error, 'error')));
+    }
     const waiting = pending.get(id);
-    if (!waiting) throw new ProtocolError(`message: reply to unknown request id ${id}`);
+    if (!waiting) {
+      if (failure) return; // answered after fail(): nobody waits for it
+      throw new ProtocolError(`message: reply to unknown request id ${id}`);
+    }
     if (waiting.type !== type) throw new ProtocolError(`message: reply of type "${type}" to a "${waiting.type}" request`);
     pending.delete(id);
     if (waiting.timer !== undefined) clearTimeout(waiting.timer);
     try {
       if (rec.ok === true) {
-        checkKeys(rec, ['v', 'kind', 'id', 'type', 'ok', 'payload']);
-        waiting.resolve(spec.sends[type].response(rec.payload, 'payload'));
+        checkKeys(rec, ['proto', 'kind', 'id', 'type', 'ok', 'payload']);
+        waiting.resolve((entry(spec.sends, type) as CallSchema).response(rec.payload, 'payload'));
       } else if (rec.ok === false) {
-        checkKeys(rec, ['v', 'kind', 'id', 'type', 'ok', 'error']);
-        if (typeof rec.error !== 'string') throw new ProtocolError('message: error must be a string');
-        waiting.reject(new RemoteError(rec.error.slice(0, 1000)));
+        checkKeys(rec, ['proto', 'kind', 'id', 'type', 'ok', 'error']);
+        waiting.reject(fromWireError(wireErrorSchema(rec.error, 'error')));
       } else {
-        throw new ProtocolError('message: ok must be a boolean');
+        throw new ProtocolError(`message: ok must be a boolean, got ${JSON.stringify(rec.ok)}`);
       }
     } catch (e) {
       waiting.reject(e as Error);
@@ -143,29 +203,42 @@ export function createEndpoint<In extends MessageMap, Out extends MessageMap>(
   }
 
   function receive(raw: unknown): void {
-    let envelope: ReturnType<typeof readEnvelope>;
+    let envelope: Envelope;
     try {
-      envelope = readEnvelope(raw);
+      envelope = readEnvelope(raw, protocol);
       if (envelope.kind === 'response') handleResponse(envelope.id, envelope.type, envelope.rec);
+      else if (envelope.kind === 'event') handleEvent(envelope.type, envelope.rec);
     } catch (e) {
       if (!(e instanceof ProtocolError)) throw e;
       onReject(e, raw);
+      // A request of ours that cannot be read still gets an answer, so its caller is not left waiting.
+      if (isRecord(raw) && raw.proto === protocol && raw.kind === 'request') {
+        reply(validId(raw.id) ? raw.id : null, typeof raw.type === 'string' ? raw.type : '', { ok: false, error: toWireError(e) });
+      }
       return;
     }
-    if (envelope.kind === 'request') void handleRequest(envelope.id, envelope.type, envelope.rec);
+    if (envelope.kind === 'request') void handleRequest(envelope.id!, envelope.type, envelope.rec);
+  }
+
+  function unreadable(): void {
+    const error = new ProtocolError('message: a message could not be deserialized');
+    onReject(error, undefined);
+    rejectAll(error); // its reply may have been any pending one's
   }
 
   return {
     on(type, handler) {
-      if (!has(spec.receives, type)) throw new Error(`"${type}" is not a message this side receives`);
+      if (!entry(spec.receives, type)) throw new Error(`"${type}" is not a message this side receives`);
       if (handlers.has(type)) throw new Error(`a handler for "${type}" is already registered`);
       handlers.set(type, handler as (payload: unknown) => unknown);
       return () => handlers.delete(type);
     },
     emit(type, payload, opts) {
       return new Promise((resolve, reject) => {
-        if (!has(spec.sends, type)) throw new Error(`"${type}" is not a message this side sends`);
-        const checked = spec.sends[type].request(payload, 'payload');
+        if (failure) return reject(failure);
+        const schema = entry(spec.sends, type);
+        if (!schema || !('request' in schema)) throw new Error(`"${type}" is not a request this side sends`);
+        const checked = schema.request(payload, 'payload');
         const id = nextId;
         nextId = nextId >= MAX_ID ? 1 : nextId + 1;
         const timeoutMs = opts?.timeoutMs ?? options.timeoutMs ?? 60_000;
@@ -177,19 +250,30 @@ export function createEndpoint<In extends MessageMap, Out extends MessageMap>(
               }, timeoutMs)
             : undefined;
         pending.set(id, { type, resolve: resolve as (v: unknown) => void, reject, timer });
-        transport.post({ v: PROTOCOL_VERSION, kind: 'request', id, type, payload: checked });
+        try {
+          transport.post({ proto: protocol, kind: 'request', id, type, payload: checked }, opts?.transfer ?? []);
+        } catch (e) {
+          pending.delete(id);
+          if (timer !== undefined) clearTimeout(timer);
+          reject(e instanceof Error ? e : new Error(String(e)));
+        }
       });
     },
+    notify(type, payload, transfer = []) {
+      const schema = entry(spec.sends, type);
+      if (!schema || !('event' in schema)) throw new Error(`"${type}" is not an event this side sends`);
+      transport.post({ proto: protocol, kind: 'event', type, payload: schema.event(payload, 'payload') }, transfer);
+    },
     connect() {
-      const unsubscribe = transport.subscribe(receive);
+      const unsubscribe = transport.subscribe(receive, unreadable);
       return () => {
         unsubscribe();
-        for (const [id, p] of pending) {
-          if (p.timer !== undefined) clearTimeout(p.timer);
-          p.reject(new ProtocolError(`disconnected before the reply to "${p.type}"`));
-          pending.delete(id);
-        }
+        rejectAll((p) => new ProtocolError(`disconnected before the reply to "${p.type}"`));
       };
+    },
+    fail(error) {
+      failure ??= error;
+      rejectAll(failure);
     },
   };
 }
