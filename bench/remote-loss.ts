@@ -3,7 +3,8 @@
 // thread and called through connectRemoteLossModel, so one round trip is both ends' work: the
 // request's checks, copies and transfers, the server's queue, the reply's checks. Arrays have
 // the embedded model's shapes (views and gradient at 224², taps at their feature-map sizes),
-// at the batches one loss worker gets (1, 2, 4). Rows: calls per second and µs per call.
+// at the batches one loss worker gets (1, 2, 4). Rows: calls per second and µs per call, wall
+// and CPU (this process, both ends): CPU time is the steadier figure on a shared machine.
 import { connectRemoteLossModel, serveLossModel, type LossModel, type LossResult, type TargetFeatures } from '../src/engine/index.ts';
 import type { Emit } from './run.ts';
 
@@ -46,14 +47,16 @@ export async function run(emit: Emit): Promise<void> {
     const call = () => remote.lossAndGradient(views, targets, model.defaultWeights);
     for (let i = 0; i < 200; i++) await call(); // warm-up: JIT, allocator
     let calls = 0;
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     while (performance.now() - t0 < SECONDS * 1000) {
       await call();
       calls++;
     }
     const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
     const bytes = 4 * (views.length * 2 + batch * Object.values(TAPS).reduce((a, b) => a + b, 0));
-    emit({ case: `lossAndGradient B=${batch}`, batch, calls, callsPerSecond: Math.round((calls / ms) * 1000), usPerCall: Number(((ms / calls) * 1000).toFixed(1)), bytesPerCall: bytes });
+    emit({ case: `lossAndGradient B=${batch}`, batch, calls, callsPerSecond: Math.round((calls / ms) * 1000), usPerCall: Number(((ms / calls) * 1000).toFixed(1)), cpuUsPerCall: Number(((cpu.user + cpu.system) / calls).toFixed(1)), bytesPerCall: bytes });
   }
   await remote.dispose();
   stop();
