@@ -4,11 +4,11 @@ import { batch } from '@preact/signals';
 import { blankImageReason, PRESETS } from '../engine/index.ts';
 import type { InsertOptions, SelectionState, SketchPayload } from '../common/protocol.ts';
 import { connectSandbox, sandbox } from './bridge.ts';
-import { engine } from './engine.ts';
+import { engine } from './engine/engine.ts';
 import { describeError, type Problem } from './errors.ts';
 import * as s from './state.ts';
 import { renderSubject } from './subject.ts';
-import type { FromWorker, WireError, WireResult } from './worker/messages.ts';
+import type { FromWorker, WireError, WireResult } from './engine/protocol.ts';
 
 let nextRunId = 1;
 let current: { id: number; resolve(r: WireResult): void; reject(e: WireError): void } | null = null;

@@ -15,7 +15,7 @@ import { LOSS_WORKER_NAME } from './bootstrap.ts';
 import { serveLossWorker } from './loss-worker.ts';
 import { checkShards, chunkSizes, LossWorkerPool, PooledLossModel, shardCount } from './loss-workers.ts';
 import { adoptWeights, cancelDownload, downloadModel, handOverWeights, loadModel, loadModelFromFile, prepareCpuLoss } from './models.ts';
-import { toWireError, type FromWorker, type RunRequest, type ToWorker, type WireBackend, type WireSketch } from './messages.ts';
+import { toWireError, type FromWorker, type RunRequest, type ToWorker, type WireBackend, type WireSketch } from '../engine/protocol.ts';
 import { ORT_BUILD } from './ort.ts';
 import { WarmUp } from './warm.ts';
 import { gatherScopeFacts } from '../window-facts.ts';

@@ -15,7 +15,7 @@ import {
 } from '../../engine/index.ts';
 import { isClipEntry, type ClipModelEntry } from '../../../models/clip-common.ts';
 import { MODEL_REGISTRY } from '../../../models/registry.ts';
-import type { WireWeights } from './messages.ts';
+import type { WireWeights } from '../engine/protocol.ts';
 import { ort } from './ort.ts';
 import { explainRefusal, watchRefusedConnections } from './refused-connections.ts';
 

@@ -13,10 +13,10 @@
 // A device lost on the main-thread host: the engine falls back to the CPU, but wasm compute on
 // the main thread would freeze the UI, so the run is handed to the worker (see handOff).
 import workerSource from 'sketchify:engine-worker';
-import { isSoftwareAdapter } from './backend.ts';
-import { ENGINE_WORKER_NAME, startBundleWorker } from './worker/bootstrap.ts';
-import type { FromWorker, RunRequest, ToWorker, WireResult } from './worker/messages.ts';
-import type { ScopeFacts } from './window-facts.ts';
+import { isSoftwareAdapter } from '../backend.ts';
+import { ENGINE_WORKER_NAME, startBundleWorker } from '../worker/bootstrap.ts';
+import type { FromWorker, RunRequest, ToWorker, WireResult } from './protocol.ts';
+import type { ScopeFacts } from '../window-facts.ts';
 
 export type WorkerListener = (message: FromWorker) => void;
 type Booted = Extract<FromWorker, { type: 'booted' }>;

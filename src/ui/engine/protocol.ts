@@ -5,7 +5,7 @@
 // types suffice here.
 
 import type { TensorEntry } from '../../engine/index.ts';
-import type { WarmState } from './warm.ts';
+import type { WarmState } from '../worker/warm.ts';
 import type { ScopeFacts } from '../window-facts.ts';
 
 export type BackendChoice = 'auto' | 'webgpu' | 'cpu';
