@@ -31,6 +31,12 @@ export function num(opts: { min: number; max: number; integer?: boolean }): Sche
   };
 }
 
+/** Any number, NaN and infinities included (a diverged loss, a time not known yet). */
+export const anyNumber: Schema<number> = (v, path) => {
+  if (typeof v !== 'number') fail(path, `expected a number, got ${describe(v)}`);
+  return v;
+};
+
 export function str(opts: { max: number; min?: number }): Schema<string> {
   return (v, path) => {
     if (typeof v !== 'string') fail(path, `expected a string, got ${describe(v)}`);
@@ -129,12 +135,13 @@ export function optional<T>(inner: Schema<T>): Optional<T> {
 
 /** Plain object with exactly these keys: unknown keys are rejected (they signal a version skew). */
 export function object<S extends Shape>(shape: S): Schema<ObjectOf<S>> {
+  const fields = Object.entries(shape);
   return (v, path) => {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(path, `expected an object, got ${describe(v)}`);
     const rec = v as Record<string, unknown>;
     for (const key of Object.keys(rec)) if (!(key in shape)) fail(path, `unexpected field "${key}"`);
     const out: Record<string, unknown> = {};
-    for (const [key, schema] of Object.entries(shape)) {
+    for (const [key, schema] of fields) {
       const child = path ? `${path}.${key}` : key;
       if (rec[key] === undefined && !(schema as { optional?: boolean }).optional) fail(child, 'missing');
       const value = schema(rec[key], child);

@@ -5,7 +5,7 @@
 // against its request (remote-loss-model.ts).
 
 import type { MapOf } from '../../common/rpc/endpoint.ts';
-import { array, empty, float32, num, object, optional, ProtocolError, record, str, type Schema } from '../../common/rpc/schema.ts';
+import { anyNumber, array, empty, float32, num, object, optional, record, str, type Schema } from '../../common/rpc/schema.ts';
 import type { LossResult, LossWeights, TargetFeatures } from './types.ts';
 
 export const LOSS_PROTOCOL = 'sketchify-loss/1';
@@ -31,11 +31,6 @@ export interface ModelInfo {
 type Shape = Pick<ModelInfo, 'size'> & { taps: readonly string[] };
 
 const finite = num({ min: -Infinity, max: Infinity });
-/** A loss may be NaN or infinite (a diverged run): it still crosses. */
-const anyNumber: Schema<number> = (v, path) => {
-  if (typeof v !== 'number') throw new ProtocolError(`${path}: expected a number, got ${v === null ? 'null' : typeof v}`);
-  return v;
-};
 const batchSchema = num({ min: 1, max: MAX_BATCH, integer: true });
 const values = (length?: number) => (length === undefined ? float32({ max: MAX_VALUES }) : float32({ length }));
 
@@ -44,24 +39,29 @@ function weightsSchema(taps?: readonly string[]): Schema<LossWeights> {
 }
 
 /** Target features: every tensor holds a positive multiple of the batch's values. */
+const targetsByBatch = new Map<number, Schema<TargetFeatures>>();
 const targetsSchema: Schema<TargetFeatures> = (v, path) => {
   const batch = typeof v === 'object' && v !== null ? (v as { batch?: unknown }).batch : undefined;
   // A bad batch is reported by its own field, checked first.
   const b = typeof batch === 'number' && Number.isInteger(batch) && batch >= 1 && batch <= MAX_BATCH ? batch : 1;
-  return object({ batch: batchSchema, tensors: record(float32({ min: b, max: MAX_VALUES, multipleOf: b }), { max: MAX_TENSORS }) })(v, path);
+  let schema = targetsByBatch.get(b);
+  if (!schema) targetsByBatch.set(b, (schema = object({ batch: batchSchema, tensors: record(float32({ min: b, max: MAX_VALUES, multipleOf: b }), { max: MAX_TENSORS }) })));
+  return schema(v, path);
 };
 
 function targetFeaturesRequest(shape?: Shape): Schema<{ batch: number; images: Float32Array }> {
+  const fields = object({ batch: batchSchema, images: values() });
   return (v, path) => {
-    const m = object({ batch: batchSchema, images: values() })(v, path);
+    const m = fields(v, path);
     if (shape) values(m.batch * 3 * shape.size * shape.size)(m.images, `${path}.images`);
     return m;
   };
 }
 
 function lossRequest(shape?: Shape): Schema<{ views: Float32Array; targets: TargetFeatures; weights: LossWeights }> {
+  const fields = object({ views: values(), targets: targetsSchema, weights: weightsSchema(shape?.taps) });
   return (v, path) => {
-    const m = object({ views: values(), targets: targetsSchema, weights: weightsSchema(shape?.taps) })(v, path);
+    const m = fields(v, path);
     if (shape) values(m.targets.batch * shape.size * shape.size)(m.views, `${path}.views`);
     return m;
   };
@@ -75,6 +75,7 @@ const infoSchema: Schema<ModelInfo> = object({
   runtime: optional(str({ max: MAX_NAME })),
 });
 
+/** A loss may be NaN or infinite (a diverged run): it still crosses. */
 const lossResultSchema: Schema<LossResult> = object({ loss: anyNumber, terms: record(anyNumber, { max: MAX_TENSORS + 1 }), grad: values() });
 
 /** The engine's requests of a loss worker; given the model's shape, checked exactly against it. */
