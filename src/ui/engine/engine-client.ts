@@ -1,28 +1,28 @@
-// Main-thread handle on the engine. build.mjs bundles src/ui/worker/engine-worker.ts (with
-// onnxruntime-web and its wasm) into one string; the single-file iframe has no other URL, so
-// it runs from a Blob. One engine, two hosts:
-// - the worker (every CPU run, downloads, models). Started from a tiny data: URL bootstrap that
-//   importScripts its own blob URL of the bundle (no eval): measured in the harness, a data:
-//   worker of the opaque-origin iframe is a secure context (navigator.gpu, crypto.subtle) while
-//   a blob: worker is not. A host that refuses data: workers (CSP) gets the blob worker. Classic
-//   workers: module workers from blob URLs are refused in an opaque-origin iframe. The engine
-//   worker starts its loss workers (worker/loss-workers.ts) the same way (worker/bootstrap.ts).
-// - the iframe's main thread, only for a WebGPU run when the worker has no WebGPU but the
-//   iframe does: the same bundle loaded once as a classic <script> from the blob URL, talking
-//   over a MessageChannel. There an iteration is GPU dispatch, not compute.
+// The main thread's handle on the engine: one engine, two hosts (host.ts). The worker runs
+// everything it can; the main thread takes a WebGPU run only when the worker has no WebGPU and
+// the iframe has (chooseHost). Nothing starts before connect() (startApp calls it).
 // A device lost on the main-thread host: the engine falls back to the CPU, but wasm compute on
 // the main thread would freeze the UI, so the run is handed to the worker (see handOff).
 import workerSource from 'sketchify:engine-worker';
 import { isSoftwareAdapter } from '../backend.ts';
-import { ENGINE_WORKER_NAME, startBundleWorker } from '../worker/bootstrap.ts';
-import type { FromWorker, RunRequest, ToWorker, WireResult } from './protocol.ts';
 import type { ScopeFacts } from '../window-facts.ts';
+import type { EngineEndpoint, Host, HostEvents, HostName } from './host.ts';
+import { MainHost } from './main-host.ts';
+import type { Booted, EngineToUi, RunRequest, WireBackend, WireResult, WireSketch } from './protocol.ts';
+import { WorkerHost } from './worker-host.ts';
 
-export type WorkerListener = (message: FromWorker) => void;
-type Booted = Extract<FromWorker, { type: 'booted' }>;
-type HostName = 'worker' | 'main';
+/** What a run tells while it runs (its result is the reply). */
+export type RunEvent =
+  | { type: 'backend'; info: WireBackend }
+  | { type: 'progress'; phase: 'init' | 'optimize'; sketch: WireSketch }
+  /** The GPU device was lost at `iteration`: the run continues on the CPU. */
+  | { type: 'deviceLost'; message: string; iteration: number };
 
-const BOOT_TIMEOUT_MS = 60_000;
+/** What the engine tells outside runs; 'failed': the engine worker failed after booting. */
+export type EngineNotice =
+  | ({ type: 'downloadProgress' } & EngineToUi['downloadProgress']['event'])
+  | ({ type: 'warm' } & EngineToUi['warm']['event'])
+  | { type: 'failed'; error: Error };
 
 /**
  * Test and bench hook: `window.sketchifyShards = 1` forces the CPU path's shard count (1 = the
@@ -34,132 +34,127 @@ function forcedShards(): number | undefined {
 
 interface Route {
   host: HostName;
+  onEvent(event: RunEvent): void;
   /** Main-thread runs keep the request (pixels copied) to hand it to the worker. */
   request?: RunRequest;
   /** Set once a device loss on the main thread sent the run to the worker. */
-  handoff?: { partial: WireResult | null; iteration: number; message: string };
+  handoff?: { partial: WireResult | null; worker: Promise<WireResult> };
 }
 
 export class EngineClient {
-  private readonly source = new Blob([workerSource], { type: 'text/javascript' });
-  private readonly listeners = new Set<WorkerListener>();
+  private hosts: Record<HostName, Host> | null = null;
   private readonly routes = new Map<number, Route>();
-  /** The worker once it has booted (sends wait for it, so a refused bootstrap loses nothing). */
-  private readonly worker: Promise<{ worker: Worker; booted: Booted }>;
-  private main: Promise<MessagePort> | null = null;
+  private readonly listeners = new Set<(notice: EngineNotice) => void>();
   /** CLIP models whose weights the main-thread engine was given. */
   private readonly mainModels = new Set<string>(['embedded']);
-  private readonly weightReplies = new Map<string, (m: Extract<FromWorker, { type: 'weights' }>) => void>();
-  private readonly factReplies: ((facts: ScopeFacts) => void)[] = [];
 
-  constructor() {
-    this.worker = this.startWorker(true).catch(() => this.startWorker(false));
-  }
-
-  /** Where this session's engine worker runs and what it has (tests, bench, diagnostics). */
-  workerInfo(): Promise<Booted> {
-    return this.worker.then((w) => w.booted);
-  }
-
-  /** What the engine worker's scope has (About this window): its own probes, run there. */
-  workerFacts(): Promise<ScopeFacts> {
-    const reply = new Promise<ScopeFacts>((resolve) => this.factReplies.push(resolve));
-    void this.post('worker', { type: 'facts' });
-    return reply;
-  }
-
-  private startWorker(viaData: boolean): Promise<{ worker: Worker; booted: Booted }> {
-    return new Promise((resolve, reject) => {
-      let worker: Worker;
-      let booted: Booted | null = null;
-      try {
-        worker = startBundleWorker(this.source, ENGINE_WORKER_NAME, viaData);
-      } catch (error) {
-        return reject(error as Error);
-      }
-      const timer = setTimeout(() => (worker.terminate(), reject(new Error('the engine worker did not start'))), BOOT_TIMEOUT_MS);
-      worker.onmessage = (event: MessageEvent<FromWorker>) => {
-        const m = event.data;
-        if (m.type === 'booted' && !booted) {
-          booted = m;
-          clearTimeout(timer);
-          resolve({ worker, booted: m });
-        }
-        this.fromHost(m, 'worker');
-      };
-      worker.onerror = (event) => {
-        if (!booted && viaData) {
-          // Refused (e.g. a CSP without data:) or failed before booting: the blob worker next.
-          clearTimeout(timer);
-          event.preventDefault();
-          worker.terminate();
-          return reject(new Error(event.message || 'the data: worker was refused'));
-        }
-        const message = event.message ? `${event.message} (${event.filename}:${event.lineno})` : 'the engine worker failed to start';
-        this.emit({ type: 'error', runId: -1, error: { name: 'WorkerError', message } });
-      };
-    });
-  }
-
-  /** The main-thread host, loaded on first need (parsing the bundle is a one-off cost). */
-  private mainHost(): Promise<MessagePort> {
-    this.main ??= new Promise<MessagePort>((resolve, reject) => {
-      const script = document.createElement('script');
-      script.src = URL.createObjectURL(this.source);
-      script.onload = () => {
-        const engine = (globalThis as { sketchifyEngine?: { connect(port: MessagePort): void } }).sketchifyEngine;
-        if (!engine) return reject(new Error('the engine bundle did not load on the main thread'));
-        const channel = new MessageChannel();
-        channel.port1.onmessage = (event: MessageEvent<FromWorker>) => this.fromHost(event.data, 'main');
-        engine.connect(channel.port2);
-        resolve(channel.port1);
-      };
-      script.onerror = () => reject(new Error('the engine bundle did not load on the main thread'));
-      document.head.append(script);
-    });
-    return this.main;
-  }
-
-  send(message: ToWorker, transfer: Transferable[] = []): void {
-    if (message.type === 'run') return void this.run(message, transfer);
-    // The shard hook (see forcedShards) also tells the warm-up whether to start loss workers.
-    const forced = forcedShards();
-    if (message.type === 'warm' && forced !== undefined && message.shards === undefined) message = { ...message, shards: forced };
-    if (message.type === 'cancel') {
-      const host = this.routes.get(message.runId)?.host ?? 'worker';
-      return void this.post(host, message);
+  /** Starts the engine worker (the main-thread host waits for a run that needs it); resolves when it booted. */
+  connect(): Promise<Booted> {
+    if (!this.hosts) {
+      const source = new Blob([workerSource], { type: 'text/javascript' });
+      const events: HostEvents = { attach: (engine, host) => this.attach(engine, host), failed: (error) => this.tell({ type: 'failed', error }) };
+      this.hosts = { worker: new WorkerHost(source, events), main: new MainHost(source, events) };
     }
-    this.post('worker', message, transfer);
+    return this.hosts.worker.connect().then((c) => c.booted);
   }
 
-  listen(listener: WorkerListener): () => void {
+  /** Hears what the engine tells outside runs; returns a function that stops listening. */
+  listen(listener: (notice: EngineNotice) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  private emit(message: FromWorker): void {
-    for (const listener of this.listeners) listener(message);
-  }
-
-  private async post(host: HostName, message: ToWorker, transfer: Transferable[] = []): Promise<void> {
-    if (host === 'main') (await this.mainHost()).postMessage(message, transfer);
-    else (await this.worker).worker.postMessage(message, transfer);
-  }
-
-  private async run(req: RunRequest, transfer: Transferable[]): Promise<void> {
+  /**
+   * One run (its pixels are transferred); resolves with its result, also when cancelled, and
+   * rejects with the engine's error. `onEvent` hears its backend and progress.
+   */
+  async run(request: RunRequest, onEvent: (event: RunEvent) => void): Promise<WireResult> {
+    let req = request;
     const forced = forcedShards();
     if (forced !== undefined && req.shards === undefined) req = { ...req, shards: forced };
-    const route: Route = { host: 'worker' };
+    const route: Route = { host: 'worker', onEvent };
     this.routes.set(req.runId, route);
     try {
       const where = await this.chooseHost(req);
-      if (where.cpuReason) Object.assign(req, { backend: 'cpu', cpuReason: where.cpuReason });
+      if (where.cpuReason) req = { ...req, backend: 'cpu', cpuReason: where.cpuReason };
       route.host = where.host === 'main' && (await this.mainHasModel(req.options.model)) ? 'main' : 'worker';
       if (route.host === 'main') route.request = { ...req, pixels: req.pixels.slice() };
-      await this.post(route.host, req, transfer);
-    } catch (error) {
+      return await this.runOn(route, req);
+    } finally {
       this.routes.delete(req.runId);
-      this.emit({ type: 'error', runId: req.runId, error: { name: (error as Error).name, message: (error as Error).message } });
+    }
+  }
+
+  /** Stops a run where it runs; its reply is then the best strokes so far. */
+  cancel(runId: number): void {
+    const host = this.routes.get(runId)?.host ?? 'worker';
+    void this.endpoint(host).then((engine) => engine.emit('cancel', { runId })).catch(warn('cancel'));
+  }
+
+  /** Downloads, verifies and compiles a CLIP model in the worker; resolves with the commit, where known. */
+  async download(model: string): Promise<string | undefined> {
+    return (await (await this.endpoint('worker')).emit('download', { model })).repoCommit;
+  }
+
+  cancelDownload(model: string): void {
+    void this.endpoint('worker').then((engine) => engine.emit('cancelDownload', { model })).catch(warn('cancelDownload'));
+  }
+
+  /** A weights file the user picked: its bytes move to the worker (transferred, not copied). */
+  async loadWeights(model: string, bytes: Uint8Array, name: string): Promise<string | undefined> {
+    return (await (await this.endpoint('worker')).emit('loadWeights', { model, bytes, name }, { transfer: [bytes.buffer] })).repoCommit;
+  }
+
+  /** Prepares a model and its CPU loss sessions before any run, at low priority ('warm' notices follow). */
+  warm(model: string, batches: number[]): void {
+    // The shard hook (see forcedShards) also tells the warm-up whether to start loss workers.
+    void this.endpoint('worker').then((engine) => engine.emit('warm', { model, batches, shards: forcedShards() })).catch(warn('warm'));
+  }
+
+  /** What the engine worker's scope has (About this window): its own probes, run there. */
+  async workerFacts(): Promise<ScopeFacts> {
+    return (await this.endpoint('worker')).emit('facts', {});
+  }
+
+  private async endpoint(host: HostName): Promise<EngineEndpoint> {
+    if (!this.hosts) throw new Error('the engine is not connected: call connect() first');
+    return (await this.hosts[host].connect()).engine;
+  }
+
+  private tell(notice: EngineNotice): void {
+    for (const listener of this.listeners) listener(notice);
+  }
+
+  /** Routes a host's events: a run's to its route (if it runs there), the rest to the listeners. */
+  private attach(engine: EngineEndpoint, host: HostName): void {
+    const toRun = (runId: number, event: RunEvent) => {
+      const route = this.routes.get(runId);
+      // A run handed off from the main thread: what that host still says no longer counts.
+      if (route?.host === host) route.onEvent(event);
+    };
+    engine.on('backend', ({ runId, info }) => toRun(runId, { type: 'backend', info }));
+    engine.on('progress', ({ runId, phase, sketch }) => toRun(runId, { type: 'progress', phase, sketch }));
+    engine.on('deviceLost', ({ runId, message, iteration }) => {
+      if (host === 'main') this.handOff(runId, message, iteration);
+      else toRun(runId, { type: 'deviceLost', message, iteration });
+    });
+    engine.on('downloadProgress', (p) => this.tell({ type: 'downloadProgress', ...p }));
+    engine.on('warm', (p) => this.tell({ type: 'warm', ...p }));
+  }
+
+  /** The run on its route's host; after a handoff, the worker's run with the better result. */
+  private async runOn(route: Route, req: RunRequest): Promise<WireResult> {
+    const host = route.host;
+    try {
+      const result = await (await this.endpoint(host)).emit('run', req, { transfer: [req.pixels.buffer] });
+      if (!route.handoff) return result;
+      route.handoff.partial = result;
+      return await route.handoff.worker;
+    } catch (error) {
+      if (route.handoff) return await route.handoff.worker;
+      // A CLIP compile that failed on the main thread is forgotten there: ask for weights again.
+      if (host === 'main' && req.options.model !== 'embedded') this.mainModels.delete(req.options.model);
+      throw error;
     }
   }
 
@@ -170,11 +165,9 @@ export class EngineClient {
    */
   private async mainHasModel(id: string): Promise<boolean> {
     if (this.mainModels.has(id)) return true;
-    const reply = new Promise<Extract<FromWorker, { type: 'weights' }>>((resolve) => this.weightReplies.set(id, resolve));
-    await this.post('worker', { type: 'export-weights', model: id });
-    const { weights } = await reply;
+    const { weights } = await (await this.endpoint('worker')).emit('exportWeights', { model: id });
     if (!weights) return false;
-    await this.post('main', { type: 'adopt-weights', model: id, weights }, [weights.payload.buffer]);
+    await (await this.endpoint('main')).emit('adoptWeights', { model: id, weights }, { transfer: [weights.payload.buffer] });
     this.mainModels.add(id);
     return true;
   }
@@ -185,7 +178,8 @@ export class EngineClient {
    * hardware adapter (Auto never picks a software one: the CPU path is faster).
    */
   private async chooseHost(req: RunRequest): Promise<{ host: HostName; cpuReason?: string }> {
-    const { booted } = await this.worker;
+    if (!this.hosts) throw new Error('the engine is not connected: call connect() first');
+    const { booted } = await this.hosts.worker.connect();
     const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
     if (req.backend === 'cpu' || req.webgpuUnavailable || booted.webgpu || !gpu) return { host: 'worker' };
     if (req.backend === 'webgpu') return { host: 'main' };
@@ -193,35 +187,6 @@ export class EngineClient {
     if (!adapter) return { host: 'worker', cpuReason: 'WebGPU found no usable graphics adapter' };
     if (isSoftwareAdapter(adapter)) return { host: 'worker', cpuReason: 'the only WebGPU adapter is a software renderer, which is slower than the CPU path' };
     return { host: 'main' };
-  }
-
-  private fromHost(m: FromWorker, host: HostName): void {
-    if (m.type === 'weights') {
-      this.weightReplies.get(m.model)?.(m);
-      this.weightReplies.delete(m.model);
-      return;
-    }
-    if (m.type === 'facts') return void this.factReplies.shift()?.(m.facts);
-    const runId = 'runId' in m ? m.runId : undefined;
-    const route = runId !== undefined ? this.routes.get(runId) : undefined;
-    if (route && runId !== undefined) {
-      if (route.host !== host) {
-        // The main-thread run that was handed off: only its final (best so far) result counts.
-        if (route.handoff && m.type === 'result') route.handoff.partial = m.result;
-        return;
-      }
-      if (host === 'main' && m.type === 'device-lost') return this.handOff(runId, route, m);
-      if (m.type === 'result' && route.handoff?.partial) return this.finish({ ...m, result: better(m.result, route.handoff.partial) });
-      // A CLIP compile that failed on the main thread is forgotten there: ask for weights again.
-      if (host === 'main' && m.type === 'error' && route.request && route.request.options.model !== 'embedded') this.mainModels.delete(route.request.options.model);
-      if (m.type === 'result' || m.type === 'error') this.routes.delete(runId);
-    }
-    this.emit(m);
-  }
-
-  private finish(m: Extract<FromWorker, { type: 'result' }>): void {
-    this.routes.delete(m.runId);
-    this.emit(m);
   }
 
   /**
@@ -232,18 +197,24 @@ export class EngineClient {
    * runs with the same image, strokes and seed share one scale). The engine cannot resume from
    * given strokes, so the worker starts from its own initialization.
    */
-  private handOff(runId: number, route: Route, m: Extract<FromWorker, { type: 'device-lost' }>): void {
-    route.handoff = { partial: null, iteration: m.iteration, message: m.message };
-    route.host = 'worker';
-    void this.post('main', { type: 'cancel', runId });
-    this.emit(m);
-    const req = route.request!;
+  private handOff(runId: number, message: string, iteration: number): void {
+    const route = this.routes.get(runId);
+    if (!route || route.host !== 'main' || !route.request) return;
+    const req: RunRequest = { ...route.request, backend: 'cpu', cpuReason: `the GPU device was lost at iteration ${iteration}, so the run continues on the CPU` };
     route.request = undefined;
-    const cpuReason = `the GPU device was lost at iteration ${m.iteration}, so the run continues on the CPU`;
-    void this.post('worker', { ...req, backend: 'cpu', cpuReason }, [req.pixels.buffer]);
+    route.host = 'worker';
+    void this.endpoint('main').then((engine) => engine.emit('cancel', { runId })).catch(warn('cancel'));
+    route.onEvent({ type: 'deviceLost', message, iteration });
+    const worker = this.endpoint('worker')
+      .then((engine) => engine.emit('run', req, { transfer: [req.pixels.buffer] }))
+      .then((result) => (route.handoff?.partial ? better(result, route.handoff.partial) : result));
+    worker.catch(() => undefined); // awaited once the main thread's run settles (runOn)
+    route.handoff = { partial: null, worker };
   }
 }
 
 function better(a: WireResult, b: WireResult): WireResult {
   return b.bestLoss < a.bestLoss ? { ...b, cancelled: a.cancelled } : a;
 }
+
+const warn = (what: string) => (error: unknown) => console.warn(`Sketchify: the engine did not take '${what}' (${String(error)})`);

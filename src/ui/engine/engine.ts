@@ -1,4 +1,5 @@
-// The session's one engine (src/ui/engine-client.ts), shared by the actions and the window readout.
+// The session's one engine (engine-client.ts), shared by the actions and the window readout; it
+// starts nothing until startApp() connects it.
 import { EngineClient } from './engine-client.ts';
 
 export const engine = new EngineClient();

@@ -1,140 +1,191 @@
-// Messages between the UI's main thread and the engine host. The engine runs in a worker so
-// that the optimization (model and rasterizer calls that each take tens to hundreds of ms)
-// never blocks the UI; a WebGPU run may run on the main thread instead (engine-client.ts),
-// over a MessageChannel with the same messages. Both sides are bundled together, so plain
-// types suffice here.
+// Messages between the UI's main thread and the engine host, with their schemas. The engine
+// runs in a worker so that the optimization (model and rasterizer calls that each take tens to
+// hundreds of ms) never blocks the UI; a WebGPU run may run on the main thread instead
+// (engine-client.ts), over a MessageChannel with the same messages. The UI asks (requests,
+// each answered once: a run's reply is its result); the engine tells (events: booting, a run's
+// progress, a download's progress, the warm-up). Every message is checked on arrival on both
+// sides, by the rpc endpoint (src/common/rpc), like the sandbox's.
 
-import type { TensorEntry } from '../../engine/index.ts';
-import type { WarmState } from '../worker/warm.ts';
-import type { ScopeFacts } from '../window-facts.ts';
+import { createEndpoint, type Endpoint, type MapOf, type Transport } from '../../common/rpc/endpoint.ts';
+import { anyNumber, array, bool, bytes, clampedBytes, empty, float32, literal, nullable, num, object, optional, ProtocolError, str, type Infer } from '../../common/rpc/schema.ts';
+import { MAX_IMAGE_SIDE, MAX_STROKES } from '../../common/limits.ts';
 
-export type BackendChoice = 'auto' | 'webgpu' | 'cpu';
+export const ENGINE_PROTOCOL = 'sketchify-engine/1';
 
-export interface RunRequest {
-  type: 'run';
-  runId: number;
+const runId = num({ min: 1, max: 2 ** 31 - 1, integer: true });
+const model = str({ min: 1, max: 100 });
+/** Text: reasons and messages (an engine error's message may be long). */
+const text = (max = 10_000) => str({ max });
+const count = num({ min: 0, max: Number.MAX_SAFE_INTEGER, integer: true });
+/** Bytes of a weights file or set: the largest CLIP checkpoint is a few hundred MB. */
+const MAX_WEIGHT_BYTES = 2 ** 31 - 1;
+const backendChoice = literal('auto', 'webgpu', 'cpu');
+export type BackendChoice = Infer<typeof backendChoice>;
+
+// ---- UI -> engine --------------------------------------------------------------------
+
+const runOptions = object({
+  strokes: num({ min: 1, max: MAX_STROKES, integer: true }),
+  width: num({ min: 0, max: 1000 }),
+  preset: literal('draft', 'standard', 'best'),
+  seed: num({ min: 0, max: 2 ** 32, integer: true }),
+  model,
+  seeds: optional(num({ min: 1, max: 64 })),
+  iterations: optional(num({ min: 1, max: 1e6 })),
+  /** What the strokes draw (engine SketchOptions.subject); default 'auto'. */
+  subject: optional(literal('auto', 'off')),
+});
+
+const runFields = {
+  runId,
   /** Subject pixels (straight RGBA), transferred. */
-  width: number;
-  height: number;
-  pixels: Uint8ClampedArray;
-  options: {
-    strokes: number;
-    width: number;
-    preset: 'draft' | 'standard' | 'best';
-    seed: number;
-    model: string;
-    seeds?: number;
-    iterations?: number;
-    /** What the strokes draw (engine SketchOptions.subject); default 'auto'. */
-    subject?: 'auto' | 'off';
-  };
-  backend: BackendChoice;
+  width: num({ min: 1, max: MAX_IMAGE_SIDE, integer: true }),
+  height: num({ min: 1, max: MAX_IMAGE_SIDE, integer: true }),
+  pixels: clampedBytes({ max: 4 * MAX_IMAGE_SIDE * MAX_IMAGE_SIDE, multipleOf: 4 }),
+  options: runOptions,
+  backend: backendChoice,
   /** Set when the main thread already knows WebGPU is missing (navigator.gpu absent). */
-  webgpuUnavailable?: string;
+  webgpuUnavailable: optional(text()),
   /** Why the run is on the CPU when backend is 'cpu' and the user did not choose it. */
-  cpuReason?: string;
+  cpuReason: optional(text()),
   /**
    * Forces the CPU path's shard count (integer 1-4; 1 = the engine worker alone), for tests
-   * and the bench; by default min(batch, cores, 4) for the embedded model (loss-workers.ts).
+   * and the bench; by default min(batch, cores, 4) for the embedded model. The engine checks
+   * its range (loss-workers.ts checkShards) like the run's other options.
    */
-  shards?: number;
-}
+  shards: optional(anyNumber),
+};
+const runShape = object(runFields);
+const runRequest: typeof runShape = (v, path) => {
+  const r = runShape(v, path);
+  if (r.pixels.length !== 4 * r.width * r.height) throw new ProtocolError(`${path}.pixels: ${r.pixels.length} bytes for ${r.width} x ${r.height} RGBA pixels`);
+  return r;
+};
+export type RunRequest = Infer<typeof runRequest>;
 
-export type ToWorker =
-  | RunRequest
-  | { type: 'cancel'; runId: number }
+const subjectSummary = object({ source: literal('alpha', 'estimate', 'whole', 'off'), busy: bool });
+/** On the first strokes of a run: what they are fitted to (engine SubjectSummary, in short). */
+export type WireSubject = Infer<typeof subjectSummary>;
+
+const sketchFields = {
+  /** N*8 numbers: each stroke's four control points in subject units [0, 1]. */
+  unitPoints: float32({ max: 8 * MAX_STROKES, multipleOf: 8 }),
+  iteration: count,
+  iterations: count,
+  loss: anyNumber,
+  bestLoss: anyNumber,
+  elapsedMs: anyNumber,
+  etaMs: anyNumber,
+  subject: optional(subjectSummary),
+};
+const sketch = object(sketchFields);
+export type WireSketch = Infer<typeof sketch>;
+
+const result = object({
+  ...sketchFields,
+  canvasSize: count,
+  canvasWidth: anyNumber,
+  cancelled: bool,
+  stoppedEarly: bool,
+  lossHistory: array(anyNumber, { max: 1e6 }),
+  seed: anyNumber,
+  perIterationMs: anyNumber,
+  totalMs: anyNumber,
+});
+export type WireResult = Infer<typeof result>;
+
+/** A WeightSet as data: entries rebased to payload. */
+const weights = object({
+  entries: array(
+    object({
+      name: text(1000),
+      dtype: literal('F64', 'F32', 'F16', 'BF16', 'I64', 'I32', 'I16', 'I8', 'U8', 'BOOL'),
+      shape: array(count, { max: 16 }),
+      begin: count,
+      end: count,
+    }),
+    { max: 100_000 },
+  ),
+  payload: bytes({ max: MAX_WEIGHT_BYTES }),
+  sha256: str({ min: 64, max: 64 }),
+});
+export type WireWeights = Infer<typeof weights>;
+
+const gpuFacts = object({
+  api: bool,
+  adapter: nullable(bool),
+  vendor: optional(text()),
+  architecture: optional(text()),
+  fallback: optional(bool),
+  shaderF16: optional(bool),
+  problem: optional(text()),
+});
+const storageFacts = object({ works: bool, detail: text() });
+/** What a scope has (window-facts.ts ScopeFacts, checked). */
+const scopeFacts = object({
+  scheme: text(100),
+  origin: text(),
+  secureContext: bool,
+  crossOriginIsolated: bool,
+  gpu: gpuFacts,
+  cores: nullable(num({ min: 0, max: 1e6 })),
+  deviceMemoryGb: nullable(num({ min: 0, max: 1e6 })),
+  indexedDb: storageFacts,
+  cacheStorage: storageFacts,
+});
+
+const repoCommit = object({ repoCommit: optional(text(200)) });
+
+export const UI_TO_ENGINE = {
+  run: { request: runRequest, response: result },
+  cancel: { request: object({ runId }), response: empty },
+  /** Downloads, verifies and compiles a CLIP model; the reply names the commit, where known. */
+  download: { request: object({ model }), response: repoCommit },
+  cancelDownload: { request: object({ model }), response: empty },
   /** Weights the user picked from disk for a downloadable model. */
-  | { type: 'load-weights'; model: string; bytes: Uint8Array; name: string }
-  | { type: 'download'; model: string }
-  | { type: 'cancel-download'; model: string }
-  /** Worker: hand the verified weights of a model over (once) for the main-thread engine. */
-  | { type: 'export-weights'; model: string }
+  loadWeights: { request: object({ model, bytes: bytes({ min: 1, max: MAX_WEIGHT_BYTES }), name: text(1000) }), response: repoCommit },
+  /** Worker: hand the verified weights of a model over for the main-thread engine; null when it kept none. */
+  exportWeights: { request: object({ model }), response: object({ weights: nullable(weights) }) },
   /** Main-thread engine: compile these weights (handed over by the worker). */
-  | { type: 'adopt-weights'; model: string; weights: WireWeights }
+  adoptWeights: { request: object({ model, weights }), response: empty },
   /**
    * Worker: prepare the model and its CPU loss sessions of these batch sizes (seeds x views)
-   * before any run, at low priority (worker/warm.ts).
+   * before any run, at low priority (worker/warm.ts); answered at once, followed by 'warm' events.
    */
-  | { type: 'warm'; model: string; batches: number[]; shards?: number }
-  /** What this scope has (About this window): answered by 'facts'. */
-  | { type: 'facts' };
+  warm: { request: object({ model, batches: array(num({ min: 1, max: 256, integer: true }), { max: 16 }), shards: optional(anyNumber) }), response: empty },
+  /** What this scope has (About this window). */
+  facts: { request: empty, response: scopeFacts },
+};
 
-/** A WeightSet as data: entries rebased to payload, payload transferred. */
-export interface WireWeights {
-  entries: readonly TensorEntry[];
-  payload: Uint8Array;
-  sha256: string;
-}
+// ---- engine -> UI --------------------------------------------------------------------
 
-export interface WireSketch {
-  /** N*8 numbers: each stroke's four control points in subject units [0, 1]. */
-  unitPoints: Float32Array;
-  iteration: number;
-  iterations: number;
-  loss: number;
-  bestLoss: number;
-  elapsedMs: number;
-  etaMs: number;
-  /** On the first strokes of a run: what they are fitted to (engine SubjectSummary, in short). */
-  subject?: WireSubject;
-}
+const booted = object({ ortBuild: text(), host: literal('worker', 'main'), secure: bool, webgpu: bool });
+/** host: where this engine runs; webgpu: whether navigator.gpu exists there. */
+export type Booted = Infer<typeof booted>;
 
-export interface WireSubject {
-  source: 'alpha' | 'estimate' | 'whole' | 'off';
-  /** An opaque photo with a cluttered background. */
-  busy: boolean;
-}
+const backendInfo = object({ backend: literal('cpu', 'webgpu'), label: text(), reason: text() });
+export type WireBackend = Infer<typeof backendInfo>;
 
-export interface WireResult extends WireSketch {
-  canvasSize: number;
-  canvasWidth: number;
-  cancelled: boolean;
-  stoppedEarly: boolean;
-  lossHistory: number[];
-  seed: number;
-  perIterationMs: number;
-  totalMs: number;
-}
-
-export interface WireBackend {
-  backend: 'cpu' | 'webgpu';
-  label: string;
-  reason: string;
-}
-
-export type FromWorker =
-  /** host: where this engine runs; webgpu: whether navigator.gpu exists there. */
-  | { type: 'booted'; ortBuild: string; host: 'worker' | 'main'; secure: boolean; webgpu: boolean }
-  | { type: 'backend'; runId: number; info: WireBackend }
-  | { type: 'progress'; runId: number; phase: 'init' | 'optimize'; sketch: WireSketch }
-  | { type: 'result'; runId: number; result: WireResult }
-  | { type: 'error'; runId: number; error: WireError }
+export const ENGINE_TO_UI = {
+  booted: { event: booted },
+  backend: { event: object({ runId, info: backendInfo }) },
+  progress: { event: object({ runId, phase: literal('init', 'optimize'), sketch }) },
   /** The GPU device was lost at `iteration`: the run continues on the CPU. */
-  | { type: 'device-lost'; runId: number; message: string; iteration: number }
-  | { type: 'download-progress'; model: string; bytesDone: number; bytesTotal: number }
-  /** repoCommit: the commit the weights came from, where an answer (or the file) named it. */
-  | { type: 'model-ready'; model: string; source: 'download' | 'file'; repoCommit?: string }
-  | { type: 'model-error'; model: string; error: WireError }
+  deviceLost: { event: object({ runId, message: text(), iteration: count }) },
+  downloadProgress: { event: object({ model, bytesDone: count, bytesTotal: count }) },
   /** The warm-up's progress; 'failed' is no error (a run that needs the same reports it). */
-  | { type: 'warm'; model: string; state: WarmState; ms: number; message?: string }
-  /** Answer to export-weights: null when the worker kept none (not loaded, or has WebGPU). */
-  | { type: 'weights'; model: string; weights: WireWeights | null }
-  | { type: 'facts'; facts: ScopeFacts };
+  warm: { event: object({ model, state: literal('warming', 'warm', 'stopped', 'failed'), ms: anyNumber, message: optional(text()) }) },
+};
 
-/** Errors cross the thread boundary as plain data; name and fields drive the plain-words text. */
-export interface WireError {
-  name: string;
-  message: string;
-  kind?: string;
-  status?: number;
-  /** A download's refused or failed host. */
-  host?: string;
+export type UiToEngine = MapOf<typeof UI_TO_ENGINE>;
+export type EngineToUi = MapOf<typeof ENGINE_TO_UI>;
+
+/** The UI's side of one engine host. No timeouts: a run or a download takes as long as it takes. */
+export function createEngineClientEndpoint(transport: Transport): Endpoint<EngineToUi, UiToEngine> {
+  return createEndpoint<EngineToUi, UiToEngine>({ protocol: ENGINE_PROTOCOL, receives: ENGINE_TO_UI, sends: UI_TO_ENGINE }, transport, { timeoutMs: 0 });
 }
 
-export function toWireError(error: unknown): WireError {
-  if (error instanceof Error) {
-    const e = error as Error & { kind?: string; status?: number; host?: string };
-    return { name: e.name, message: e.message, kind: e.kind, status: e.status, host: e.host };
-  }
-  return { name: 'Error', message: String(error) };
+/** The engine host's side. */
+export function createEngineHostEndpoint(transport: Transport): Endpoint<UiToEngine, EngineToUi> {
+  return createEndpoint<UiToEngine, EngineToUi>({ protocol: ENGINE_PROTOCOL, receives: UI_TO_ENGINE, sends: ENGINE_TO_UI }, transport, { timeoutMs: 0 });
 }
