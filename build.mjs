@@ -7,16 +7,21 @@
 //   dist/ui.html   the iframe UI (src/ui/main.tsx) as ONE self-contained file: JS, CSS, the
 //                  onnxruntime-web wasm and the embedded model inlined (the iframe loads nothing)
 //   dist/cli.js    the Node CLI (src/cli/main.ts), esm, npm packages left external
+//   dist/web/      the same window as a static site (scripts/build-web.mjs): index.html and
+//                  content-hashed files, for a hosted, secure plugin window
 //   build/harness/host.js   the host harness script (tests and `npm run dev` only)
+// SKETCHIFY_WINDOW_URL=https://… makes the sandbox open that hosted window (falling back to
+// dist/ui.html) and records its origin in manifest.json's network access.
 // An entry that does not exist yet is skipped with a note, never an error.
 import { Buffer } from 'node:buffer';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { assetFiles, manifestFor, resetWebDir, workerModuleForSite, writeSite } from './scripts/build-web.mjs';
 
 const ROOT = dirname(fileURLToPath(import.meta.url));
 const watch = process.argv.includes('--watch');
@@ -26,6 +31,7 @@ const at = (p) => join(ROOT, p);
 const ENTRIES = {
   sandbox: 'src/plugin/main.ts',
   ui: 'src/ui/main.tsx',
+  site: 'src/ui/main.tsx',
   cli: 'src/cli/main.ts',
   harness: 'test/harness/host.ts',
 };
@@ -33,6 +39,23 @@ const ENTRIES = {
 // Binary assets become Uint8Arrays in the bundle: the ORT wasm and the embedded model.
 const BINARY_LOADERS = { '.wasm': 'binary', '.bin': 'binary' };
 const WORKER_ENTRY = 'src/ui/worker/engine-worker.ts';
+const WEB_DIR = at('dist/web');
+
+/** The hosted window's URL ('' = the bundled window only), checked like the sandbox checks it. */
+function windowUrl() {
+  const url = (process.env.SKETCHIFY_WINDOW_URL ?? '').trim();
+  if (!url) return { url: '', origin: null };
+  let parsed;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error(`SKETCHIFY_WINDOW_URL '${url}' is not a URL`);
+  }
+  const local = parsed.hostname === 'localhost' || parsed.hostname === '127.0.0.1';
+  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && local)) throw new Error(`SKETCHIFY_WINDOW_URL must be https (http only on localhost), got '${url}'`);
+  return { url: parsed.href, origin: parsed.origin };
+}
+const WINDOW = windowUrl();
 
 /** @create-figma-plugin/ui marks global stylesheets with a leading '!'; resolve them as plain CSS. */
 const globalCssPrefix = {
@@ -109,6 +132,7 @@ function buildSandbox() {
       target: 'es2017',
       platform: 'browser',
       outfile: at('dist/code.js'),
+      define: { __SKETCHIFY_WINDOW_URL__: JSON.stringify(WINDOW.url) },
       minify,
       sourcemap: watch ? 'inline' : false,
       logLevel: 'warning',
@@ -121,7 +145,7 @@ function buildSandbox() {
  * `import source from 'sketchify:engine-worker'`: the engine worker (src/ui/worker) bundled to
  * a string, which the UI starts from a blob URL (the single-file iframe has no other URL).
  */
-const engineWorker = {
+const engineWorker = (site = false) => ({
   name: 'engine-worker',
   setup(build) {
     build.onResolve({ filter: /^sketchify:engine-worker$/ }, () => ({ path: at(WORKER_ENTRY), namespace: 'engine-worker' }));
@@ -137,7 +161,7 @@ const engineWorker = {
         target: 'es2022',
         platform: 'browser',
         loader: BINARY_LOADERS,
-        plugins: [engineWithoutSideEffects],
+        plugins: site ? [assetFiles(WEB_DIR, log), engineWithoutSideEffects] : [engineWithoutSideEffects],
         minify,
         sourcemap: watch ? 'inline' : false,
         legalComments: 'none',
@@ -145,15 +169,15 @@ const engineWorker = {
         logLevel: 'warning',
       });
       const source = result.outputFiles[0].text;
-      log(`engine worker ${mib(Buffer.byteLength(source))}`);
+      log(`engine worker${site ? ' (site)' : ''} ${mib(Buffer.byteLength(source))}`);
       return {
-        contents: `export default ${JSON.stringify(source)};`,
+        contents: site ? workerModuleForSite(source) : `export default ${JSON.stringify(source)};`,
         loader: 'js',
         watchFiles: Object.keys(result.metafile.inputs).map((f) => resolve(ROOT, f)),
       };
     });
   },
-};
+});
 
 /**
  * The UI's build id and size (src/ui/build-info.ts): a fixed-width placeholder in the bundle,
@@ -184,30 +208,64 @@ function writeUiHtml(result) {
   log(`dist/ui.html ${mib(Buffer.byteLength(html))} (js ${mib(Buffer.byteLength(js))}, css ${mib(Buffer.byteLength(css))})`);
 }
 
-function buildUi() {
-  return run(
-    'ui',
-    {
-      entryPoints: [at(ENTRIES.ui)],
-      bundle: true,
-      write: false,
-      outdir: at('dist/.ui'),
-      // An inline module script: the ORT bundle uses import.meta and top-level await.
-      format: 'esm',
-      target: 'es2022',
-      platform: 'browser',
-      jsx: 'automatic',
-      jsxImportSource: 'preact',
-      loader: { ...BINARY_LOADERS, '.module.css': 'local-css', '.css': 'css' },
-      plugins: [globalCssPrefix, engineWorker, engineWithoutSideEffects],
-      minify,
-      sourcemap: watch ? 'inline' : false,
-      legalComments: 'none',
-      define: { 'process.env.NODE_ENV': JSON.stringify(watch ? 'development' : 'production'), __SKETCHIFY_UI_BUILD__: JSON.stringify(UI_BUILD_PLACEHOLDER) },
-      logLevel: 'warning',
+/** esbuild options of the window's UI; `site` builds it for dist/web (assets as hashed files). */
+function uiOptions(site) {
+  return {
+    entryPoints: [at(ENTRIES.ui)],
+    bundle: true,
+    write: false,
+    outdir: site ? WEB_DIR : at('dist/.ui'),
+    // An inline module script: the ORT bundle uses import.meta and top-level await.
+    format: 'esm',
+    target: 'es2022',
+    platform: 'browser',
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    loader: { ...BINARY_LOADERS, '.module.css': 'local-css', '.css': 'css' },
+    plugins: [globalCssPrefix, engineWorker(site), engineWithoutSideEffects],
+    minify,
+    sourcemap: watch ? 'inline' : false,
+    legalComments: 'none',
+    define: {
+      'process.env.NODE_ENV': JSON.stringify(watch ? 'development' : 'production'),
+      __SKETCHIFY_UI_BUILD__: JSON.stringify(UI_BUILD_PLACEHOLDER),
+      __SKETCHIFY_WINDOW__: JSON.stringify(site ? 'hosted' : 'bundled'),
     },
-    writeUiHtml,
-  );
+    logLevel: 'warning',
+  };
+}
+
+function buildUi() {
+  return run('ui', uiOptions(false), writeUiHtml);
+}
+
+/** The first script of dist/web/index.html (src/ui/window-hello.ts), minified to one line. */
+async function helloScript() {
+  const result = await esbuild.build({ entryPoints: [at('src/ui/window-hello.ts')], bundle: true, write: false, format: 'iife', target: 'es2020', minify: true, legalComments: 'none', logLevel: 'warning' });
+  return result.outputFiles[0].text.trim();
+}
+
+/** dist/web/: the same UI as a static site of content-hashed files. */
+function buildSite() {
+  resetWebDir(WEB_DIR);
+  return run('site', uiOptions(true), async (result) => {
+    const manifest = JSON.parse(readFileSync(at('manifest.json'), 'utf8'));
+    const { jsName } = writeSite(WEB_DIR, {
+      outputFiles: result.outputFiles,
+      helloScript: await helloScript(),
+      allowedDomains: manifest.networkAccess?.allowedDomains ?? [],
+      stamp: stampUiBuild,
+    });
+    log(`dist/web/index.html + ${jsName}${WINDOW.url ? ` (to be served at ${WINDOW.url})` : ''}`);
+  });
+}
+
+/** manifest.json's network access follows SKETCHIFY_WINDOW_URL (the model hosts, plus its origin). */
+function recordWindowInManifest() {
+  const next = manifestFor(readFileSync(at('manifest.json'), 'utf8'), WINDOW.origin);
+  if (!next) return;
+  writeFileSync(at('manifest.json'), next);
+  log(WINDOW.origin ? `manifest.json: network access now includes the window ${WINDOW.origin}` : 'manifest.json: network access back to the model hosts only');
 }
 
 function buildCli() {
@@ -271,9 +329,11 @@ function serveHarness() {
 // from the installed nsfwjs (models/build-embedded.ts, TypeScript, hence run under tsx).
 execFileSync(process.execPath, ['--import', 'tsx', at('models/build-embedded.ts')], { stdio: 'inherit', cwd: ROOT });
 mkdirSync(at('dist'), { recursive: true });
+recordWindowInManifest();
 const steps = [
   ['sandbox', buildSandbox],
   ['ui', buildUi],
+  ['site', buildSite],
   ['cli', buildCli],
   ['harness', buildHarness],
 ];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseArgs, UsageError } from '../src/cli/args.ts';
 
-const base = { kind: 'run', images: ['cat.png'], output: null, outDir: null, png: null, series: null, json: false, quiet: false };
+const base = { kind: 'run', images: ['cat.png'], output: null, outDir: null, png: null, series: null, nested: false, init: null, json: false, quiet: false };
 
 describe('parseArgs', () => {
   it.each([
@@ -15,6 +15,9 @@ describe('parseArgs', () => {
     [['a.png', 'b.jpg', '-d', 'out'], { ...base, images: ['a.png', 'b.jpg'], options: {}, outDir: 'out' }],
     [['cat.png', '--series', '4,8,16,32', '--out-dir=out', '--json'], { ...base, options: {}, outDir: 'out', series: [4, 8, 16, 32], json: true }],
     [['cat.png', '--series', '32, 2', '-o', 's.svg'], { ...base, options: {}, output: 's.svg', series: [32, 2] }],
+    [['cat.png', '--series', '4,8', '--nested', '-o', 's.svg'], { ...base, options: {}, output: 's.svg', series: [4, 8], nested: true }],
+    [['cat.png', '--init', 'a.svg', '-o', 'b.svg'], { ...base, options: {}, output: 'b.svg', init: { path: 'a.svg', freeze: [] } }],
+    [['cat.png', '--init', 'a.svg', '--freeze', '1, 3,5-7', '--add', '4', '--remove', '2'], { ...base, options: { add: 4, remove: 2 }, init: { path: 'a.svg', freeze: [0, 2, 4, 5, 6] } }],
     [['--help'], { kind: 'help' }],
     [['cat.png', '-h'], { kind: 'help' }],
     [['--version'], { kind: 'version' }],
@@ -50,6 +53,18 @@ describe('parseArgs', () => {
     [['cat.png', '--json=yes'], /--json takes no value/],
     [['cat.png', '--seed', '1', '--seed', '2'], /--seed given twice/],
     [['cat.png', '-o', 'a.svg', '--output', 'b.svg'], /-o and --output both given/],
+    [['cat.png', '--nested'], /--nested needs --series/],
+    [['cat.png', '--nested=yes', '--series', '4,8'], /--nested takes no value/],
+    [['cat.png', '--add', '4'], /--add needs --init FILE.svg/],
+    [['cat.png', '--freeze', '1'], /--freeze needs --init FILE.svg/],
+    [['cat.png', '--remove', '1'], /--remove needs --init FILE.svg/],
+    [['a.png', 'b.png', '--init', 'a.svg', '-d', 'out'], /--init holds the strokes of one image/],
+    [['a.png', '--init', 'a.svg', '--series', '4,8'], /--init and --series both given/],
+    [['a.png', '--init', 'a.svg', '--freeze', '0'], /--freeze expects stroke numbers from 1/],
+    [['a.png', '--init', 'a.svg', '--freeze', '3-1'], /--freeze expects stroke numbers from 1 .* got '3-1'/],
+    [['a.png', '--init', 'a.svg', '--freeze', '1,x'], /--freeze expects/],
+    [['a.png', '--init', 'a.svg', '--freeze', '1,2-4,3'], /--freeze lists stroke 3 twice/],
+    [['a.png', '--init', 'a.svg', '--add', 'many'], /--add expects a number, got 'many'/],
   ])('rejects %j', (argv, message) => {
     expect(() => parseArgs(argv)).toThrow(UsageError);
     expect(() => parseArgs(argv)).toThrow(message);

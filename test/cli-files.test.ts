@@ -56,6 +56,8 @@ describe('output paths are checked before any work', () => {
   it.each([
     ['output is the input', () => ['horse.png', '-o', 'horse.png'], 2, /output .*horse.png is the input .*horse.png: choose another output name/],
     ['output is a symlink to the input', () => (symlinkSync(p('horse.png'), p('link.svg')), ['horse.png', '-o', 'link.svg']), 2, /link.svg is the input/],
+    ['output is the --init file', () => ['horse.png', '--init', 'good.svg', '-o', 'good.svg'], 2, /output .*good.svg is the --init file .*good.svg: choose another output name/],
+    ['output is a symlink to the --init file', () => (symlinkSync(p('good.svg'), p('link.svg')), ['horse.png', '--init', 'good.svg', '-o', 'link.svg']), 2, /link.svg is the --init file/],
     ['--png is the SVG', () => ['horse.png', '-o', 'x.svg', '--png', 'x.svg'], 2, /output .*x.svg is the same file as output .*x.svg/],
     ['two images, one name in -d', () => (mkdirSync(p('a')), writeFileSync(p('a/horse.jpg'), HORSE), mkdirSync(p('out')), ['horse.png', 'a/horse.jpg', '-d', 'out']), 2, /out\/horse.svg is the same file as output/],
     ['missing directory', () => ['horse.png', '-o', 'nowhere/x.svg'], 1, /cannot write .*nowhere\/x.svg: the directory .*nowhere does not exist/],

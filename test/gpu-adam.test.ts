@@ -106,6 +106,38 @@ describe('GPU Adam kernel vs the CPU Adam', () => {
     got.forEach((v, i) => expect(v).toBeCloseTo(i % 2 ? 30 - 1.5 : 30 + 1.5, 4));
   });
 
+  it('never moves nor clamps frozen strokes, and steps the others as the CPU Adam does', async () => {
+    const count = 48, size = 64, lr = 2, box = canvasBox(size);
+    const frozen = Uint8Array.of(0, 1, 0, 0, 1, 0); // strokes 1 and 4 of 6
+    const points = randomArray(count, 11, 42, 32); // across [-10, 74]: some outside the box
+    const cpu = points.slice();
+    const buffer = storage(device, points);
+    const gradBuffer = storage(device, new Float32Array(count));
+    const gpuAdam = createGpuAdam(device, { count, lr, size, frozen });
+    const cpuAdam = new Adam(count, { lr });
+    for (let t = 0; t < 5; t++) {
+      const grad = randomArray(count, 300 + t, 1).map((g) => g);
+      device.queue.writeBuffer(gradBuffer, 0, grad);
+      const enc = device.createCommandEncoder();
+      gpuAdam.step(enc, buffer, gradBuffer);
+      device.queue.submit([enc.finish()]);
+      // The CPU path: a zeroed gradient for frozen strokes, and a clamp that skips them.
+      cpuAdam.step(cpu, grad.map((g, i) => (frozen[i >> 3] ? 0 : g)));
+      clampPoints(cpu, box, frozen);
+    }
+    const got = await read(device, buffer, count);
+    for (let i = 0; i < count; i++) {
+      if (frozen[i >> 3]) {
+        expect(Object.is(got[i], points[i]), `value ${i}`).toBe(true);
+        expect(Object.is(cpu[i], points[i]), `CPU value ${i}`).toBe(true);
+      } else expect(Math.abs(got[i] - cpu[i])).toBeLessThanOrEqual(TOL);
+    }
+    const outside = (i: number) => points[i] < box.x0 || points[i] > box.x1;
+    expect(Array.from({ length: count }, (_, i) => i).some((i) => frozen[i >> 3] && outside(i))).toBe(true); // the clamp was skipped, not idle
+    expect(() => createGpuAdam(device, { count, lr, size, frozen: [1, 0] })).toThrow(/one flag per stroke \(6\), got 2/);
+    gpuAdam.dispose();
+  });
+
   it('rejects bad options and too-small buffers', async () => {
     expect(() => createGpuAdam(device, { count: 0, lr: 1, size: 224 })).toThrow(/count must be a positive integer/);
     expect(() => createGpuAdam(device, { count: 8, lr: 0, size: 224 })).toThrow(/lr must be > 0/);

@@ -33,7 +33,7 @@ afterEach(() => {
 
 async function readyWith(nodes: FakeNode[]): Promise<SelectionState> {
   fake.currentPage.selection = nodes;
-  expect(await ui.emit('ready', {})).toEqual({ command: '' });
+  expect(await ui.emit('ready', {})).toEqual({ command: '', window: { mode: 'bundled' } });
   await settle();
   return states[states.length - 1];
 }
@@ -178,7 +178,7 @@ describe('plugin: reading the selection', () => {
 describe('plugin: UI housekeeping messages', () => {
   it('tells the UI which command launched it (relaunch button)', async () => {
     fake.command = 'sketch-again';
-    expect(await ui.emit('ready', {})).toEqual({ command: 'sketch-again' });
+    expect(await ui.emit('ready', {})).toEqual({ command: 'sketch-again', window: { mode: 'bundled' } });
   });
 
   it('notify (shortened to Figma’s limit), resize and close', async () => {

@@ -193,6 +193,11 @@ function request(payload: unknown, overrides: Record<string, unknown> = {}): Rec
   return { proto: PLUGIN_PROTOCOL, kind: 'request', id: 7, type: 'insertSketch', payload, ...overrides };
 }
 
+function refine(patch: object): Record<string, unknown> {
+  const payload = { groupId: '3:4', stateKey: 'abc', strokes: [[0, 0, 0, 0, 1, 1, 1, 1]], origin: [0], color: { r: 0, g: 0, b: 0 }, ...patch };
+  return request(payload, { type: 'refineSketch' });
+}
+
 function withStroke(stroke: unknown[]): InsertSketchRequest {
   const m = validInsert();
   m.sketch.strokes = [stroke as number[]];
@@ -224,6 +229,11 @@ describe('the receiving side rejects', () => {
     ['unknown kind', request(validInsert(), { kind: 'broadcast' }), 'message: unknown kind "broadcast"'],
     ['extra envelope field', request(validInsert(), { extra: 1 }), 'message: unexpected field "extra"'],
     ['payload not an object', request([1, 2]), 'payload: expected an object, got array'],
+    ['refine: origin below -1', refine({ origin: [-2] }), 'payload.origin[0]: -2 outside [-1, 127]'],
+    ['refine: fractional origin', refine({ origin: [0.5] }), 'payload.origin[0]: expected an integer, got 0.5'],
+    ['refine: no origin', refine({ origin: [] }), 'payload.origin: 0 items is fewer than 1'],
+    ['refine: empty state key', refine({ stateKey: '' }), 'payload.stateKey: string shorter than 1 characters'],
+    ['refine: absurd coordinate', refine({ strokes: [[0, 0, 0, 0, 1, 1, 1, 500]] }), 'payload.strokes[0][7]: 500 outside [-100, 100]'],
   ];
 
   it.each(cases)('%s', async (_name, raw, message) => {
@@ -278,6 +288,8 @@ describe('the UI rejects bad selection messages', () => {
   }
   const sel = validSelection() as Extract<SelectionState, { status: 'ready' }>;
   const withSource = (patch: object) => ({ ...sel, source: { ...sel.source, ...patch } });
+  const sketch = { status: 'refinable', groupId: '3:4', stateKey: 'k', strokes: [[0, 0, 0, 0, 1, 1, 1, 1]], frozen: [0], unitToImage: [640, 0, 0, 0, 480, 0], subjectWidth: 320, subjectHeight: 240, width: 3, canvasSize: 224, edited: 1, deleted: 0, extras: 0 };
+  const withSketch = (patch: object) => ({ ...sel, sketch: { ...sketch, ...patch } });
 
   const cases: [string, unknown, string][] = [
     ['bytes as an array-like object', withSource({ bytes: { length: 3 } }), 'payload.source.bytes: expected a Uint8Array, got object'],
@@ -288,10 +300,19 @@ describe('the UI rejects bad selection messages', () => {
     ['NaN in affine', withSource({ unitToImage: [1, 0, NaN, 0, 1, 0] }), 'payload.source.unitToImage[2]: not finite (NaN)'],
     ['unknown scale mode', withSource({ paint: { ...sel.source.paint, scaleMode: 'STRETCH' } }), 'payload.source.paint.scaleMode: expected one of "FILL", "FIT", "CROP", "TILE", got "STRETCH"'],
     ['unknown status', { ...sel, status: 'maybe' }, 'payload.status: unknown status "maybe"'],
-    ['unknown problem code', { status: 'problem', code: 'sad', message: 'x', queue: sel.queue }, 'payload.code: expected one of "nothing-selected", "no-image", "hidden", "too-large", "too-small", "unavailable", got "sad"'],
+    ['refinable sketch with a frozen index past the limit', withSketch({ frozen: [MAX_STROKES] }), `payload.sketch.frozen[0]: ${MAX_STROKES} outside [0, ${MAX_STROKES - 1}]`],
+    ['refinable sketch without strokes', withSketch({ strokes: [] }), 'payload.sketch.strokes: 0 items is fewer than 1'],
+    ['refinable sketch with a stroke of 6 numbers', withSketch({ strokes: [[0, 0, 1, 1, 2, 2]] }), 'payload.sketch.strokes[0]: expected exactly 8 items, got 6'],
+    ['unknown sketch status', { ...sel, sketch: { status: 'maybe' } }, 'payload.sketch.status: unknown status "maybe"'],
+    ['unknown problem code', { status: 'problem', code: 'sad', message: 'x', queue: sel.queue }, 'payload.code: expected one of "nothing-selected", "no-image", "hidden", "too-large", "too-small", "unavailable", "source-missing", got "sad"'],
   ];
   it.each(cases)('%s', async (_name, payload, message) => {
     expect(await sendToUi(payload)).toBe(message);
+  });
+
+  it('accepts a refinable and an unrefinable sketch', async () => {
+    expect(await sendToUi(withSketch({}))).toBeUndefined();
+    expect(await sendToUi({ ...sel, sketch: { status: 'unrefinable', groupId: '3:4', message: 'edited beyond recognition' } })).toBeUndefined();
   });
 
   it('rejects bytes over the cap', async () => {

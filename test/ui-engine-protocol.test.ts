@@ -36,6 +36,7 @@ function result(): WireResult {
     bestLoss: 0.25,
     elapsedMs: 12,
     etaMs: 0,
+    lossInitial: 0.5,
     canvasSize: 224,
     canvasWidth: 3,
     cancelled: false,

@@ -44,6 +44,16 @@ describe('window report', () => {
     expect(text.endsWith('\nEngine backend: CPU: you chose the CPU')).toBe(true);
   });
 
+  it('says which window this is, and why the built-in one replaced a hosted one', () => {
+    const line = (mode: 'bundled' | 'hosted', note: string | null) =>
+      reportLines({ window: srcdocWindow, worker: blobWorker, build: uiBuild(undefined), backend: null, mode: { mode, note } })[0];
+    expect(line('hosted', null)).toEqual({ label: 'Window', value: expect.stringMatching(/^hosted: the plugin’s own https page/) });
+    expect(line('bundled', null).value).toMatch(/^built-in \(the plugin’s single file/);
+    expect(line('bundled', 'The hosted window (https://a.example) did not answer within 8 s (offline, blocked or not found): using the built-in window instead.').value).toBe(
+      'built-in, since the hosted window (https://a.example) did not answer within 8 s (offline, blocked or not found): using the built-in window instead.',
+    );
+  });
+
   it('reads the build stamp build.mjs writes, and nothing else', () => {
     expect(uiBuild('sketchify-ui:0123456789ab:0039384371')).toEqual({ id: '0123456789ab', bytes: 39_384_371 });
     expect(uiBuild(`sketchify-ui:${'x'.repeat(12)}:${'0'.repeat(10)}`)).toEqual({ id: 'unbuilt', bytes: null });

@@ -19,6 +19,10 @@ export interface RunCommand {
   png: string | null;
   /** --series: stroke counts sketched one after another and drawn side by side. */
   series: number[] | null;
+  /** --nested: the series' levels share strokes (each the level above with strokes removed). */
+  nested: boolean;
+  /** --init: an SVG's strokes to start from, and --freeze's strokes (0-based indices). */
+  init: { path: string; freeze: number[] } | null;
   json: boolean;
   quiet: boolean;
 }
@@ -34,6 +38,16 @@ Options:
   --strokes N       number of strokes, 1-${MAX_STROKES} (default 16; fewer = more abstract)
   --series LIST     an abstraction series, e.g. ${SERIES_STROKES.join(',')}: one sketch per count
                     (at most ${MAX_SERIES}), drawn side by side in one SVG
+  --nested          with --series: a nested series (the largest count first; each level is
+                    the level above with its least useful strokes removed, re-optimized for a
+                    quarter of the iterations), so the levels share strokes; without it every
+                    count is sketched afresh
+  --init F.svg      start from the strokes of F.svg, a sketch of this image that Sketchify wrote
+                    (edited or not); the result continues them (one image, no --series)
+  --freeze LIST     with --init: strokes that stay exactly as they are, numbered from 1 in the
+                    order of F.svg's paths, e.g. 1,3,5-8
+  --add N           with --init: N more strokes, placed where the drawing misses the subject
+  --remove N        with --init: first remove the N least useful strokes (not frozen ones)
   --preset P        draft | standard | best (default standard)
   --iterations N    optimization steps (overrides the preset)
   --views N         augmented views per step (overrides the preset)
@@ -62,10 +76,12 @@ Ctrl-C stops and writes the best strokes so far, but replaces an existing file o
 beat the initial strokes' loss; a second Ctrl-C exits at once.
 
 With several images, an unusable one is reported and skipped, and the exit code is 3.
+The --init file is an input too: no output may be it.
 
 Exit codes: 0 done, 1 failure (model load, writing output, engine error), 2 usage error
 (unknown or out-of-range option, unknown model, conflicting output paths), 3 unusable input
-image (unreadable file, unsupported format, corrupt, blank, too small or large), 130 interrupted.
+image (unreadable file, unsupported format, corrupt, blank, too small or large) or --init SVG
+(unreadable, not a Sketchify SVG of this image), 130 interrupted.
 `;
 
 const NUMERIC: Record<string, keyof SketchOptions> = {
@@ -75,9 +91,11 @@ const NUMERIC: Record<string, keyof SketchOptions> = {
   '--seeds': 'seeds',
   '--seed': 'seed',
   '--width': 'width',
+  '--add': 'add',
+  '--remove': 'remove',
 };
-const STRING = new Set(['--preset', '--model', '--backend', '--subject', '-o', '--output', '-d', '--out-dir', '--png', '--series']);
-const BOOLEAN = new Set(['--json', '-q', '--quiet', '-h', '--help', '--version']);
+const STRING = new Set(['--preset', '--model', '--backend', '--subject', '-o', '--output', '-d', '--out-dir', '--png', '--series', '--init', '--freeze']);
+const BOOLEAN = new Set(['--json', '-q', '--quiet', '-h', '--help', '--version', '--nested']);
 
 function parseNumber(flag: string, text: string): number {
   if (!/^-?(\d+\.?\d*|\.\d+)(e-?\d+)?$/i.test(text)) throw new UsageError(`${flag} expects a number, got '${text}'`);
@@ -99,6 +117,23 @@ function parseSeries(text: string): number[] {
   if (counts.length > MAX_SERIES) throw new UsageError(`--series holds at most ${MAX_SERIES} sketches, got ${counts.length}`);
   if (new Set(counts).size !== counts.length) throw new UsageError(`--series lists a stroke count twice: '${text}'`);
   return counts;
+}
+
+/** '1,3,5-8' (strokes numbered from 1) -> [0, 2, 4, 5, 6, 7]: distinct 0-based indices. */
+export function parseFreeze(text: string): number[] {
+  const bad = () => new UsageError(`--freeze expects stroke numbers from 1 (the SVG's first path) separated by commas, or ranges like 5-8, got '${text}'`);
+  const out: number[] = [];
+  for (const part of text.split(',').map((p) => p.trim())) {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(part);
+    if (!m) throw bad();
+    const from = Number(m[1]), to = Number(m[2] ?? m[1]);
+    if (from < 1 || to < from) throw bad();
+    for (let n = from; n <= to; n++) {
+      if (out.includes(n - 1)) throw new UsageError(`--freeze lists stroke ${n} twice: '${text}'`);
+      out.push(n - 1);
+    }
+  }
+  return out;
 }
 
 export function parseArgs(argv: readonly string[]): Command {
@@ -153,10 +188,18 @@ export function parseArgs(argv: readonly string[]): Command {
   if (series && '--strokes' in values) throw new UsageError('--strokes and --series both given: the series sets the stroke counts');
   if (png !== null && (outDir !== null || series || output === null)) throw new UsageError('--png works with -o and one sketch (no -d, no --series)');
   if (json && output === null && outDir === null) throw new UsageError('--json needs -o FILE or -d DIR: stdout carries the JSON, so the SVG needs a file');
+  const nested = flags.has('--nested');
+  if (nested && !series) throw new UsageError('--nested needs --series (the stroke counts of the levels)');
+  const initPath = values['--init'] ?? null;
+  for (const flag of ['--freeze', '--add', '--remove']) if (flag in values && initPath === null) throw new UsageError(`${flag} needs --init FILE.svg (the strokes to continue)`);
+  if (initPath !== null && positional.length > 1) throw new UsageError('--init holds the strokes of one image: give one image');
+  if (initPath !== null && series) throw new UsageError('--init and --series both given: --init continues one sketch');
+  const init = initPath === null ? null : { path: initPath, freeze: '--freeze' in values ? parseFreeze(values['--freeze']) : [] };
   try {
-    resolveOptions(options);
+    // add and remove are checked with the --init strokes, once the SVG is read (sketch-image.ts).
+    resolveOptions({ ...options, add: undefined, remove: undefined });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  return { kind: 'run', images: positional, options, output, outDir, png, series, json, quiet: flags.has('-q') || flags.has('--quiet') };
+  return { kind: 'run', images: positional, options, output, outDir, png, series, nested, init, json, quiet: flags.has('-q') || flags.has('--quiet') };
 }

@@ -33,5 +33,7 @@ export function sketchSummary(result: SketchResult, askedSeed: number, times?: C
     winning_seed: result.seed,
     cancelled: result.cancelled,
     stopped_early: result.stoppedEarly,
+    // With --init or in a nested series: per stroke, the stroke of the input (or level above) it continues; -1 = added.
+    ...(result.origin ? { origin: result.origin } : {}),
   };
 }

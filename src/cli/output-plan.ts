@@ -64,15 +64,17 @@ async function resolveOutput(path: string, io: PathIo): Promise<{ real: string; 
 /**
  * Checks every output before any work and returns the set of outputs that exist already (an
  * interrupted run replaces those only with strokes that beat the initial ones). Throws
- * OutputError for a missing or unwritable directory, UsageError when an output is an input or
- * two outputs are one file.
+ * OutputError for a missing or unwritable directory, UsageError when an output is an input (an
+ * image, or the --init SVG) or two outputs are one file.
  */
-export async function checkOutputs(plans: readonly ImageOutputs[], io: PathIo): Promise<Set<string>> {
+export async function checkOutputs(plans: readonly ImageOutputs[], io: PathIo, init: string | null = null): Promise<Set<string>> {
   const existing = new Set<string>();
   const owners = new Map<string, string>(); // real path -> the path as given
-  for (const plan of plans) {
+  const inputs = plans.map((plan) => [plan.input, `the input ${plan.input}`]);
+  if (init !== null) inputs.push([init, `the --init file ${init}`]);
+  for (const [path, owner] of inputs) {
     try {
-      owners.set(await io.realpath(plan.input), `the input ${plan.input}`);
+      owners.set(await io.realpath(path), owner);
     } catch {
       // a missing input is reported when it is read (exit 3)
     }
@@ -81,7 +83,7 @@ export async function checkOutputs(plans: readonly ImageOutputs[], io: PathIo): 
   for (const path of plans.flatMap(outputPaths)) {
     const { real, exists } = await resolveOutput(path, io);
     const owner = owners.get(real);
-    if (owner) throw new UsageError(owner.startsWith('the input') ? `output ${path} is ${owner}: choose another output name` : `output ${path} is the same file as ${owner}`);
+    if (owner) throw new UsageError(owner.startsWith('the ') ? `output ${path} is ${owner}: choose another output name` : `output ${path} is the same file as ${owner}`);
     owners.set(real, `output ${path}`);
     if (exists) existing.add(path);
     dirs.add(dirname(real));

@@ -33,7 +33,7 @@ async function run(cmd: RunCommand, io: CliIo, label: (text: string) => string):
     if (!cmd.quiet) io.stderr(`${line}\n`);
   };
   const plans = planOutputs(cmd);
-  const existing = await checkOutputs(plans, io); // before any work
+  const existing = await checkOutputs(plans, io, cmd.init?.path ?? null); // before any work
   let loaded: LossModel | null = null; // images run one after another: no concurrent load
   const model = async () => {
     if (loaded) return { model: loaded, loadMs: 0 };

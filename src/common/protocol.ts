@@ -82,11 +82,49 @@ export const PROBLEM_CODES = [
   'too-large',
   'too-small',
   'unavailable', // the image bytes could not be read
+  'source-missing', // a selected sketch's image was deleted
 ] as const;
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
 
+const count = num({ min: 0, max: 100_000, integer: true });
+const strokeIndex = num({ min: 0, max: MAX_STROKES - 1, integer: true });
+
+/**
+ * A selected sketch group Sketchify made, ready to refine: the strokes to start from and which
+ * of them are the user's (edited since the insert: they stay exactly as they are).
+ */
+const refinable = object({
+  status: literal('refinable'),
+  groupId: id,
+  /** Changes whenever the group does; refineSketch must quote it (the sketch must not have changed meanwhile). */
+  stateKey: str({ min: 1, max: 64 }),
+  /** Every stroke the engine starts from, in subject units of the subject below. */
+  strokes: array(array(finite(-SUBJECT_COORD_LIMIT, SUBJECT_COORD_LIMIT), { length: 8, max: 8 }), { min: 1, max: MAX_STROKES }),
+  /** Indices into strokes that never move: the user's edits. */
+  frozen: array(strokeIndex, { max: MAX_STROKES }),
+  /** The subject the sketch was drawn on (it may differ from the image node's current one). */
+  unitToImage: affine,
+  subjectWidth: finite(1e-3, MAX_NODE_SIDE),
+  subjectHeight: finite(1e-3, MAX_NODE_SIDE),
+  /** Stroke width in pixels of a canvasSize canvas, as sketched. */
+  width: finite(0.01, 64),
+  canvasSize: finite(16, 4096),
+  /** Vectors the user edited (kept), recorded strokes deleted, and other children (left alone). */
+  edited: count,
+  deleted: count,
+  extras: count,
+});
+export type RefinableSketch = Infer<typeof refinable>;
+const sketchState = tagged('status', {
+  refinable,
+  /** A sketch Sketchify made that cannot be refined; message says why, in plain words. */
+  unrefinable: object({ status: literal('unrefinable'), groupId: id, message: str({ max: 300 }) }),
+});
+export type SelectedSketch = Infer<typeof sketchState>;
+
 const selection = tagged('status', {
-  ready: object({ status: literal('ready'), source: imageSource, queue }),
+  /** `sketch`: the selection is one sketch group Sketchify made (its image is the source). */
+  ready: object({ status: literal('ready'), source: imageSource, queue, sketch: optional(sketchState) }),
   problem: object({ status: literal('problem'), code: literal(...PROBLEM_CODES), message: str({ max: 300 }), queue }),
 });
 export type SelectionState = Infer<typeof selection>;
@@ -133,14 +171,45 @@ const inserted = object({
 });
 export type InsertResult = Infer<typeof inserted>;
 
+const refineSketch = object({
+  groupId: id,
+  stateKey: str({ min: 1, max: 64 }),
+  /** The engine's strokes in subject units, in drawing order; frozen ones are left as they are on the canvas. */
+  strokes: array(stroke, { min: 1, max: MAX_STROKES }),
+  /** Per stroke: the index of the refinable sketch's stroke it continues, or -1 when added. */
+  origin: array(num({ min: -1, max: MAX_STROKES - 1, integer: true }), { min: 1, max: MAX_STROKES }),
+  /** Colour for added strokes when the group has no stroke left to copy the style from. */
+  color: object({ r: finite(0, 1), g: finite(0, 1), b: finite(0, 1) }),
+});
+export type RefineSketchRequest = Infer<typeof refineSketch>;
+const refined = object({
+  nodeId: id,
+  vectorCount: num({ min: 1, max: MAX_STROKES, integer: true }),
+  /** The user's strokes kept as they were, strokes re-optimized, added and removed. */
+  kept: count,
+  moved: count,
+  added: count,
+  removed: count,
+});
+export type RefineResult = Infer<typeof refined>;
+
 export const UI_TO_PLUGIN = {
   /** The UI is listening; the sandbox replies, then sends the current selection. */
-  ready: { request: empty, response: object({ command: str({ max: 100 }) }) },
+  ready: {
+    request: empty,
+    response: object({
+      command: str({ max: 100 }),
+      /** Which window this is; `note` says why it is the built-in one when a hosted one was configured. */
+      window: optional(object({ mode: literal('bundled', 'hosted'), note: optional(str({ max: 300 })) })),
+    }),
+  },
   /** Make queue item `index` the current source. */
   pickSource: { request: object({ index: num({ min: 0, max: MAX_QUEUE - 1, integer: true }) }), response: empty },
   insertSketch: { request: insertSketch, response: inserted },
   /** An abstraction series, laid out side by side in the order given. */
   insertSeries: { request: insertSeries, response: inserted },
+  /** Replaces the selected sketch's strokes by a refined drawing (one undo step). */
+  refineSketch: { request: refineSketch, response: refined },
   notify: { request: object({ message: str({ min: 1, max: 200 }), error: optional(bool) }), response: empty },
   resize: { request: object({ width: num({ min: 240, max: 1600, integer: true }), height: num({ min: 240, max: 1600, integer: true }) }), response: empty },
   close: { request: empty, response: empty },

@@ -4,10 +4,12 @@
 
 // Sketching: the pipeline and its options.
 export { sketchify, type SketchRuntime } from './sketch.ts';
-export { resolveOptions, PRESETS, LIMITS, type SketchOptions, type Preset, type BackendChoice, type SubjectChoice, type ResolvedOptions } from './options.ts';
+export { resolveOptions, PRESETS, LIMITS, type SketchOptions, type Preset, type BackendChoice, type SubjectChoice, type ResolvedOptions, type InitialStrokes, type ResolvedInitial } from './options.ts';
+// A nested abstraction series: each level the one above with its least useful strokes removed.
+export { sketchNestedSeries, checkNestedLevels, NESTED_ITERATION_FRACTION } from './series.ts';
 
 // What a run gives back, and the SVG written from it.
-export type { SketchResult, SketchProgress, SketchStrokes, SketchTimings } from './result.ts';
+export type { SketchResult, SketchProgress, SketchStrokes, SketchTimings, SeriesLevel } from './result.ts';
 export { toSvg, toSeriesSvg, strokePath, type SvgOptions } from './svg.ts';
 
 // Images in: checks, downscaling, the square canvas and its mapping back to the image.
@@ -36,7 +38,7 @@ export { serveLossModel, connectRemoteLossModel, RemoteLossModel, LOSS_PROTOCOL,
 export { clipLossModel, clipWeightsFromBytes, downloadClipWeights } from './weights/clip-loss-model.ts';
 export { clipModelSpec } from './weights/clip-models.ts';
 export { DownloadError, REPO_COMMIT_HEADER, type DownloadProgress, type FetchLike } from './weights/download.ts';
-export { WeightSet } from './weights/weight-set.ts';
+export { WeightSet, sha256Hex } from './weights/weight-set.ts';
 export type { TensorEntry } from './weights/safetensors.ts';
 export { MemoryCache } from './weights/memory-cache.ts';
 

@@ -37,6 +37,24 @@ export interface SketchOptions {
   earlyStop?: boolean;
   /** What the strokes should draw (default 'auto': the subject, not the background). */
   subject?: SubjectChoice;
+  /**
+   * Strokes to start from, in image pixels, laid out as SketchResult.points: 8 numbers per
+   * stroke (4 control points x, y). Without it the engine initializes as usual. `frozen` lists
+   * indices into these strokes (0-based) that are rendered and count in the loss but never
+   * move: they come back bitwise equal to the input. With `initial` the stroke count is
+   * initial - remove + add (`strokes`, if given, must agree), and with no `add` one seed runs
+   * (seeds would all start from the same drawing).
+   */
+  initial?: InitialStrokes;
+  /** Strokes added to `initial` where the drawing misses the subject most (needs `initial`). */
+  add?: number;
+  /** The least useful non-frozen initial strokes, removed before optimizing: those whose removal raises the clean loss least (needs `initial`). */
+  remove?: number;
+}
+
+export interface InitialStrokes {
+  points: ArrayLike<number>;
+  frozen?: readonly number[];
 }
 
 export interface PresetValues {
@@ -52,15 +70,7 @@ export interface PresetValues {
   lrSchedule: LrSchedule;
 }
 
-// Tuned on the embedded model and the CPU path (bench/sketch.ts, bench/eval.ts). Learning rates
-// from runs on the horse fixture, 16 strokes, 1 view (best clean loss, init = 2.1): 100 its:
-// lr 1 constant 1.22, cosine 3 -> 1.04, 5 -> 1.16, 8 -> 1.27; 200 its: lr 1 constant 1.03,
-// 2 constant 0.98, cosine 3 -> 0.90, 5 -> 0.80. `best` is not tuned (2000 its are too slow here).
-// `standard` after the embedded model moved to 160 px / block 4 + block 12 taps (16 strokes, its
-// best clean loss vs the CLIPasso schedule cut to 1000 its: horse 0.539, chelsea 1.533): lr 5 ->
-// horse 0.551, chelsea 1.883 (early stop at 150 its: the plateau test fires while lr is high);
-// lr 3 -> 0.520 / 1.524 (within 5 % by it 260 / 250); lr 2 -> 0.616 / 1.525; lr 3 with 1 seed
-// and 2 views -> horse 0.566 (40 s instead of 55 s); lr 3, 300 its -> horse 0.561.
+// Tuned on the embedded model and the CPU path; the runs behind these values: docs/performance.md#presets.
 export const PRESETS: Readonly<Record<Preset, Readonly<PresetValues>>> = {
   draft: { iterations: 100, views: 1, seeds: 1, evalEvery: 10, poolSize: 6, patience: 4, lr: 3, lrSchedule: 'cosine' },
   standard: { iterations: 400, views: 1, seeds: 2, evalEvery: 10, poolSize: 12, patience: 8, lr: 3, lrSchedule: 'cosine' },
@@ -79,6 +89,17 @@ export interface ResolvedOptions extends PresetValues {
   backend: BackendChoice;
   earlyStop: boolean;
   subject: SubjectChoice;
+  /** The checked initial strokes (a copy of the input values), or null for a fresh sketch. */
+  initial: ResolvedInitial | null;
+  add: number;
+  remove: number;
+}
+
+export interface ResolvedInitial {
+  /** The input values as given (image pixels, N*8). */
+  points: Float64Array;
+  /** Frozen stroke indices, ascending. */
+  frozen: number[];
 }
 
 export const LIMITS = {
@@ -90,9 +111,11 @@ export const LIMITS = {
   evalEvery: [1, 1000],
   lr: [1e-4, 100],
   seed: [0, 2 ** 31 - 1],
+  add: [0, MAX_STROKES],
+  remove: [0, MAX_STROKES],
 } as const;
 
-const INTEGER_OPTIONS = new Set(['strokes', 'iterations', 'views', 'seeds', 'evalEvery', 'seed']);
+const INTEGER_OPTIONS = new Set(['strokes', 'iterations', 'views', 'seeds', 'evalEvery', 'seed', 'add', 'remove']);
 
 function check(name: keyof typeof LIMITS, value: number): number {
   const [lo, hi] = LIMITS[name];
@@ -117,7 +140,43 @@ function checkSubject(value: unknown): SubjectChoice {
   return value;
 }
 
-const KNOWN = new Set(['strokes', 'width', 'preset', 'iterations', 'views', 'seeds', 'evalEvery', 'lr', 'seed', 'model', 'weights', 'backend', 'earlyStop', 'lrSchedule', 'subject']);
+const KNOWN = new Set(['strokes', 'width', 'preset', 'iterations', 'views', 'seeds', 'evalEvery', 'lr', 'seed', 'model', 'weights', 'backend', 'earlyStop', 'lrSchedule', 'subject', 'initial', 'add', 'remove']);
+
+function checkInitial(value: unknown): ResolvedInitial {
+  if (typeof value !== 'object' || value === null) throw new TypeError(`option 'initial' must be an object { points, frozen? }, got ${String(value)}`);
+  for (const key of Object.keys(value)) if (key !== 'points' && key !== 'frozen') throw new TypeError(`unknown option 'initial.${key}' (known: points, frozen)`);
+  const { points, frozen = [] } = value as InitialStrokes;
+  if (typeof points !== 'object' || points === null || typeof points.length !== 'number') throw new TypeError(`option 'initial.points' must be an array of numbers, got ${String(points)}`);
+  if (points.length === 0 || points.length % 8 !== 0) throw new RangeError(`option 'initial.points' must hold 8 numbers per stroke (4 control points x, y), got ${points.length} numbers`);
+  const copy = new Float64Array(points.length);
+  for (let i = 0; i < points.length; i++) {
+    const v = points[i];
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new RangeError(`option 'initial.points' must be finite numbers: value ${i} (stroke ${Math.floor(i / 8)}) is ${String(v)}`);
+    copy[i] = v;
+  }
+  const n = points.length / 8;
+  if (!Array.isArray(frozen)) throw new TypeError(`option 'initial.frozen' must be an array of stroke indices, got ${String(frozen)}`);
+  const seen = new Set<number>();
+  for (const f of frozen as unknown[]) {
+    if (typeof f !== 'number' || !Number.isInteger(f) || f < 0 || f >= n) throw new RangeError(`option 'initial.frozen' holds ${String(f)}: indices are whole numbers from 0 to ${n - 1} (${n} initial strokes)`);
+    if (seen.has(f)) throw new RangeError(`option 'initial.frozen' lists stroke ${f} twice`);
+    seen.add(f);
+  }
+  return { points: copy, frozen: [...seen].sort((a, b) => a - b) };
+}
+
+/** The stroke count of a continued sketch (initial - remove + add), checked against the limits and `strokes`. */
+function continuedStrokes(initial: ResolvedInitial, add: number, remove: number, strokes: number | undefined): number {
+  const n = initial.points.length / 8;
+  const movable = n - initial.frozen.length;
+  if (remove > movable) throw new RangeError(`option 'remove' (${remove}) exceeds the ${movable} initial strokes that are not frozen`);
+  const total = n - remove + add;
+  const sum = `${n} initial strokes - remove ${remove} + add ${add} = ${total}`;
+  if (total < 1) throw new RangeError(`${sum}: a sketch needs at least 1 stroke`);
+  if (total > MAX_STROKES) throw new RangeError(`${sum}: more than ${MAX_STROKES} strokes`);
+  if (strokes !== undefined && strokes !== total) throw new RangeError(`option 'strokes' (${strokes}) does not match ${sum}: leave 'strokes' out or make it agree`);
+  return total;
+}
 
 export function resolveOptions(options: SketchOptions = {}): ResolvedOptions {
   for (const key of Object.keys(options)) if (!KNOWN.has(key)) throw new TypeError(`unknown option '${key}'`);
@@ -130,16 +189,21 @@ export function resolveOptions(options: SketchOptions = {}): ResolvedOptions {
   const p = PRESETS[preset];
   const pick = (name: keyof typeof LIMITS, fallback: number): number => check(name, (options as Record<string, number | undefined>)[name] ?? fallback);
   const views = pick('views', p.views);
+  const seeds = pick('seeds', p.seeds);
+  const add = pick('add', 0), remove = pick('remove', 0);
+  const initial = options.initial === undefined ? null : checkInitial(options.initial);
+  if (!initial && (options.add !== undefined || options.remove !== undefined)) throw new RangeError(`option '${options.add !== undefined ? 'add' : 'remove'}' needs 'initial' (the strokes to continue)`);
+  const strokes = initial ? continuedStrokes(initial, add, remove, options.strokes === undefined ? undefined : pick('strokes', 16)) : pick('strokes', 16);
   return {
     ...p,
     preset,
     backend,
     model,
-    strokes: pick('strokes', 16),
+    strokes,
     width: pick('width', 3),
     iterations: pick('iterations', p.iterations),
     views,
-    seeds: pick('seeds', p.seeds),
+    seeds: initial && add === 0 ? 1 : seeds,
     evalEvery: pick('evalEvery', p.evalEvery),
     lr: pick('lr', p.lr),
     lrSchedule: checkSchedule(options.lrSchedule ?? p.lrSchedule),
@@ -148,5 +212,8 @@ export function resolveOptions(options: SketchOptions = {}): ResolvedOptions {
     weights: options.weights ?? {},
     earlyStop: checkBoolean('earlyStop', options.earlyStop ?? true),
     subject: checkSubject(options.subject ?? 'auto'),
+    initial,
+    add,
+    remove,
   };
 }

@@ -24,6 +24,15 @@ export interface SketchProgress extends SketchStrokes {
   fallback?: BackendFallback;
   /** On the 'init' event: what the strokes are fitted to. */
   subject?: SubjectSummary;
+  /** In a nested series (sketchNestedSeries): which level runs. */
+  level?: SeriesLevel;
+}
+
+/** A level of a nested series: the index-th of `count` runs (0 = the largest), drawing `strokes` strokes. */
+export interface SeriesLevel {
+  index: number;
+  count: number;
+  strokes: number;
 }
 
 /** The GPU device was lost mid-run and the run went on on the CPU path. */
@@ -85,6 +94,12 @@ export interface SketchResult extends SketchStrokes {
   /** The normalized loss weights that were used (each term's raw initial value divided out). */
   weights: import('./model/types.ts').LossWeights;
   timings: SketchTimings;
+  /**
+   * For each output stroke, the index of the initial stroke it continues, or -1 for an added
+   * one (kept initial strokes first, in their order, then the added ones). Present when
+   * options.initial was given.
+   */
+  origin?: number[];
 }
 
 export function mapStrokes(canvasPoints: Float32Array, map: CanvasMap): SketchStrokes {

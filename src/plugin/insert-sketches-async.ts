@@ -11,6 +11,7 @@ import { displayName } from './display-name.ts';
 import { findImagePaint } from './find-image-paint.ts';
 import { notifyShort } from './notify-short.ts';
 import { resolveInsertionTarget } from './resolve-insertion-target.ts';
+import { encodeRecord, RECORD_KEY, RECORD_VERSION, roundAffine, strokeEntry, type SketchRecord } from './sketch-record.ts';
 import { SOURCE_KEY } from './source-key.ts';
 
 export const RELAUNCH_COMMAND = 'sketch-again';
@@ -28,11 +29,11 @@ async function readLayoutAsync(nodeId: string) {
   const size = await image.getSizeAsync();
   const t = lookup.paint.imageTransform;
   const layout = computePaintLayout({ ...lookup.paint, imageTransform: t ? [...t[0], ...t[1]] as unknown as Affine : undefined }, size, scene);
-  return { node: scene, layout };
+  return { node: scene, layout, size };
 }
 
 export async function insertSketchesAsync(options: InsertOptions, sketches: readonly SketchPayload[]): Promise<InsertResult> {
-  const { node, layout } = await readLayoutAsync(options.nodeId);
+  const { node, layout, size } = await readLayoutAsync(options.nodeId);
   const target = resolveInsertionTarget(node);
   const firstSlot = options.placement === 'beside' ? 1 : 0;
   const longSide = Math.max(layout.subject.width, layout.subject.height);
@@ -40,12 +41,12 @@ export async function insertSketchesAsync(options: InsertOptions, sketches: read
   // Map and check every stroke before creating anything.
   const planned = sketches.map((sketch, k) => {
     const toLocal = compose(translate(seriesSlotX(firstSlot + k, node.width), 0), layout.unitToNode);
-    return { sketch, paths: buildStrokePaths(sketch.strokes, toLocal), weight: Math.max(0.01, (sketch.width / options.canvasSize) * longSide) };
+    return { sketch, toLocal, paths: buildStrokePaths(sketch.strokes, toLocal), weight: Math.max(0.01, (sketch.width / options.canvasSize) * longSide) };
   });
 
   const created: SceneNode[] = [];
   try {
-    const results = planned.map(({ sketch, paths, weight }) => {
+    const results = planned.map(({ sketch, toLocal, paths, weight }) => {
       const style = { color: options.color, weight };
       const name = `Sketch · ${plural(sketch.strokes.length)}`;
       if (options.layout === 'single-vector') {
@@ -58,6 +59,20 @@ export async function insertSketchesAsync(options: InsertOptions, sketches: read
       const group = figma.group(vectors, target.parent, target.index);
       created.push(group);
       group.name = name;
+      // What a later refine needs: the image, where subject units land, what each stroke was.
+      const record: SketchRecord = {
+        v: RECORD_VERSION,
+        source: node.id,
+        image: [size.width, size.height],
+        unitToImage: roundAffine(layout.unitToImage),
+        subject: [layout.subject.width, layout.subject.height],
+        unitToFrame: roundAffine(compose(target.frame, toLocal)),
+        canvasSize: options.canvasSize,
+        width: sketch.width,
+        strokes: vectors.map((v) => strokeEntry(v)),
+      };
+      group.setPluginData(RECORD_KEY, encodeRecord(record));
+      group.setPluginData(SOURCE_KEY, node.id);
       return group;
     });
     let result: SceneNode = results[0];

@@ -3,7 +3,7 @@
 import { signal } from '@preact/signals';
 import { uiBuild } from './build-info.ts';
 import { engine } from './engine/engine.ts';
-import { backend } from './state.ts';
+import { backend, windowMode, windowNote } from './state.ts';
 import { gatherScopeFacts, type ScopeFacts } from './window-facts.ts';
 import { reportText, type WindowReport } from './window-report.ts';
 
@@ -23,7 +23,7 @@ export async function gatherWindowReport(): Promise<void> {
   windowReport.value = null;
   copyOutcome.value = null;
   const [window, worker] = await Promise.all([gatherScopeFacts(), workerFacts()]);
-  windowReport.value = { window, worker, build: uiBuild(), backend: backend.value };
+  windowReport.value = { window, worker, build: uiBuild(), backend: backend.value, mode: { mode: windowMode.value, note: windowNote.value } };
 }
 
 /**

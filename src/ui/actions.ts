@@ -5,11 +5,11 @@ import type { InsertOptions, SelectionState, SketchPayload } from '../common/pro
 import { connectSandbox, sandbox } from './bridge.ts';
 import type { EngineNotice } from './engine/engine-client.ts';
 import { engine } from './engine/engine.ts';
-import { endProgress, showModelFailed, showModelReady, showNotice, showRunEvent, startProgress } from './engine-events.ts';
+import { endProgress, showModelFailed, showModelReady, showNotice, showRunEvent, showStoredModels, startProgress } from './engine-events.ts';
 import { describeError, type Problem } from './errors.ts';
 import * as s from './state.ts';
-import { renderSubject } from './subject.ts';
-import type { WireResult } from './engine/protocol.ts';
+import { renderSubject, type Subject } from './subject.ts';
+import type { RunRequest, WireResult } from './engine/protocol.ts';
 
 let nextRunId = 1;
 let current: { id: number; resolve(r: WireResult): void; reject(e: Error): void } | null = null;
@@ -32,6 +32,16 @@ export function startApp(): void {
   // sessions, so the first sketch starts in about a second instead of several (issue #6).
   const p = PRESETS[s.preset.value];
   engine.warm('embedded', [1, p.seeds * (1 + p.views)]);
+  refreshStoredModels();
+}
+
+function refreshStoredModels(): void {
+  engine.storedModels().then(showStoredModels, (error: unknown) => console.warn(`Sketchify: the kept models could not be listed (${String(error)})`));
+}
+
+/** Removes the CLIP weights this window keeps (the answer updates storedModels). */
+export function removeStoredModels(): void {
+  engine.removeStoredModels().then(showStoredModels, (error: unknown) => console.warn(`Sketchify: the kept models could not be removed (${String(error)})`));
 }
 
 async function onSelection(sel: SelectionState): Promise<void> {
@@ -61,9 +71,15 @@ async function onSelection(sel: SelectionState): Promise<void> {
   }
 }
 
+/** What a refine changes in a run: the subject it was drawn on, the strokes to start from. */
+export interface RunOverrides {
+  subject?: Subject;
+  options?: Partial<Pick<RunRequest['options'], 'initial' | 'add' | 'remove' | 'width' | 'iterations'>>;
+}
+
 /** One engine run over the current subject; resolves with the best strokes (also when cancelled). */
-function runOnce(strokes: number, seed: number): Promise<WireResult> {
-  const subject = s.subject.value;
+export function runOnce(strokes: number, seed: number, overrides: RunOverrides = {}): Promise<WireResult> {
+  const subject = overrides.subject ?? s.subject.value;
   if (!subject) return Promise.reject(new Error('Select an image first.'));
   const id = nextRunId++;
   const pixels = new Uint8ClampedArray(subject.image.data); // a copy: the subject stays usable here
@@ -82,7 +98,7 @@ function runOnce(strokes: number, seed: number): Promise<WireResult> {
           width: subject.image.width,
           height: subject.image.height,
           pixels,
-          options: { strokes, width: s.strokeWidth.value, preset: s.preset.value, seed, model: s.modelId.value, iterations: s.iterationsOverride.value ?? undefined, subject: s.subjectChoice.value },
+          options: { strokes, width: s.strokeWidth.value, preset: s.preset.value, seed, model: s.modelId.value, iterations: s.iterationsOverride.value ?? undefined, subject: s.subjectChoice.value, ...overrides.options },
           backend: s.backendChoice.value,
           webgpuUnavailable: gpu ? undefined : noWebGpuReason(),
         },
@@ -102,12 +118,12 @@ function runOnce(strokes: number, seed: number): Promise<WireResult> {
   return settled;
 }
 
-function recordTiming(r: WireResult): void {
+export function recordTiming(r: WireResult): void {
   const p = PRESETS[s.preset.value];
   if (r.perIterationMs > 0) s.measuredIterationMs.value = r.perIterationMs / ((1 + p.views) * p.seeds);
 }
 
-function fail(error: unknown): void {
+export function fail(error: unknown): void {
   s.runStatus.value = 'failed';
   s.problem.value = describeError(error);
 }
@@ -140,7 +156,7 @@ export function cancel(): void {
   engine.cancel(current.id);
 }
 
-function hexToRgb(hex: string): { r: number; g: number; b: number } {
+export function hexToRgb(hex: string): { r: number; g: number; b: number } {
   const v = Number.parseInt(/^[0-9a-f]{6}$/i.test(hex) ? hex : '1E1E1E', 16);
   return { r: ((v >> 16) & 255) / 255, g: ((v >> 8) & 255) / 255, b: (v & 255) / 255 };
 }
@@ -151,11 +167,11 @@ export function toSketchPayload(r: WireResult): SketchPayload {
   return { strokes, width: r.canvasWidth };
 }
 
-function insertOptions(r: WireResult, placement: InsertOptions['placement']): InsertOptions {
+export function insertOptions(r: WireResult, placement: InsertOptions['placement']): InsertOptions {
   return { nodeId: s.subject.value!.source.nodeId, canvasSize: r.canvasSize, color: hexToRgb(s.colorHex.value), layout: 'per-stroke', placement };
 }
 
-async function withInsert(work: () => Promise<{ vectorCount: number }>, what: string): Promise<void> {
+export async function withInsert(work: () => Promise<{ vectorCount: number }>, what: string): Promise<void> {
   s.inserting.value = true;
   try {
     const done = await work();
@@ -190,6 +206,7 @@ export async function runSeries(): Promise<void> {
   s.notice.value = null;
   s.runStatus.value = 'running';
   const results: WireResult[] = [];
+  s.seriesLevels.value = s.SERIES_STROKES;
   try {
     for (let i = 0; i < s.SERIES_STROKES.length; i++) {
       s.seriesIndex.value = i;
@@ -220,7 +237,10 @@ export function downloadModel(model: string): void {
   s.problem.value = null;
   s.modelStatus.value = { ...s.modelStatus.value, [model]: { state: 'downloading', done: 0, total: 0 } };
   engine.download(model).then(
-    (repoCommit) => showModelReady(model, 'download', repoCommit),
+    (got) => {
+      showModelReady(model, got);
+      if (got.source === 'download') refreshStoredModels();
+    },
     (error: unknown) => showModelFailed(model, error),
   );
 }
@@ -235,7 +255,7 @@ export async function loadWeightsFile(model: string, file: File): Promise<void> 
   s.modelStatus.value = { ...s.modelStatus.value, [model]: { state: 'loading' } };
   const bytes = new Uint8Array(await file.arrayBuffer());
   engine.loadWeights(model, bytes, file.name).then(
-    (repoCommit) => showModelReady(model, 'file', repoCommit),
+    (repoCommit) => showModelReady(model, { source: 'file', repoCommit }),
     (error: unknown) => showModelFailed(model, error),
   );
 }

@@ -4,8 +4,10 @@ import { cancel, insert, run, runSeries, sketchAgain } from './actions.ts';
 import { AboutWindow } from './components/about-window.tsx';
 import { Controls } from './components/controls.tsx';
 import { Preview } from './components/preview.tsx';
-import { NoticeLine, ProblemBanner } from './components/problem.tsx';
+import { NoticeLine, ProblemBanner, WindowNoteLine } from './components/problem.tsx';
 import { Progress } from './components/progress.tsx';
+import { runNestedSeries } from './nested-series.ts';
+import { RefinePanel } from './components/refine.tsx';
 import { Source } from './components/source.tsx';
 import { canRun, engineWarmth, inserting, live, result, running, showPhoto, subject } from './state.ts';
 import { Toggle } from '@create-figma-plugin/ui';
@@ -33,6 +35,9 @@ function Actions() {
       <Button secondary disabled={!canRun.value} onClick={() => void runSeries()} data-testid="series">
         Series 4·8·16·32
       </Button>
+      <Button secondary disabled={!canRun.value} onClick={() => void runNestedSeries()} data-testid="series-nested" title="One drawing simplified: 32 strokes, then each level keeps the most useful strokes of the one above">
+        Nested series
+      </Button>
     </div>
   );
 }
@@ -40,6 +45,7 @@ function Actions() {
 export function App() {
   return (
     <div class="app" data-engine={engineWarmth.value}>
+      <WindowNoteLine />
       <Source />
       <ProblemBanner />
       {subject.value && (
@@ -52,6 +58,7 @@ export function App() {
       )}
       <Progress />
       <NoticeLine />
+      <RefinePanel />
       <Actions />
       <Controls />
       <AboutWindow />

@@ -66,8 +66,13 @@ export function showNotice(m: Exclude<EngineNotice, { type: 'failed' }>): void {
   }
 }
 
-export function showModelReady(model: string, source: 'download' | 'file', repoCommit: string | undefined): void {
-  s.modelStatus.value = { ...s.modelStatus.value, [model]: { state: 'ready', source, repoCommit } };
+/** source 'stored': this window's kept copy, re-verified; notKept: why a download lives only in memory. */
+export function showModelReady(model: string, got: { source: 'download' | 'file' | 'stored'; repoCommit?: string; notKept?: string }): void {
+  s.modelStatus.value = { ...s.modelStatus.value, [model]: { state: 'ready', source: got.source, repoCommit: got.repoCommit, notKept: got.notKept } };
+}
+
+export function showStoredModels(kept: typeof s.storedModels.value): void {
+  s.storedModels.value = { models: kept.models, unavailable: kept.unavailable, freed: kept.freed };
 }
 
 export function showModelFailed(model: string, error: unknown): void {

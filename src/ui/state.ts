@@ -5,6 +5,7 @@ import type { Problem } from './errors.ts';
 import type { Subject } from './subject.ts';
 import type { BackendChoice, WireBackend, WireResult, WireSketch, WireSubject } from './engine/protocol.ts';
 import type { WarmState } from './worker/warm.ts';
+import { SERIES_STROKES } from '../common/series.ts';
 
 export type Preset = 'draft' | 'standard' | 'best';
 export const STROKE_CHOICES = ['4', '8', '16', '32'] as const;
@@ -49,6 +50,8 @@ export const measuredIterationMs = signal<number | null>(null);
 // ---- abstraction series -------------------------------------------------------------
 export { SERIES_STROKES } from '../common/series.ts';
 export const seriesIndex = signal<number | null>(null); // which sketch of the series is running
+/** The stroke counts of the series running, in run order (a nested series runs the largest first). */
+export const seriesLevels = signal<readonly number[]>(SERIES_STROKES);
 
 // ---- messages to the user -----------------------------------------------------------
 export const problem = signal<Problem | null>(null);
@@ -60,10 +63,18 @@ export const inserting = signal(false);
 export const engineWarmth = signal<'cold' | WarmState>('cold');
 
 // ---- models -------------------------------------------------------------------------
-export type ModelStatus = { state: 'ready'; source?: 'download' | 'file'; repoCommit?: string } | { state: 'absent' } | { state: 'loading' } | { state: 'downloading'; done: number; total: number } | { state: 'failed' };
+export type ModelStatus = { state: 'ready'; source?: 'download' | 'file' | 'stored'; repoCommit?: string; notKept?: string } | { state: 'absent' } | { state: 'loading' } | { state: 'downloading'; done: number; total: number } | { state: 'failed' };
 export const modelStatus = signal<Record<string, ModelStatus>>({ embedded: { state: 'ready' } });
 /** Runs need the chosen model compiled in the worker (CLIP: downloaded or loaded from a file). */
 export const modelReady = computed(() => modelStatus.value[modelId.value]?.state === 'ready');
 
 export const canRun = computed(() => subject.value !== null && modelReady.value && runStatus.value !== 'running' && runStatus.value !== 'cancelling');
 export const running = computed(() => runStatus.value === 'running' || runStatus.value === 'cancelling');
+
+// ---- the window ---------------------------------------------------------------------
+/** Which window Figma shows (src/plugin/window-mode.ts), as the sandbox told us on 'ready'. */
+export const windowMode = signal<'bundled' | 'hosted'>('bundled');
+/** Why the built-in window replaced a configured hosted one (one line), else null. */
+export const windowNote = signal<string | null>(null);
+/** CLIP weights this window keeps between sessions (hosted window only); `unavailable` says why none. */
+export const storedModels = signal<{ models: { id: string; revision: string; bytes: number }[]; unavailable?: string; freed?: number }>({ models: [] });

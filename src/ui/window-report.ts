@@ -13,6 +13,13 @@ export interface WindowReport {
   build: UiBuild;
   /** The last run's backend and reason; null before the first sketch. */
   backend: WireBackend | null;
+  /** Which window Figma shows (built-in or hosted) and, where a hosted one was replaced, why. */
+  mode?: { mode: 'bundled' | 'hosted'; note: string | null };
+}
+
+function modeText(m: NonNullable<WindowReport['mode']>): string {
+  if (m.mode === 'hosted') return 'hosted: the plugin’s own https page (a secure context where the browser allows it)';
+  return m.note ? `built-in, since ${m.note.charAt(0).toLowerCase()}${m.note.slice(1)}` : 'built-in (the plugin’s single file, as Figma loads it)';
 }
 
 export interface ReportLine {
@@ -48,10 +55,12 @@ function scopeValues(f: ScopeFacts): ReportLine[] {
 
 export function reportLines(r: WindowReport): ReportLine[] {
   const worker = typeof r.worker === 'string' ? null : scopeValues(r.worker);
-  const lines = scopeValues(r.window).map((line, i) => {
+  const lines: ReportLine[] = r.mode ? [{ label: 'Window', value: modeText(r.mode) }] : [];
+  const scopeLines = scopeValues(r.window).map((line, i) => {
     const there = worker?.[i].value;
     return there === undefined || there === line.value ? line : { label: line.label, value: `${line.value}; engine worker: ${there}` };
   });
+  lines.push(...scopeLines);
   if (typeof r.worker === 'string') lines.push({ label: 'Engine worker', value: `not asked (${r.worker})` });
   const size = r.build.bytes === null ? 'size unknown' : `${(r.build.bytes / 1e6).toFixed(1)} MB`;
   lines.push({ label: 'UI build', value: `${r.build.id}, ${size}` });

@@ -9,13 +9,19 @@
 // data: URL, as public reports describe Figma's plugin iframe: a tiny data: loader that writes
 // the HTML it is sent; such a document is no secure context, so neither it nor its workers get
 // navigator.gpu or crypto.subtle. Chromium refuses data: navigations over 2 MB, hence the loader),
-// shards=N (window.sketchifyShards before the UI starts: 1 = no loss workers, warm-up included).
+// shards=N (window.sketchifyShards before the UI starts: 1 = no loss workers, warm-up included),
+// sandbox=figma (the plugin's real sandbox on a fake Figma answers instead: figma-sandbox.ts),
+// window=hosted[&windowUrl=URL|&windowPath=PATH&windowPort=N][&pluginId=ID&answerMs=MS] (the
+// sandbox opens the hosted window at URL, default dist/web/ of this server under the name
+// localhost (localWindowUrl), as a build with SKETCHIFY_WINDOW_URL does: hosted-window.ts).
 // In every mode the UI document gets the Content-Security-Policy Figma derives from
 // manifest.json's networkAccess.allowedDomains (connect-src, read from the file at load time:
 // manifest-policy.ts), so a download host the manifest does not list is refused here as there,
 // on the first request and on every redirect hop.
 import { createPluginEndpoint, type ImageSource, type ProblemCode, type SelectionState, type Transport } from '../../src/common/protocol.ts';
 import { connectSrcPolicy, readAllowedDomains } from './manifest-policy.ts';
+import { startFigmaSandbox } from './figma-sandbox.ts';
+import { hostedWindowHarness } from './hosted-window.ts';
 import { buildImageSource, type FixtureSelection } from './selection.ts';
 
 export interface RecordedRequest {
@@ -51,7 +57,20 @@ const log = (line: string) => {
   if (logEl) logEl.textContent = `${line}\n${logEl.textContent ?? ''}`.slice(0, 20_000);
 };
 
-const transport: Transport = {
+/**
+ * The hosted window's URL on this machine, told to talk to this page's origin (here the harness
+ * plays Figma): by default this server under the name localhost, another origin and another
+ * site (a third-party frame, as in Figma's web app, where browsers may refuse it storage); with
+ * windowPort=N, another server on 127.0.0.1: another origin of the same site.
+ */
+function localWindowUrl(path: string): string {
+  const port = params.get('windowPort');
+  const url = new URL(path, port ? `http://127.0.0.1:${port}` : `http://localhost:${location.port}`);
+  url.hash = new URLSearchParams({ parentOrigin: location.origin }).toString();
+  return url.href;
+}
+
+const frameTransport: Transport = {
   post(message) {
     frame.contentWindow?.postMessage({ pluginMessage: message }, '*');
   },
@@ -65,6 +84,22 @@ const transport: Transport = {
     return () => window.removeEventListener('message', listener);
   },
 };
+
+const hosted =
+  params.get('window') === 'hosted'
+    ? hostedWindowHarness({
+        frame,
+        windowUrl: params.get('windowUrl') ?? localWindowUrl(params.get('windowPath') ?? '/dist/web/index.html'),
+        pluginId: params.get('pluginId') ?? 'sketchify-harness',
+        answerMs: params.has('answerMs') ? Number(params.get('answerMs')) : undefined,
+        showBundled: () => void loadBundled(),
+        refused(reason) {
+          host.rejections.push(reason);
+          log(reason);
+        },
+      })
+    : null;
+const transport = hosted?.transport ?? frameTransport;
 
 const endpoint = createPluginEndpoint(transport, {
   onReject: (e) => {
@@ -106,9 +141,10 @@ function inserted(vectorCount: number) {
 endpoint.on('ready', () => {
   record('ready', {});
   host.ready = true;
+  hosted?.gate.uiReady();
   // Like the sandbox: reply first, then send the current selection.
   setTimeout(() => void endpoint.emit('selection', current).catch((e: unknown) => log(`selection failed: ${String(e)}`)), 0);
-  return { command: 'open' };
+  return { command: 'open', window: hosted?.gate.describe() ?? { mode: 'bundled' as const } };
 });
 endpoint.on('pickSource', (p) => (record('pickSource', p), {}));
 endpoint.on('insertSketch', (p) => {
@@ -157,6 +193,7 @@ function defaultProblemMessage(code: ProblemCode): string {
     'too-large': 'The image is larger than 4096 px.',
     'too-small': 'The image is smaller than 16 px.',
     unavailable: 'The image could not be read.',
+    'source-missing': 'The image this sketch was drawn from was deleted.',
   };
   return messages[code];
 }
@@ -187,28 +224,51 @@ function applyTheme(html: string, theme: string): string {
 }
 
 /** The loader accepts one string from its parent and replaces itself with it. */
-const DATA_LOADER = '<script>onmessage=function(e){if(e.source!==parent||typeof e.data!=="string")return;onmessage=null;document.open();document.write(e.data);document.close()}</script>';
+const DATA_LOADER =
+  '<script>onmessage=function(e){if(e.source!==parent||typeof e.data!=="string")return;onmessage=null;document.open();document.write(e.data);document.close()};parent.postMessage("sketchify-data-loader","*")</script>';
 
+/** Loads the data: loader, waits for its word (not a load event: a frame replacing another may fire one early), sends the HTML. */
 async function loadAsDataUrl(html: string): Promise<void> {
   await new Promise<void>((resolve) => {
-    frame.onload = () => resolve();
+    const listener = (event: MessageEvent) => {
+      if (event.source !== frame.contentWindow || event.data !== 'sketchify-data-loader') return;
+      window.removeEventListener('message', listener);
+      resolve();
+    };
+    window.addEventListener('message', listener);
+    frame.removeAttribute('srcdoc'); // srcdoc would win over src (a hosted window's loader set it)
     frame.src = `data:text/html;base64,${btoa(DATA_LOADER)}`;
   });
-  frame.onload = null;
   frame.contentWindow!.postMessage(html, '*');
 }
 
-async function loadUi(): Promise<void> {
+/** The bundled window (dist/ui.html, or ?ui=), loaded as the query says. */
+async function loadBundled(): Promise<void> {
   const url = params.get('ui') ?? '/dist/ui.html';
   const response = await fetch(url, { cache: 'no-store' });
   if (!response.ok) throw new Error(`cannot load ${url}: HTTP ${response.status} (run node build.mjs)`);
   const html = applyTheme(await response.text(), params.get('theme') ?? 'light');
-  endpoint.connect();
   const document = html.replace('<head>', `<head>${hostPrelude(await manifestPolicy())}`);
-  if (params.get('frame') === 'data') await loadAsDataUrl(document);
+  // Figma shows its built-in window as a data: document; so does a hosted window's fallback here.
+  if (params.get('frame') === 'data' || hosted) await loadAsDataUrl(document);
   // srcdoc + sandbox="allow-scripts": an opaque origin and no URL of its own, as in Figma.
   else frame.srcdoc = document;
   log(`loaded ${url} (${(html.length / 1e6).toFixed(1)} MB)`);
+}
+
+async function loadUi(): Promise<void> {
+  if (params.get('sandbox') === 'figma') {
+    startFigmaSandbox(frame, (type, payload) => {
+      record(type, payload);
+      if (type === 'ready') host.ready = true;
+    });
+  } else {
+    endpoint.connect();
+  }
+  if (hosted) {
+    hosted.gate.open();
+    log(`opening the hosted window ${params.get('windowUrl')}`);
+  } else await loadBundled();
 }
 
 for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-select]')) {

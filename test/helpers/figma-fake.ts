@@ -4,7 +4,9 @@
 // (page/frame/component/instance; groups have no coordinate space of their own), children
 // order is z-order (last = top), messages cross the UI boundary asynchronously and
 // structured-cloned, and (optionally) setting vectorPaths re-normalizes the vector so its
-// path starts at (0,0) while it stays in place on the canvas.
+// path starts at (0,0) while it stays in place on the canvas. A group left without children
+// deletes itself, as in Figma. commitUndo() records the document; undo() goes back to the
+// previous record (call commitUndo() once after setting a scene up, as the user's own step).
 
 import { apply, compose, fromRows, IDENTITY, invert, toRows, translate, type Affine } from '../../src/common/affine.ts';
 import type { Transport } from '../../src/common/rpc/endpoint.ts';
@@ -56,6 +58,7 @@ export class FakeNode {
   ) {
     this.id = id ?? `${nextId++}:1`;
     this.name = name;
+    fake.track(this);
   }
 
   get relativeTransform(): Rows {
@@ -118,13 +121,26 @@ export class FakeNode {
     this.insertChild(this.children.length, child);
   }
   private detach(): void {
-    if (this.parent) this.parent.children.splice(this.parent.children.indexOf(this), 1);
+    const parent = this.parent;
+    if (parent) parent.children.splice(parent.children.indexOf(this), 1);
     this.parent = null;
+    if (parent?.type === 'GROUP' && parent.children.length === 0 && !parent.removed) parent.remove();
   }
   remove(): void {
     this.detach();
     this.removed = true;
     for (const c of [...this.children]) c.remove();
+  }
+
+  /** PageNode.on('nodechange'): fired by FigmaFake.nodesChanged. */
+  readonly nodeChangeHandlers: ((event: unknown) => void)[] = [];
+  on(event: 'nodechange', handler: (event: unknown) => void): void {
+    if (this.type !== 'PAGE') throw new Error(`${this.type}.on: only pages have events`);
+    if (event === 'nodechange') this.nodeChangeHandlers.push(handler);
+  }
+  off(event: 'nodechange', handler: (event: unknown) => void): void {
+    const i = this.nodeChangeHandlers.indexOf(handler);
+    if (event === 'nodechange' && i >= 0) this.nodeChangeHandlers.splice(i, 1);
   }
 
   getPluginData(key: string): string {
@@ -138,13 +154,13 @@ export class FakeNode {
   }
 }
 
-/** Numbers of an M/C path, in order. */
+/** Numbers of an M/L/Q/C/Z path (coordinate pairs only), in order. */
 export function parsePath(data: string): number[] {
   const tokens = data.trim().split(/[\s,]+/);
   if (tokens[0] !== 'M') throw new Error(`vectorPaths: path must start with M: ${data}`);
   const nums: number[] = [];
   for (const t of tokens) {
-    if (t === 'M' || t === 'C' || t === 'L') continue;
+    if (t === 'M' || t === 'C' || t === 'L' || t === 'Q' || t === 'Z') continue;
     const v = Number(t);
     if (!Number.isFinite(v)) throw new Error(`vectorPaths: bad number "${t}" in ${data}`);
     nums.push(v);
@@ -159,6 +175,11 @@ function rebase(data: string, nums: number[], mx: number, my: number): string {
     i++;
     return String(v);
   });
+}
+
+interface Snapshot {
+  nodes: Map<FakeNode, Record<string, unknown>>;
+  selection: FakeNode[];
 }
 
 export interface FakeImage {
@@ -176,10 +197,15 @@ export class FigmaFake {
   undoCommits = 0;
   closed = false;
   readonly shownUI: { width?: number; height?: number; themeColors?: boolean }[] = [];
+  private readonly nodes = new Set<FakeNode>();
+  private readonly history: Snapshot[] = [];
+  /** The HTML of every figma.showUI call, in order. */
+  readonly shownHtml: string[] = [];
+  pluginId = 'fake-plugin-id';
   private readonly images = new Map<string, { bytes: Uint8Array; width: number; height: number }>();
   private readonly handlers = new Map<string, ((...args: unknown[]) => void)[]>();
   private readonly uiListeners = new Set<(message: unknown) => void>();
-  private pluginOnMessage: ((message: unknown) => void) | undefined;
+  private pluginOnMessage: ((message: unknown, props: { origin: string }) => void) | undefined;
 
   readonly ui = {
     postMessage: (message: unknown) => {
@@ -205,15 +231,16 @@ export class FigmaFake {
     this.root.appendChild(page);
     Object.defineProperty(this.ui, 'onmessage', {
       get: () => this.pluginOnMessage,
-      set: (h: ((message: unknown) => void) | undefined) => (this.pluginOnMessage = h),
+      set: (h: ((message: unknown, props: { origin: string }) => void) | undefined) => (this.pluginOnMessage = h),
     });
   }
 
   // ---- the API surface the plugin calls ----
-  showUI(_html: string, options: { width?: number; height?: number; themeColors?: boolean } = {}): void {
+  showUI(html: string, options: { width?: number; height?: number; themeColors?: boolean } = {}): void {
+    this.shownHtml.push(html);
     this.shownUI.push(options);
   }
-  on(event: 'selectionchange' | 'close' | 'run', handler: (...args: unknown[]) => void): void {
+  on(event: 'selectionchange' | 'close' | 'run' | 'currentpagechange', handler: (...args: unknown[]) => void): void {
     this.handlers.set(event, [...(this.handlers.get(event) ?? []), handler]);
   }
   off(event: string, handler: (...args: unknown[]) => void): void {
@@ -269,6 +296,7 @@ export class FigmaFake {
   }
   commitUndo(): void {
     this.undoCommits++;
+    this.history.push(this.snapshot());
   }
   notify(message: string, options?: { error?: boolean }): { cancel(): void } {
     if (message.length > 100) throw new Error(`notify: ${message.length} characters; Figma truncates at 100`);
@@ -280,6 +308,45 @@ export class FigmaFake {
   }
 
   // ---- test controls ----
+  /** Ctrl-Z: the document as at the commit before the last one (the last step undone). */
+  undo(): void {
+    if (this.history.length < 2) throw new Error('undo: nothing committed before the last step');
+    this.history.pop();
+    this.restore(this.history[this.history.length - 1]);
+  }
+  track(node: FakeNode): void {
+    this.nodes.add(node);
+  }
+  private snapshot(): Snapshot {
+    const nodes = new Map<FakeNode, Record<string, unknown>>();
+    for (const node of this.nodes) {
+      const state: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(node)) {
+        if (key === 'nodeChangeHandlers') continue; // listeners are no document state
+        if (key === 'fake' || key === 'parent') state[key] = value;
+        else if (key === 'children') state[key] = [...(value as FakeNode[])];
+        else if (value instanceof Map) state[key] = new Map(value);
+        else state[key] = structuredClone(value);
+      }
+      nodes.set(node, state);
+    }
+    return { nodes, selection: [...this.currentPage.selection] };
+  }
+  private restore(snapshot: Snapshot): void {
+    for (const [node, state] of snapshot.nodes) {
+      for (const [key, value] of Object.entries(state)) {
+        const copy = key === 'children' ? [...(value as FakeNode[])] : value instanceof Map ? new Map(value) : key === 'parent' || key === 'fake' ? value : structuredClone(value);
+        (node as unknown as Record<string, unknown>)[key] = copy;
+      }
+    }
+    // Nodes made after the snapshot did not exist then.
+    for (const node of this.nodes) {
+      if (snapshot.nodes.has(node)) continue;
+      node.removed = true;
+      node.parent = null;
+    }
+    this.currentPage.selection = snapshot.selection;
+  }
   /** Registers an image; returns its hash. */
   addImage(bytes: Uint8Array, width: number, height: number, hash = `hash-${this.images.size + 1}`): string {
     this.images.set(hash, { bytes, width, height });
@@ -293,12 +360,16 @@ export class FigmaFake {
   fire(event: 'close'): void {
     for (const h of this.handlers.get(event) ?? []) h();
   }
-  /** The UI's end of figma.ui: what the iframe would post and receive. */
-  uiTransport(): Transport {
+  /** What Figma tells the page's 'nodechange' listeners after the user changed these nodes. */
+  nodesChanged(changes: { id: string; type: 'CREATE' | 'DELETE' | 'PROPERTY_CHANGE' }[]): void {
+    for (const h of this.currentPage.nodeChangeHandlers) h({ nodeChanges: changes.map((c) => ({ ...c, origin: 'LOCAL' })) });
+  }
+  /** The UI's end of figma.ui: what the iframe (a document of `origin`) would post and receive. */
+  uiTransport(origin = 'null'): Transport {
     return {
       post: (message) => {
         const copy = structuredClone(message);
-        queueMicrotask(() => this.pluginOnMessage?.(copy));
+        queueMicrotask(() => this.pluginOnMessage?.(copy, { origin }));
       },
       subscribe: (handler) => {
         this.uiListeners.add(handler);

@@ -16,6 +16,8 @@ export interface GpuAdamOptions {
   size: number;
   /** Where points may go (optimize/clamp.ts contentBox), as on the CPU path. */
   box?: ClampBox;
+  /** One flag per stroke (count / 8): frozen strokes' points are never updated nor clamped. */
+  frozen?: ArrayLike<number>;
 }
 
 export interface GpuAdam {
@@ -44,8 +46,10 @@ function pipelineFor(device: GPUDevice): GPUComputePipeline {
   return p;
 }
 
-export function createGpuAdam(device: GPUDevice, { count, lr, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, size, box = canvasBox(size) }: GpuAdamOptions): GpuAdam {
+export function createGpuAdam(device: GPUDevice, { count, lr, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, size, box = canvasBox(size), frozen }: GpuAdamOptions): GpuAdam {
   if (!Number.isInteger(count) || count < 1) throw new Error(`GpuAdam count must be a positive integer, got ${count}`);
+  const strokes = Math.ceil(count / 8);
+  if (frozen && frozen.length !== strokes) throw new Error(`GpuAdam frozen: expected one flag per stroke (${strokes}), got ${frozen.length}`);
   if (!(lr > 0)) throw new Error(`GpuAdam lr must be > 0, got ${lr}`);
   if (!(size > 0)) throw new Error(`GpuAdam size must be > 0, got ${size}`);
   const pipeline = pipelineFor(device);
@@ -54,6 +58,8 @@ export function createGpuAdam(device: GPUDevice, { count, lr, beta1 = 0.9, beta2
   const m = device.createBuffer({ label: 'Adam.m', size: bytes, usage });
   const v = device.createBuffer({ label: 'Adam.v', size: bytes, usage });
   const uniform = device.createBuffer({ label: 'Adam.params', size: ADAM_PARAMS_BYTES, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+  const frozenFlags = device.createBuffer({ label: 'Adam.frozen', size: Math.ceil((strokes * 4) / 16) * 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+  if (frozen) device.queue.writeBuffer(frozenFlags, 0, Uint32Array.from(frozen, (f) => (f ? 1 : 0)));
   let t = 0;
   let disposed = false;
   // Bind groups are cached per (points, grad) pair: both are stable buffers in the loop.
@@ -83,7 +89,7 @@ export function createGpuAdam(device: GPUDevice, { count, lr, beta1 = 0.9, beta2
         const group = device.createBindGroup({
           label: 'Adam.bindGroup',
           layout: pipeline.getBindGroupLayout(0),
-          entries: [uniform, points, grad, m, v].map((buffer, binding) => ({ binding, resource: { buffer } })),
+          entries: [uniform, points, grad, m, v, frozenFlags].map((buffer, binding) => ({ binding, resource: { buffer } })),
         });
         cached = { points, grad, group };
       }
@@ -98,7 +104,7 @@ export function createGpuAdam(device: GPUDevice, { count, lr, beta1 = 0.9, beta2
       if (disposed) return;
       disposed = true;
       cached = null;
-      for (const b of [m, v, uniform]) b.destroy();
+      for (const b of [m, v, uniform, frozenFlags]) b.destroy();
     },
   };
 }

@@ -1,6 +1,6 @@
 // WGSL for the Adam step (same update as src/engine/optim/adam.ts) followed by the engine's
 // clamp of every point into its box (optimize/clamp.ts clampPoints: even indices are x, odd
-// y). A non-finite gradient counts as 0, as there; tested on the exponent bits because WGSL
+// y). Points of frozen strokes are skipped (neither updated nor clamped), as on the CPU path. A non-finite gradient counts as 0, as there; tested on the exponent bits because WGSL
 // lets compilers assume floats are finite. The bias corrections c1, c2 are computed in float64 on the CPU per step and passed in the uniform, so the only float32
 // rounding is in the moments and the update itself.
 
@@ -33,7 +33,7 @@ export function packAdamParams(values: Record<AdamParamName, number>): ArrayBuff
   return buffer;
 }
 
-/** Bindings: 0 params (uniform), 1 points, 2 grad (read), 3 m, 4 v. */
+/** Bindings: 0 params (uniform), 1 points, 2 grad (read), 3 m, 4 v, 5 frozen (one u32 per stroke of 8 values: nonzero = never moves). */
 export const ADAM_WGSL = /* wgsl */ `
 struct Params { ${ADAM_PARAM_FIELDS.map(([n, t]) => `${n}: ${t}`).join(', ')} }
 @group(0) @binding(0) var<uniform> params: Params;
@@ -41,11 +41,12 @@ struct Params { ${ADAM_PARAM_FIELDS.map(([n, t]) => `${n}: ${t}`).join(', ')} }
 @group(0) @binding(2) var<storage, read> grad: array<f32>;
 @group(0) @binding(3) var<storage, read_write> m: array<f32>;
 @group(0) @binding(4) var<storage, read_write> v: array<f32>;
+@group(0) @binding(5) var<storage, read> frozen: array<u32>;
 
 @compute @workgroup_size(${ADAM_WORKGROUP})
 fn main(@builtin(global_invocation_id) id: vec3u) {
   let i = id.x;
-  if (i >= params.count) { return; }
+  if (i >= params.count || frozen[i / 8u] != 0u) { return; }
   let raw = grad[i];
   let g = select(0.0, raw, (bitcast<u32>(raw) & 0x7f800000u) != 0x7f800000u);
   let mi = params.beta1 * m[i] + (1.0 - params.beta1) * g;

@@ -21,6 +21,8 @@ export interface CpuPipelineOptions {
   lr: number;
   /** Where points are clamped after each step (default: the canvas box). */
   box?: ClampBox;
+  /** One flag per stroke: frozen strokes are rendered but never move (zero gradient, no clamp). */
+  frozen?: Uint8Array;
 }
 
 export interface CpuPipeline {
@@ -37,7 +39,8 @@ export interface CpuPipeline {
   iterate(views: Float32Array, targets: readonly number[], lr?: number): Promise<IterationTimings>;
 }
 
-export function createCpuPipeline({ model, rasterizers: initialRasterizers, pool, weights, strokes, width, lr, box }: CpuPipelineOptions): CpuPipeline {
+export function createCpuPipeline({ model, rasterizers: initialRasterizers, pool, weights, strokes, width, lr, box, frozen }: CpuPipelineOptions): CpuPipeline {
+  if (frozen && frozen.length !== strokes) throw new Error(`frozen: expected one flag per stroke (${strokes}), got ${frozen.length}`);
   let rasterizers = initialRasterizers;
   const size = model.size;
   const clampBox = box ?? canvasBox(size);
@@ -79,8 +82,10 @@ export function createCpuPipeline({ model, rasterizers: initialRasterizers, pool
       for (let s = 0; s < rasterizers.length; s++) grads.push(await rasterizers[s].backward(result.grad.subarray(s * V * plane, (s + 1) * V * plane)));
       const backwardMs = lap();
       grads.forEach((g, s) => {
+        // A zero gradient from zero moments is an update of exactly 0: frozen points stay bitwise.
+        if (frozen) for (let i = 0; i < g.length; i++) if (frozen[i >> 3]) g[i] = 0;
         adams[s].step(points[s], g, stepLr);
-        clampPoints(points[s], clampBox);
+        clampPoints(points[s], clampBox, frozen);
       });
       return { rasterizeMs, modelMs, backwardMs, optimizerMs: lap() };
     },

@@ -29,6 +29,8 @@ export interface GpuPipelineOptions {
   lossRing?: number;
   /** Where the Adam kernel keeps points (default: the canvas box). */
   box?: ClampBox;
+  /** One flag per stroke: frozen strokes are rendered but the Adam kernel never moves them. */
+  frozen?: Uint8Array;
 }
 
 export interface IterationTimings {
@@ -65,7 +67,7 @@ export interface GpuPipeline {
   dispose(): void;
 }
 
-export async function createGpuPipeline({ device, session, seeds, strokes, width, lr, lossRing = 64, box }: GpuPipelineOptions): Promise<GpuPipeline> {
+export async function createGpuPipeline({ device, session, seeds, strokes, width, lr, lossRing = 64, box, frozen }: GpuPipelineOptions): Promise<GpuPipeline> {
   if (!Number.isInteger(seeds) || seeds < 1) throw new Error(`seeds must be a positive integer, got ${seeds}`);
   if (!Number.isInteger(strokes) || strokes < 1) throw new Error(`strokes must be a positive integer, got ${strokes}`);
   if (session.batch % seeds !== 0) throw new Error(`the loss session's batch ${session.batch} is not a multiple of seeds ${seeds}`);
@@ -79,7 +81,7 @@ export async function createGpuPipeline({ device, session, seeds, strokes, width
   for (let s = 0; s < seeds; s++) rasterizers.push(await createWebGpuRasterizer(device));
   const points = rasterizers.map((_, s) => buffer(`points${s}`, strokes * 32));
   const gradSeed = rasterizers.map((_, s) => buffer(`gradViews${s}`, V * plane * 4));
-  const adams: GpuAdam[] = rasterizers.map(() => createGpuAdam(device, { count: strokes * 8, lr, size, box }));
+  const adams: GpuAdam[] = rasterizers.map(() => createGpuAdam(device, { count: strokes * 8, lr, size, box, frozen }));
   const batchViews = buffer('views', seeds * V * plane * 4);
   const losses = buffer('losses', lossRing * 4);
   const evalLosses = buffer('evalLosses', seeds * 4);

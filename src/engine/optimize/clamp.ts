@@ -36,9 +36,10 @@ export function contentBox(map: CanvasMap, margin = PADDING_MARGIN): ClampBox {
   return box;
 }
 
-/** Clamps interleaved (x, y) canvas points into `box` in place. */
-export function clampPoints(points: Float32Array, box: ClampBox): void {
+/** Clamps interleaved (x, y) canvas points into `box` in place, except those of strokes marked in `frozen` (one flag per stroke). */
+export function clampPoints(points: Float32Array, box: ClampBox, frozen?: Uint8Array): void {
   for (let i = 0; i < points.length; i += 2) {
+    if (frozen && frozen[i >> 3]) continue; // frozen strokes never move, even out of the box
     const x = points[i], y = points[i + 1];
     points[i] = x < box.x0 ? box.x0 : x > box.x1 ? box.x1 : x;
     if (i + 1 < points.length) points[i + 1] = y < box.y0 ? box.y0 : y > box.y1 ? box.y1 : y;

@@ -1,16 +1,17 @@
 // The optimization schedule, one implementation for every stepper (steppers.ts): the views of
 // each iteration, the learning-rate schedule, sync points (the only readbacks on the GPU: the
 // throttled progress, the clean-view evaluation every evalEvery iterations), keep-best, early
-// stop, cancel, and the switch to the CPU when the GPU device is lost mid-run.
+// stop, cancel, and the switch to the CPU when the GPU device is lost mid-run (fallback.ts
+// builds what takes over).
 import { gatherViews, type TargetPool } from '../augment/targets.ts';
 import { cleanTerms, type StrokeStyle } from '../loss/evaluate.ts';
 import type { LossModel, LossWeights, TargetFeatures } from '../model/types.ts';
 import { learningRate } from '../optim/schedule.ts';
 import { PLATEAU_TOLERANCE, type ResolvedOptions } from '../options.ts';
 import { createRandom, type Random } from '../random.ts';
-import type { Rasterizer } from '../raster/types.ts';
-import type { BackendFallback, SketchProgress } from '../result.ts';
-import type { Stepper } from './steppers.ts';
+import type { SketchProgress } from '../result.ts';
+import type { DeviceFallback } from './fallback.ts';
+import type { Stepper, StepperSetup } from './steppers.ts';
 
 export interface SeedState {
   seed: number;
@@ -33,14 +34,10 @@ export interface LoopInput {
   weights: LossWeights;
   style: StrokeStyle;
   stepper: Stepper;
-  /** One per seed, for the clean-view evaluation. */
-  evalRasterizers: Rasterizer[];
-  /** Set when the GPU device behind the stepper or the rasterizers is lost: its reason. */
-  deviceLost: () => string | null;
-  /** Builds the CPU stepper (and CPU rasterizers) that continue from `points`. */
-  /** Set when the device was already lost before the loop (the run starts on the CPU). */
-  earlyFallback?: BackendFallback;
-  fallback: (points: Float32Array[]) => Promise<{ stepper: Stepper; evalRasterizers: Rasterizer[]; adamRestarted: boolean }>;
+  /** The device watch and the CPU that takes over; its rasterizers serve the clean-view evaluation. */
+  guard: DeviceFallback;
+  /** What a CPU stepper taking over is built from. */
+  setup: StepperSetup;
   signal?: AbortSignal;
   onProgress?: (event: SketchProgress) => void;
   progressIntervalMs: number;
@@ -55,7 +52,6 @@ export interface LoopOutcome {
   lossHistory: number[];
   cancelled: boolean;
   stoppedEarly: boolean;
-  fallback?: BackendFallback;
   /** The stepper that finished the run (the caller disposes it). */
   stepper: Stepper;
 }
@@ -76,25 +72,18 @@ function plateaued(trail: number[], patience: number): boolean {
   return trail[trail.length - 1] > before - PLATEAU_TOLERANCE * Math.abs(before);
 }
 
-/** Whether the device turns out lost: a lost device fails the work in flight before its `lost` promise settles. */
-export async function lostSoon(deviceLost: () => string | null): Promise<boolean> {
-  for (let i = 0; i < 20 && !deviceLost(); i++) await new Promise((r) => setTimeout(r, 25));
-  return deviceLost() !== null;
-}
-
 /** Resolves after the event loop has had a turn (a macrotask), so queued messages are handled. */
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 export async function optimize(input: LoopInput): Promise<LoopOutcome> {
-  const { opts, model, seeds, targets, clean, weights, style, signal, report } = input;
-  let { stepper, evalRasterizers } = input;
+  const { opts, model, seeds, targets, clean, weights, style, signal, report, guard } = input;
+  let { stepper } = input;
   const now = (): number => performance.now();
   const lossHistory: number[] = [];
   const viewRandom = createRandom(opts.seed ^ 0x27d4eb2f);
   let iterations = 0, synced = 0, cancelled = false, stoppedEarly = false, lastEmit = -Infinity;
-  let fallback: BackendFallback | undefined = input.earlyFallback;
   const leader = (): SeedState => seeds.reduce((a, b) => (b.bestLoss < a.bestLoss ? b : a));
 
   // A sync point: the losses since the last one and every seed's points (readbacks on the GPU).
@@ -110,7 +99,7 @@ export async function optimize(input: LoopInput): Promise<LoopOutcome> {
     // All losses first, so a device lost midway leaves no partial evaluation.
     let losses: number[] = [];
     if (stepper.evaluate) losses = await stepper.evaluate();
-    else for (let s = 0; s < seeds.length; s++) losses.push((await cleanTerms(model, evalRasterizers[s], seeds[s].points, clean, weights, style)).loss);
+    else for (let s = 0; s < seeds.length; s++) losses.push((await cleanTerms(model, guard.rasterizers[s], seeds[s].points, clean, weights, style)).loss);
     for (let s = 0; s < seeds.length; s++) {
       const st = seeds[s];
       const loss = losses[s];
@@ -127,17 +116,13 @@ export async function optimize(input: LoopInput): Promise<LoopOutcome> {
   const switchToCpu = async (reason: string, failedAt: number): Promise<number> => {
     const resumedFrom = synced;
     lossHistory.length = resumedFrom;
-    const from = stepper.kind;
-    const next = await input.fallback(seeds.map((st) => st.points));
-    stepper = next.stepper;
-    evalRasterizers = next.evalRasterizers;
+    stepper = await guard.resume(stepper, input.setup, seeds.map((st) => st.points), { failedAt, resumedFrom }, reason);
     await stepper.readLosses(); // drops a loss the failed iteration may have recorded
-    fallback = { iteration: failedAt, resumedFrom, from, reason, adamRestarted: next.adamRestarted };
     return resumedFrom;
   };
   const lostReason = async (error: unknown): Promise<string | null> => {
-    if (stepper.kind === 'cpu' || !(await lostSoon(input.deviceLost))) return null;
-    return `${input.deviceLost()} (${(error as Error)?.message ?? error})`;
+    if (stepper.kind === 'cpu' || !(await guard.lostSoon())) return null;
+    return `${guard.deviceLost()} (${(error as Error)?.message ?? error})`;
   };
 
   for (let it = 1; it <= opts.iterations; it++) {
@@ -152,7 +137,7 @@ export async function optimize(input: LoopInput): Promise<LoopOutcome> {
     const lr = learningRate(opts.lrSchedule, opts.lr, it, opts.iterations);
     const isEval = it % opts.evalEvery === 0 || it === opts.iterations;
     try {
-      const lost = stepper.kind !== 'cpu' ? input.deviceLost() : null;
+      const lost = stepper.kind !== 'cpu' ? guard.deviceLost() : null;
       if (lost) throw Object.assign(new Error('device lost'), { lost });
       await stepper.step(gatherViews(targets, indices), indices, lr);
       iterations = it;
@@ -160,7 +145,7 @@ export async function optimize(input: LoopInput): Promise<LoopOutcome> {
       const emit = t - lastEmit >= input.progressIntervalMs || it === opts.iterations;
       if (stepper.cheapReads || isEval || emit) await sync(it);
       if (isEval) await evaluate(it);
-      if (input.deviceLost() && stepper.kind !== 'cpu') throw new Error('device lost');
+      if (guard.deviceLost() && stepper.kind !== 'cpu') throw new Error('device lost');
       if (emit || stoppedEarly) {
         lastEmit = t;
         const lead = leader();
@@ -173,7 +158,7 @@ export async function optimize(input: LoopInput): Promise<LoopOutcome> {
           bestLoss: lead.bestLoss,
           elapsedMs: t - input.start,
           etaMs: perIt * (opts.iterations - it),
-          ...(fallback ? { fallback } : {}),
+          ...(guard.fallback ? { fallback: guard.fallback } : {}),
           ...report(lead.points),
         });
       }
@@ -192,5 +177,5 @@ export async function optimize(input: LoopInput): Promise<LoopOutcome> {
   } catch (error) {
     if (!(await lostReason(error))) throw error;
   }
-  return { iterations, lossHistory, cancelled, stoppedEarly, fallback, stepper };
+  return { iterations, lossHistory, cancelled, stoppedEarly, stepper };
 }

@@ -37,6 +37,8 @@ export interface StepperSetup {
   lr: number;
   /** Where control points may go (clamp.ts contentBox), on every stepper alike. */
   box?: ClampBox;
+  /** One flag per stroke: strokes that are rendered but never move, on every stepper alike. */
+  frozen?: Uint8Array;
 }
 
 export interface CpuStepper extends Stepper {
@@ -88,7 +90,7 @@ export async function oneDeviceStepper(setup: OneDeviceSetup, points: Float32Arr
   const { device, session, targets, weights } = setup;
   session.setWeights(weights);
   session.setTargetPool(gatherTargets(targets, Array.from({ length: targets.views.length / 9 }, (_, i) => i)));
-  const gpu = await createGpuPipeline({ device, session, seeds: points.length, strokes: setup.strokes, width: setup.width, lr: setup.lr, box: setup.box, lossRing: Math.max(64, setup.maxUnread) });
+  const gpu = await createGpuPipeline({ device, session, seeds: points.length, strokes: setup.strokes, width: setup.width, lr: setup.lr, box: setup.box, frozen: setup.frozen, lossRing: Math.max(64, setup.maxUnread) });
   points.forEach((p, s) => gpu.setPoints(s, p));
   const { evalSession } = setup;
   if (evalSession) {

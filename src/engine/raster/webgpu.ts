@@ -19,7 +19,7 @@
 // (more strokes, views or pixels) or dispose(); their contents are overwritten by the next
 // call. Points given as a GPUBuffer are not checked for NaN (that would need a readback).
 import { DEFAULT_SEGMENTS } from '../geometry/bezier.ts';
-import { KERNELS, kernelSource, packParams, PARAMS_BYTES, type BufferName, type KernelName } from './kernels.wgsl.ts';
+import { KERNELS, kernelSource, packParams, PARAMS_BYTES, type BufferName, type KernelName } from './kernels.ts';
 import { validateScene } from './scene.ts';
 import type { RasterScene, Rasterizer } from './types.ts';
 

@@ -2,7 +2,7 @@
 // width and colour, seed, and (advanced) the backend. Defaults give a good result untouched.
 import { Button, Disclosure, Dropdown, SegmentedControl, Text, TextboxColor, TextboxNumeric } from '@create-figma-plugin/ui';
 import { useRef, useState } from 'preact/hooks';
-import { cancelDownload, downloadModel, loadWeightsFile } from '../actions.ts';
+import { cancelDownload, downloadModel, loadWeightsFile, removeStoredModels } from '../actions.ts';
 import { PRESETS, type SubjectChoice } from '../../engine/index.ts';
 import { MAX_STROKES } from '../../common/limits.ts';
 import { formatBytes, UI_MODELS, findUiModel, type UiModel } from '../models.ts';
@@ -19,6 +19,7 @@ import {
   seed,
   STROKE_CHOICES,
   strokeChoice,
+  storedModels,
   strokeWidth,
   subjectChoice,
   type ModelStatus,
@@ -52,8 +53,15 @@ function Row({ label, children }: { label: string; children: preact.ComponentChi
 /** A CLIP model's state: size and Download / Load from file before, progress and Cancel during. */
 function ModelFetch({ model, status, disabled }: { model: UiModel; status: ModelStatus | undefined; disabled: boolean }) {
   const file = useRef<HTMLInputElement>(null);
+  const stored = storedModels.value.models.find((m) => m.id === model.id && m.revision === model.weights?.revision);
   if (!model.downloadBytes || status?.state === 'ready') {
-    return model.downloadBytes ? <Text class="muted" data-testid="model-ready">Ready: kept in memory until the plugin closes.</Text> : null;
+    if (!model.downloadBytes || status?.state !== 'ready') return null;
+    const where =
+      status.source === 'stored' ? 'Ready: loaded from this browser’s storage and checked again.'
+      : status.notKept ? `Ready: ${status.notKept}.`
+      : stored ? 'Ready: kept in this browser for the next sessions.'
+      : 'Ready: kept in memory until the plugin closes.';
+    return <Text class="muted" data-testid="model-ready">{where}</Text>;
   }
   if (status?.state === 'downloading') {
     const total = status.total || model.downloadBytes;
@@ -76,11 +84,13 @@ function ModelFetch({ model, status, disabled }: { model: UiModel; status: Model
   return (
     <div class="model-fetch">
       <Text class="muted" data-testid="download-size">
-        Needs a one-time download of {formatBytes(model.downloadBytes)} from Hugging Face (kept until the plugin closes), or its {model.file} from disk.
+        {stored
+          ? `Downloaded before: ${formatBytes(stored.bytes)} kept in this browser, checked again when loaded.`
+          : `Needs a one-time download of ${formatBytes(model.downloadBytes)} from Hugging Face (${storedModels.value.unavailable ? 'kept until the plugin closes' : 'kept in this browser'}), or its ${model.file} from disk.`}
       </Text>
       <div class="buttons">
-        <Button disabled={disabled} onClick={() => downloadModel(model.id)} data-testid="model-download">
-          Download {formatBytes(model.downloadBytes)}
+        <Button disabled={disabled} onClick={() => downloadModel(model.id)} data-testid="model-download" data-stored={stored ? 'yes' : 'no'}>
+          {stored ? 'Load' : `Download ${formatBytes(model.downloadBytes)}`}
         </Button>
         <Button secondary disabled={disabled} onClick={() => file.current?.click()} data-testid="model-file-button">
           Load from file…
@@ -98,6 +108,23 @@ function ModelFetch({ model, status, disabled }: { model: UiModel; status: Model
           }}
         />
       </div>
+    </div>
+  );
+}
+
+/** The models this window keeps, their size, and the way to remove them (hosted window only). */
+function KeptModels({ disabled }: { disabled: boolean }) {
+  const { models, freed } = storedModels.value;
+  if (models.length === 0) return freed ? <Text class="muted" data-testid="stored-models">Removed the downloaded models ({formatBytes(freed)}).</Text> : null;
+  const total = models.reduce((sum, m) => sum + m.bytes, 0);
+  return (
+    <div class="model-fetch" data-testid="stored-models" data-count={models.length}>
+      <Text class="muted">
+        Downloaded models kept in this browser: {models.map((m) => m.id).join(', ')} ({formatBytes(total)}).
+      </Text>
+      <Button secondary disabled={disabled} onClick={removeStoredModels} data-testid="remove-stored-models">
+        Remove downloaded models
+      </Button>
     </div>
   );
 }
@@ -152,6 +179,7 @@ export function Controls() {
         <Text class="muted">{model.note}</Text>
         <ModelSource model={model} status={status} />
         <ModelFetch model={model} status={status} disabled={disabled} />
+        <KeptModels disabled={disabled} />
       </Row>
       <Row label="Line">
         <div class="inline">

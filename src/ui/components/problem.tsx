@@ -2,7 +2,7 @@
 import { Button, Text } from '@create-figma-plugin/ui';
 import { applyRemedy } from '../actions.ts';
 import type { Remedy } from '../errors.ts';
-import { notice, problem } from '../state.ts';
+import { notice, problem, windowNote } from '../state.ts';
 
 const REMEDY_LABEL: Record<Remedy, string> = {
   retry: 'Try again',
@@ -45,6 +45,17 @@ export function NoticeLine() {
   return (
     <div class="notice" data-testid="notice">
       <Text>{n}</Text>
+    </div>
+  );
+}
+
+/** Why the built-in window replaced the hosted one (src/plugin/window-mode.ts), in one line. */
+export function WindowNoteLine() {
+  const note = windowNote.value;
+  if (!note) return null;
+  return (
+    <div class="window-note muted" data-testid="window-note">
+      <Text>{note}</Text>
     </div>
   );
 }

@@ -1,6 +1,6 @@
 // Progress of a run: phase or iteration, the best-loss trend as a sparkline, time left.
 import { Text } from '@create-figma-plugin/ui';
-import { backend, live, lossTrail, result, runPhase, runStatus, SERIES_STROKES, seriesIndex, sketchFocus } from '../state.ts';
+import { backend, live, lossTrail, result, runPhase, runStatus, seriesIndex, seriesLevels, sketchFocus } from '../state.ts';
 import { focusHint } from '../focus-hint.ts';
 
 function FocusHint() {
@@ -57,7 +57,8 @@ export function Progress() {
   const status = runStatus.value;
   const sketch = live.value;
   const series = seriesIndex.value;
-  const seriesText = series !== null ? `Series ${series + 1}/${SERIES_STROKES.length} (${SERIES_STROKES[series]} strokes) · ` : '';
+  const levels = seriesLevels.value;
+  const seriesText = series !== null ? `Series ${series + 1}/${levels.length} (${levels[series]} strokes) · ` : '';
   if (status === 'running' || status === 'cancelling') {
     const trend = lossTrend(lossTrail.value);
     const iterating = runPhase.value === 'optimize' && !!sketch && sketch.iteration > 0;

@@ -8,7 +8,7 @@ import { isSoftwareAdapter } from '../backend.ts';
 import type { ScopeFacts } from '../window-facts.ts';
 import type { EngineEndpoint, Host, HostEvents, HostName } from './host.ts';
 import { MainHost } from './main-host.ts';
-import type { Booted, EngineToUi, RunRequest, WireBackend, WireResult, WireSketch } from './protocol.ts';
+import type { Booted, EngineToUi, RunRequest, UiToEngine, WireBackend, WireResult, WireSketch } from './protocol.ts';
 import { WorkerHost } from './worker-host.ts';
 
 /** What a run tells while it runs (its result is the reply). */
@@ -91,9 +91,19 @@ export class EngineClient {
     void this.endpoint(host).then((engine) => engine.emit('cancel', { runId })).catch(warn('cancel'));
   }
 
-  /** Downloads, verifies and compiles a CLIP model in the worker; resolves with the commit, where known. */
-  async download(model: string): Promise<string | undefined> {
-    return (await (await this.endpoint('worker')).emit('download', { model })).repoCommit;
+  /** Makes a CLIP model ready in the worker (its kept copy, else a download); resolves with how. */
+  async download(model: string): Promise<UiToEngine['download']['response']> {
+    return (await this.endpoint('worker')).emit('download', { model });
+  }
+
+  /** The CLIP models this window keeps between sessions, or why it keeps none. */
+  async storedModels(): Promise<UiToEngine['storedModels']['response']> {
+    return (await this.endpoint('worker')).emit('storedModels', {});
+  }
+
+  /** Removes every kept model; resolves with what is left and the bytes freed. */
+  async removeStoredModels(): Promise<UiToEngine['removeStoredModels']['response']> {
+    return (await this.endpoint('worker')).emit('removeStoredModels', {});
   }
 
   cancelDownload(model: string): void {

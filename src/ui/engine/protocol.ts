@@ -34,6 +34,16 @@ const runOptions = object({
   iterations: optional(num({ min: 1, max: 1e6 })),
   /** What the strokes draw (engine SketchOptions.subject); default 'auto'. */
   subject: optional(literal('auto', 'off')),
+  /** Strokes to start from (engine SketchOptions.initial): image pixels, 8 numbers a stroke; frozen never move. */
+  initial: optional(
+    object({
+      points: array(num({ min: -1e9, max: 1e9 }), { max: 8 * MAX_STROKES }),
+      frozen: array(num({ min: 0, max: MAX_STROKES - 1, integer: true }), { max: MAX_STROKES }),
+    }),
+  ),
+  /** Strokes added where the drawing misses the subject most / least useful ones removed (engine add, remove). */
+  add: optional(num({ min: 0, max: MAX_STROKES, integer: true })),
+  remove: optional(num({ min: 0, max: MAX_STROKES, integer: true })),
 });
 
 const runFields = {
@@ -83,6 +93,10 @@ export type WireSketch = Infer<typeof sketch>;
 
 const result = object({
   ...sketchFields,
+  /** Clean loss of the winning seed's starting strokes (for a refine: the drawing as it was). */
+  lossInitial: anyNumber,
+  /** Per stroke, with `initial`: the initial stroke it continues, or -1 when added. */
+  origin: optional(array(num({ min: -1, max: MAX_STROKES - 1, integer: true }), { max: MAX_STROKES })),
   canvasSize: count,
   canvasWidth: anyNumber,
   cancelled: bool,
@@ -134,13 +148,28 @@ const scopeFacts = object({
   cacheStorage: storageFacts,
 });
 
+/** How a model became ready: downloaded, or this window's kept copy (re-verified), and whether it was kept. */
+const obtained = object({
+  source: literal('download', 'stored'),
+  /** The commit the weights came from, where an answer named it. */
+  repoCommit: optional(text(200)),
+  /** Why a download lives only in memory this session. */
+  notKept: optional(text()),
+});
 const repoCommit = object({ repoCommit: optional(text(200)) });
+/** The CLIP models this window keeps between sessions (worker/model-store.ts), or why none. */
+const storedModels = object({
+  models: array(object({ id: model, revision: text(200), bytes: count }), { max: 1000 }),
+  unavailable: optional(text()),
+  /** Bytes freed by a removal. */
+  freed: optional(count),
+});
 
 export const UI_TO_ENGINE = {
   run: { request: runRequest, response: result },
   cancel: { request: object({ runId }), response: empty },
-  /** Downloads, verifies and compiles a CLIP model; the reply names the commit, where known. */
-  download: { request: object({ model }), response: repoCommit },
+  /** Makes a CLIP model ready: this window's kept copy, else downloaded, verified, compiled and kept where possible. */
+  download: { request: object({ model }), response: obtained },
   cancelDownload: { request: object({ model }), response: empty },
   /** Weights the user picked from disk for a downloadable model. */
   loadWeights: { request: object({ model, bytes: bytes({ min: 1, max: MAX_WEIGHT_BYTES }), name: text(1000) }), response: repoCommit },
@@ -155,6 +184,9 @@ export const UI_TO_ENGINE = {
   warm: { request: object({ model, batches: array(num({ min: 1, max: 256, integer: true }), { max: 16 }), shards: optional(anyNumber) }), response: empty },
   /** What this scope has (About this window). */
   facts: { request: empty, response: scopeFacts },
+  storedModels: { request: empty, response: storedModels },
+  /** Removes every kept model; the reply says what is left and the bytes freed. */
+  removeStoredModels: { request: empty, response: storedModels },
 };
 
 // ---- engine -> UI --------------------------------------------------------------------

@@ -21,7 +21,11 @@ export class WorkerHost implements Host {
   ) {}
 
   connect(): Promise<Connection> {
-    this.connection ??= this.start(true).catch(() => this.start(false));
+    // A page with an origin of its own (the hosted window) starts the blob worker first: it
+    // shares the page's origin, so it is a secure context with the page's Cache Storage, where
+    // a data: worker would have an opaque origin and no storage.
+    const viaData = self.origin === 'null';
+    this.connection ??= this.start(viaData).catch(() => this.start(!viaData));
     return this.connection;
   }
 

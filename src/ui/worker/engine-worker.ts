@@ -18,7 +18,7 @@ import type { MainThreadEngine } from '../engine/main-host.ts';
 import { LOSS_WORKER_NAME } from './bootstrap.ts';
 import { serveLossWorker } from './loss-worker.ts';
 import { checkShards, chunkSizes, LossWorkerPool, PooledLossModel, shardCount } from './loss-workers.ts';
-import { adoptWeights, cancelDownload, downloadModel, handOverWeights, loadModel, loadModelFromFile, prepareCpuLoss } from './models.ts';
+import { adoptWeights, cancelDownload, downloadModel, handOverWeights, loadModel, loadModelFromFile, prepareCpuLoss, removeStoredModels, storedModels, type Obtained } from './models.ts';
 import { createEngineHostEndpoint, type EngineToUi, type RunRequest, type UiToEngine, type WireBackend, type WireResult, type WireSketch } from '../engine/protocol.ts';
 import { ORT_BUILD } from './ort.ts';
 import { WarmUp } from './warm.ts';
@@ -146,6 +146,12 @@ function cpuLabel(running: number, planned: number): string {
   return running === planned ? `CPU, ${planned} workers` : `CPU, ${running} of ${planned} workers`;
 }
 
+/** A refine's engine options (only when given: a plain run's options stay as they were). */
+function refineOptions(req: RunRequest): { initial?: { points: number[]; frozen: number[] }; add?: number; remove?: number } {
+  const { initial, add, remove } = req.options;
+  return { ...(initial && { initial }), ...(add !== undefined && { add }), ...(remove !== undefined && { remove }) };
+}
+
 async function runSketch(req: RunRequest, controller: AbortController): Promise<Transferring<WireResult>> {
   // The warm-up's step in progress (e.g. the model this run needs) finishes first, no more.
   await warmUp.yieldToRun();
@@ -166,7 +172,7 @@ async function runSketch(req: RunRequest, controller: AbortController): Promise<
   let fellBack = false;
   const result = await sketchify(
     image,
-    { strokes: req.options.strokes, width: req.options.width, preset: req.options.preset, seed: req.options.seed, model: req.options.model, backend: choice.info.backend, seeds: req.options.seeds, iterations: req.options.iterations, subject: req.options.subject },
+    { strokes: req.options.strokes, width: req.options.width, preset: req.options.preset, seed: req.options.seed, model: req.options.model, backend: choice.info.backend, seeds: req.options.seeds, iterations: req.options.iterations, subject: req.options.subject, ...refineOptions(req) },
     {
       model,
       gpuDevice: choice.device,
@@ -188,6 +194,8 @@ async function runSketch(req: RunRequest, controller: AbortController): Promise<
     {
       ...wire({ ...result, iteration: result.iterations, iterations: result.iterations, loss: result.lossFinal, bestLoss: result.lossFinal, elapsedMs: result.timings.totalMs, etaMs: 0 }),
       unitPoints: points,
+      lossInitial: result.lossInitial,
+      origin: result.origin,
       canvasSize: result.canvasSize,
       canvasWidth: result.canvasWidth,
       cancelled: result.cancelled,
@@ -202,11 +210,11 @@ async function runSketch(req: RunRequest, controller: AbortController): Promise<
 }
 
 /**
- * Downloads a model; resolves with the commit that answered, where named. A progress event per
+ * Makes a model ready (kept copy or download); resolves with how. A progress event per
  * received chunk would be thousands: at most one per 100 ms, and the latest always follows (a
  * stalled connection must not hide bytes received).
  */
-async function download(model: string): Promise<{ repoCommit?: string }> {
+async function download(model: string): Promise<Obtained> {
   let last = 0;
   let pending: ReturnType<typeof setTimeout> | null = null;
   let latest = { bytesDone: 0, bytesTotal: 0 };
@@ -216,11 +224,10 @@ async function download(model: string): Promise<{ repoCommit?: string }> {
     tell('downloadProgress', { model, ...latest });
   };
   try {
-    const repoCommit = await downloadModel(model, (bytesDone, bytesTotal) => {
+    return await downloadModel(model, (bytesDone, bytesTotal) => {
       latest = { bytesDone, bytesTotal };
       if (pending === null) pending = setTimeout(flush, Math.max(0, 100 - (performance.now() - last)));
     });
-    return { repoCommit };
   } finally {
     // A throttled progress event still pending when the download ends must not arrive after
     // the reply: it would turn "ready" (or a cancelled download) back into "downloading".
@@ -244,6 +251,15 @@ function serve(port: MessagePortLike): void {
   ui.on('facts', () => gatherScopeFacts());
   ui.on('download', ({ model }) => download(model));
   ui.on('cancelDownload', ({ model }) => cancelDownload(model));
+  ui.on('storedModels', () => storedModels());
+  ui.on('removeStoredModels', async () => {
+    try {
+      const freed = await removeStoredModels();
+      return { ...(await storedModels()), freed };
+    } catch (error) {
+      return { ...(await storedModels()), unavailable: `could not remove: ${(error as Error).message}` };
+    }
+  });
   // Copied, not transferred: the worker's model still reads them.
   ui.on('exportWeights', ({ model }) => ({ weights: handOverWeights(model) }));
   ui.on('warm', ({ model, batches, shards }) => void warm(model, batches, shards));

@@ -1,8 +1,9 @@
-// Models for the engine worker, compiled once and kept for the session (the Figma iframe has
-// no persistent storage). The embedded model ships in the bundle; CLIP models from the
-// registry are downloaded (ranged, verified, cancellable) or read from a file the user picked,
-// then compiled by the engine's clip-loss-model.ts, the same code the CLI uses.
-import embeddedWeights from '../../../build/models/embedded-mobilenetv2.bin';
+// Models for the engine worker, compiled once and kept for the session. The embedded model
+// ships with the window; CLIP models from the registry are downloaded (ranged, verified,
+// cancellable) or read from a file the user picked, then compiled by the engine's
+// clip-loss-model.ts, the same code the CLI uses. Where the window has storage (the hosted
+// window: model-store.ts) downloaded weights are kept and re-verified on the next session.
+import embeddedAsset from '../../../build/models/embedded-mobilenetv2.bin';
 import {
   loadEmbeddedModel,
   OnnxLossModel,
@@ -16,7 +17,9 @@ import {
 import { isClipEntry, type ClipModelEntry } from '../../../models/clip-common.ts';
 import { MODEL_REGISTRY } from '../../../models/registry.ts';
 import type { WireWeights } from '../engine/protocol.ts';
-import { ort } from './ort.ts';
+import { assetBytes } from './assets.ts';
+import { ModelStore, storeUnavailable, type StoredModel } from './model-store.ts';
+import { ortReady } from './ort.ts';
 import { explainRefusal, watchRefusedConnections } from './refused-connections.ts';
 
 const models = new MemoryCache<LossModel>();
@@ -48,12 +51,18 @@ function clipEntry(id: string): ClipModelEntry {
   return entry;
 }
 
-function compileClip(entry: ClipModelEntry, weights: WeightSet): Promise<LossModel> {
+async function compileClip(entry: ClipModelEntry, weights: WeightSet): Promise<LossModel> {
+  const ort = await ortReady();
   return clipLossModel(entry, weights, { ort, webgpuOrt: ort, sessionOptions: { ...SESSION, executionProviders: [...SESSION.executionProviders] } });
 }
 
+async function loadEmbedded(): Promise<LossModel> {
+  const [ort, weights] = await Promise.all([ortReady(), assetBytes(embeddedAsset, "The embedded model's weights")]);
+  return loadEmbeddedModel(weights, { ort, webgpuOrt: ort, sessionOptions: { ...SESSION, executionProviders: ['wasm'] } });
+}
+
 export function loadModel(id: string): Promise<LossModel> {
-  if (id === 'embedded') return models.getOrCreate(id, () => loadEmbeddedModel(embeddedWeights, { ort, webgpuOrt: ort, sessionOptions: { ...SESSION, executionProviders: ['wasm'] } }));
+  if (id === 'embedded') return models.getOrCreate(id, loadEmbedded);
   if (!models.has(id)) return Promise.reject(new Error(`The model '${id}' is not downloaded yet: download it or load its weights from a file first.`));
   return models.getOrCreate(id, () => Promise.reject(new Error('unreachable')));
 }
@@ -70,13 +79,61 @@ export async function prepareCpuLoss(id: string, batch: number): Promise<void> {
 /** The commit each model's weights came from, where the answer named it (X-Repo-Commit). */
 const repoCommits = new Map<string, string | undefined>();
 
+/** How a download ended: where the weights came from, and whether they were kept. */
+export interface Obtained {
+  repoCommit?: string;
+  source: 'download' | 'stored';
+  /** Said when the weights live only in memory for this session, and why. */
+  notKept?: string;
+}
+const obtained = new Map<string, Obtained>();
+
+let store: ModelStore | null | undefined;
+const modelStore = (): ModelStore | null => (store === undefined ? (store = ModelStore.open()) : store);
+const storeKey = (entry: ClipModelEntry) => ({ id: entry.id, revision: entry.weights.revision });
+
+/** Verified weights from this window's store, or null (a stored file that fails is removed). */
+async function storedWeights(entry: ClipModelEntry): Promise<WeightSet | null> {
+  const kept = modelStore();
+  const bytes = kept ? await kept.read(storeKey(entry)).catch(() => null) : null;
+  if (!kept || !bytes) return null;
+  try {
+    return await clipWeightsFromBytes(entry, bytes, `the stored copy of ${entry.id}`);
+  } catch (error) {
+    console.warn(`[sketchify] the stored ${entry.id} weights failed their checks, downloading again: ${(error as Error).message}`);
+    await kept.remove(storeKey(entry)).catch(() => undefined);
+    return null;
+  }
+}
+
+/** Keeps fresh weights where the window can; says why not otherwise. */
+async function keep(entry: ClipModelEntry, weights: WeightSet): Promise<string | undefined> {
+  const kept = modelStore();
+  if (!kept) return `not kept after the panel closes: ${storeUnavailable()}`;
+  try {
+    await kept.write(storeKey(entry), weights, entry.source.url);
+    return undefined;
+  } catch (error) {
+    const name = (error as Error).name;
+    const why = name === 'QuotaExceededError' ? 'the browser’s storage for this site is full' : `the browser refused to store it (${(error as Error).message})`;
+    return `not kept after the panel closes: ${why}`;
+  }
+}
+
 /**
- * Downloads, verifies and compiles a CLIP model; a second call while one runs joins it.
- * Resolves to the commit that answered, where the server's answer named it.
+ * A CLIP model ready to sketch: from this window's store when it holds verified weights, else
+ * downloaded, verified, compiled and kept where possible; a second call while one runs joins it.
  */
-export async function downloadModel(id: string, onProgress: (done: number, total: number) => void): Promise<string | undefined> {
+export async function downloadModel(id: string, onProgress: (done: number, total: number) => void): Promise<Obtained> {
   const entry = clipEntry(id);
   await models.getOrCreate(id, async () => {
+    const stored = await storedWeights(entry);
+    if (stored) {
+      const model = await compileClip(entry, stored);
+      keepForHandover(id, stored);
+      obtained.set(id, { source: 'stored', repoCommit: stored.repoCommit });
+      return model;
+    }
     const controller = new AbortController();
     downloads.set(id, controller);
     const refused = watchRefusedConnections();
@@ -84,7 +141,8 @@ export async function downloadModel(id: string, onProgress: (done: number, total
       const weights = await downloadClipWeights(entry, { context: 'plugin', signal: controller.signal, onProgress: (p) => onProgress(p.bytesDone, p.bytesTotal) });
       const model = await compileClip(entry, weights);
       keepForHandover(id, weights);
-      repoCommits.set(id, weights.repoCommit);
+      const notKept = await keep(entry, weights);
+      obtained.set(id, { source: 'download', repoCommit: weights.repoCommit, ...(notKept ? { notKept } : {}) });
       return model;
     } catch (error) {
       throw explainRefusal(error, refused);
@@ -93,7 +151,23 @@ export async function downloadModel(id: string, onProgress: (done: number, total
       downloads.delete(id);
     }
   });
-  return repoCommits.get(id);
+  return obtained.get(id) ?? { source: 'download', repoCommit: repoCommits.get(id) };
+}
+
+/** What this window keeps, or why it keeps nothing. */
+export async function storedModels(): Promise<{ models: StoredModel[]; unavailable?: string }> {
+  const kept = modelStore();
+  if (!kept) return { models: [], unavailable: storeUnavailable() ?? 'no storage' };
+  try {
+    return { models: await kept.list() };
+  } catch (error) {
+    return { models: [], unavailable: `the browser refused access to its storage (${(error as Error).message})` };
+  }
+}
+
+/** Removes every kept model (models already compiled stay usable until the panel closes). */
+export async function removeStoredModels(): Promise<number> {
+  return (await modelStore()?.clear()) ?? 0;
 }
 
 export function cancelDownload(id: string): void {
