@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { apply, fromRows, invert, type Affine } from '../src/common/affine.ts';
 import { computePaintLayout } from '../src/common/paint-geometry.ts';
-import { createUiEndpoint, PROTOCOL_VERSION, type InsertSketchRequest } from '../src/common/protocol.ts';
+import { createUiEndpoint, PLUGIN_PROTOCOL, type InsertSketchRequest } from '../src/common/protocol.ts';
 import { MAX_STROKES } from '../src/common/limits.ts';
 import { startPlugin } from '../src/plugin/start-plugin.ts';
 import { SOURCE_KEY } from '../src/plugin/source-key.ts';
@@ -246,16 +246,16 @@ describe('plugin: insertion errors insert nothing', () => {
     const replies: unknown[] = [];
     const transport = fake.uiTransport();
     transport.subscribe((m) => replies.push(m));
-    transport.post({ v: PROTOCOL_VERSION, kind: 'request', id: 1, type: 'insertSketch', payload: make(img.id) });
+    transport.post({ proto: PLUGIN_PROTOCOL, kind: 'request', id: 1, type: 'insertSketch', payload: make(img.id) });
     for (let i = 0; i < 10; i++) await new Promise((r) => setTimeout(r, 0));
-    expect(replies).toContainEqual({ v: PROTOCOL_VERSION, kind: 'response', id: 1, type: 'insertSketch', ok: false, error: message });
+    expect(replies).toContainEqual({ proto: PLUGIN_PROTOCOL, kind: 'response', id: 1, type: 'insertSketch', ok: false, error: { name: 'ProtocolError', message } });
     expect(pageCount()).toBe(n);
     expect(fake.undoCommits).toBe(0);
   });
 
   it.each([
-    ['unknown type', { v: PROTOCOL_VERSION, kind: 'request', id: 2, type: 'insertEverything', payload: {} }, 'message: unknown type "insertEverything"'],
-    ['wrong version', { v: 99, kind: 'request', id: 3, type: 'insertSketch', payload: {} }, undefined],
+    ['unknown type', { proto: PLUGIN_PROTOCOL, kind: 'request', id: 2, type: 'insertEverything', payload: {} }, 'message: unknown type "insertEverything"'],
+    ['wrong version', { proto: 'sketchify-plugin/99', kind: 'request', id: 3, type: 'insertSketch', payload: {} }, undefined],
   ] as [string, object, string | undefined][])('malformed message: %s', async (_name, raw, message) => {
     await setup();
     const n = pageCount();
@@ -264,8 +264,8 @@ describe('plugin: insertion errors insert nothing', () => {
     transport.subscribe((m) => replies.push(m));
     transport.post(raw);
     for (let i = 0; i < 10; i++) await new Promise((r) => setTimeout(r, 0));
-    // A message from another protocol version cannot be answered in ours: it is dropped.
-    if (message) expect(replies).toContainEqual(expect.objectContaining({ ok: false, error: message }));
+    // A message of another protocol (or version) cannot be answered in ours: it is dropped.
+    if (message) expect(replies).toContainEqual(expect.objectContaining({ ok: false, error: { name: 'ProtocolError', message } }));
     else expect(replies).toEqual([]);
     expect(pageCount()).toBe(n);
   });

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import {
   createPluginEndpoint,
   createUiEndpoint,
-  PROTOCOL_VERSION,
+  PLUGIN_PROTOCOL,
   RemoteError,
   type InsertSketchRequest,
   type SelectionState,
@@ -10,7 +10,7 @@ import {
 } from '../src/common/protocol.ts';
 import { MAX_IMAGE_BYTES, MAX_STROKES } from '../src/common/limits.ts';
 import { iframeTransport, type MessageWindow } from '../src/common/iframe-transport.ts';
-import type { ProtocolError } from '../src/common/schema.ts';
+import type { ProtocolError } from '../src/common/rpc/schema.ts';
 
 /** Two transports wired to each other; delivery is async like postMessage. */
 function memoryPair(): { a: Transport; b: Transport; sentByA: unknown[]; sentByB: unknown[] } {
@@ -106,7 +106,9 @@ describe('protocol round trips', () => {
     plugin.on('insertSketch', () => {
       throw new Error('The image was deleted');
     });
-    await expect(ui.emit('insertSketch', validInsert())).rejects.toThrow(new RemoteError('The image was deleted'));
+    const error = await ui.emit('insertSketch', validInsert()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RemoteError);
+    expect(error).toMatchObject({ name: 'Error', message: 'The image was deleted' });
     await expect(ui.emit('close', {})).rejects.toThrow('no handler for "close"');
   });
 
@@ -188,7 +190,7 @@ async function sendRawToPlugin(raw: unknown): Promise<{ rejection?: string; repl
 }
 
 function request(payload: unknown, overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { v: PROTOCOL_VERSION, kind: 'request', id: 7, type: 'insertSketch', payload, ...overrides };
+  return { proto: PLUGIN_PROTOCOL, kind: 'request', id: 7, type: 'insertSketch', payload, ...overrides };
 }
 
 function refine(patch: object): Record<string, unknown> {
@@ -223,7 +225,7 @@ describe('the receiving side rejects', () => {
     ['colour out of range', request({ ...validInsert(), color: { r: 2, g: 0, b: 0 } }), 'payload.color.r: 2 outside [0, 1]'],
     ['zero width', request({ ...validInsert(), sketch: { ...validInsert().sketch, width: 0 } }), 'payload.sketch.width: 0 outside [0.01, 64]'],
     ['unknown type', request({}, { type: 'deleteEverything' }), 'message: unknown type "deleteEverything"'],
-    ['wrong version', request(validInsert(), { v: PROTOCOL_VERSION + 1 }), `message: protocol version ${PROTOCOL_VERSION + 1}, expected ${PROTOCOL_VERSION}`],
+    ['wrong version', request(validInsert(), { proto: 'sketchify-plugin/2' }), 'message: protocol "sketchify-plugin/2", expected "sketchify-plugin/1"'],
     ['unknown kind', request(validInsert(), { kind: 'broadcast' }), 'message: unknown kind "broadcast"'],
     ['extra envelope field', request(validInsert(), { extra: 1 }), 'message: unexpected field "extra"'],
     ['payload not an object', request([1, 2]), 'payload: expected an object, got array'],
@@ -238,23 +240,31 @@ describe('the receiving side rejects', () => {
     const { rejection, reply, handled } = await sendRawToPlugin(raw);
     expect(rejection).toBe(message);
     expect(handled).toBe(false);
-    // A request with a usable id gets a specific error reply so the UI can show it.
-    const hasId = (raw as { kind?: string }).kind === 'request' && (raw as { v?: number }).v === PROTOCOL_VERSION;
-    if (hasId) expect(reply).toEqual({ v: PROTOCOL_VERSION, kind: 'response', id: 7, type: (raw as { type: string }).type, ok: false, error: message });
+    // A request of this protocol gets a specific error reply (one wire error) so the UI can show it.
+    const ours = (raw as { kind?: string }).kind === 'request' && (raw as { proto?: string }).proto === PLUGIN_PROTOCOL;
+    if (ours) expect(reply).toEqual({ proto: PLUGIN_PROTOCOL, kind: 'response', id: 7, type: (raw as { type: string }).type, ok: false, error: { name: 'ProtocolError', message } });
+    else expect(reply).toBeUndefined();
   });
 
   const envelopeCases: [string, unknown, string][] = [
-    ['missing version', { kind: 'request', id: 1, type: 'close', payload: {} }, 'message: protocol version undefined, expected 1'],
+    ['missing protocol', { kind: 'request', id: 1, type: 'close', payload: {} }, 'message: protocol undefined, expected "sketchify-plugin/1"'],
     ['not an object', 'hello', 'message: expected an object'],
     ['null', null, 'message: expected an object'],
-    ['fractional id', request(validInsert(), { id: 1.5 }), 'message: id must be an integer in [1, 2147483647], got 1.5'],
-    ['reply nobody asked for', { v: PROTOCOL_VERSION, kind: 'response', id: 99, type: 'selection', ok: true, payload: {} }, 'message: reply to unknown request id 99'],
+    ['reply nobody asked for', { proto: PLUGIN_PROTOCOL, kind: 'response', id: 99, type: 'selection', ok: true, payload: {} }, 'message: reply to unknown request id 99'],
   ];
   it.each(envelopeCases)('%s (no reply possible)', async (_name, raw, message) => {
     const { rejection, reply, handled } = await sendRawToPlugin(raw);
     expect(rejection).toBe(message);
     expect(reply).toBeUndefined();
     expect(handled).toBe(false);
+  });
+
+  it('answers a request whose id cannot be read with id null', async () => {
+    const { rejection, reply, handled } = await sendRawToPlugin(request(validInsert(), { id: 1.5 }));
+    const message = 'message: id must be an integer in [1, 2147483647], got 1.5';
+    expect(rejection).toBe(message);
+    expect(handled).toBe(false);
+    expect(reply).toEqual({ proto: PLUGIN_PROTOCOL, kind: 'response', id: null, type: 'insertSketch', ok: false, error: { name: 'ProtocolError', message } });
   });
 
   it('accepts the valid message the cases were made from', async () => {
@@ -272,7 +282,7 @@ describe('the UI rejects bad selection messages', () => {
     const ui = createUiEndpoint(b, { onReject: (e) => (rejection = e.message) });
     ui.on('selection', () => undefined);
     ui.connect();
-    a.post({ v: PROTOCOL_VERSION, kind: 'request', id: 3, type: 'selection', payload });
+    a.post({ proto: PLUGIN_PROTOCOL, kind: 'request', id: 3, type: 'selection', payload });
     await flush();
     return rejection;
   }

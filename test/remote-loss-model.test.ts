@@ -1,7 +1,7 @@
 // A LossModel served over a real MessageChannel: the remote model gives the local model's
 // numbers (embedded MobileNetV2 on wasm), every malformed message is refused with a specific
 // error on either side, and a crashed server rejects the calls waiting on it.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { embeddedLossModel } from '../src/cli/models.ts';
 import { connectRemoteLossModel, LOSS_PROTOCOL, serveLossModel, type LossPort, type RemoteLossModel } from '../src/engine/model/remote-loss-model.ts';
 import { ShardedLossModel } from '../src/engine/model/sharded-loss-model.ts';
@@ -86,28 +86,29 @@ describe('remote loss model protocol (pixel model)', () => {
     serveLossModel(port2, createPixelLossModel(S));
     const ask = async (message: Record<string, unknown>): Promise<Record<string, unknown>> => {
       const reply = nextMessage(port1);
-      port1.postMessage({ proto: LOSS_PROTOCOL, ...message });
+      const { id, type, ...payload } = message;
+      port1.postMessage({ proto: LOSS_PROTOCOL, kind: 'request', id, type, payload });
       return reply;
     };
     const targets = { batch: 2, tensors: { pixels: new Float32Array(2 * plane) } };
     const weights = { geometric: { pixels: 1 }, semantic: 0 };
     const cases: [Record<string, unknown>, RegExp][] = [
-      [{ id: 1, type: 'lossAndGradient', views: new Float32Array(5), targets, weights }, /request\.views: expected 128 values, got 5/],
-      [{ id: 2, type: 'lossAndGradient', views: new Array(2 * plane).fill(0), targets, weights }, /request\.views: expected a Float32Array/],
-      [{ id: 3, type: 'lossAndGradient', views: new Float32Array(2 * plane), targets: { batch: 2, tensors: { pixels: new Float32Array(3) } }, weights }, /request\.targets\.tensors\.pixels: 3 values is not a positive multiple of batch 2/],
-      [{ id: 4, type: 'lossAndGradient', views: new Float32Array(2 * plane), targets, weights: { geometric: { pixels: '1' }, semantic: 0 } }, /request\.weights\.geometric\.pixels: expected a number/],
-      [{ id: 5, type: 'lossAndGradient', views: new Float32Array(2 * plane), targets, weights: { geometric: { nope: 1 }, semantic: 0 } }, /request\.weights\.geometric\.nope: unknown name/],
-      [{ id: 6, type: 'targetFeatures', batch: 0, images: new Float32Array(0) }, /request\.batch: 0 outside/],
-      [{ id: 7, type: 'saliency', image: new Float32Array(3 * plane), extra: 1 }, /request: unexpected field "extra"/],
-      [{ id: 8, type: 'train' }, /request\.type: unknown type "train"/],
+      [{ id: 1, type: 'lossAndGradient', views: new Float32Array(5), targets, weights }, /payload\.views: expected 128 values, got 5/],
+      [{ id: 2, type: 'lossAndGradient', views: new Array(2 * plane).fill(0), targets, weights }, /payload\.views: expected a Float32Array/],
+      [{ id: 3, type: 'lossAndGradient', views: new Float32Array(2 * plane), targets: { batch: 2, tensors: { pixels: new Float32Array(3) } }, weights }, /payload\.targets\.tensors\.pixels: 3 values is not a multiple of 2/],
+      [{ id: 4, type: 'lossAndGradient', views: new Float32Array(2 * plane), targets, weights: { geometric: { pixels: '1' }, semantic: 0 } }, /payload\.weights\.geometric\.pixels: expected a number/],
+      [{ id: 5, type: 'lossAndGradient', views: new Float32Array(2 * plane), targets, weights: { geometric: { nope: 1 }, semantic: 0 } }, /payload\.weights\.geometric\.nope: unknown name/],
+      [{ id: 6, type: 'targetFeatures', batch: 0, images: new Float32Array(0) }, /payload\.batch: 0 outside/],
+      [{ id: 7, type: 'saliency', image: new Float32Array(3 * plane), extra: 1 }, /payload: unexpected field "extra"/],
+      [{ id: 8, type: 'train' }, /message: unknown type "train"/],
     ];
     for (const [message, error] of cases) {
       const reply = await ask(message);
-      expect(reply).toMatchObject({ proto: LOSS_PROTOCOL, id: message.id, ok: false, error: { name: 'ProtocolError' } });
+      expect(reply).toMatchObject({ proto: LOSS_PROTOCOL, kind: 'response', id: message.id, ok: false, error: { name: 'ProtocolError' } });
       expect((reply.error as { message: string }).message).toMatch(error);
     }
     // No usable id: the reply says so with id null.
-    expect(await ask({ id: 'x', type: 'hello' })).toMatchObject({ id: null, ok: false, error: { message: expect.stringMatching(/request\.id: expected a number/) } });
+    expect(await ask({ id: 'x', type: 'hello' })).toMatchObject({ id: null, ok: false, error: { message: expect.stringMatching(/message: id must be an integer/) } });
   });
 
   it('rejects the pending call on a malformed reply, with the reason', async () => {
@@ -115,24 +116,25 @@ describe('remote loss model protocol (pixel model)', () => {
     // A fake server: a correct handshake, then a reply whose gradient has the wrong length.
     port2.addEventListener('message', (e) => {
       const m = e.data as { id: number; type: string };
-      if (m.type === 'hello') port2.postMessage({ proto: LOSS_PROTOCOL, id: m.id, ok: true, result: { id: 'fake', size: S, taps: ['pixels'], defaultWeights: { geometric: { pixels: 1 }, semantic: 0 } } });
-      if (m.type === 'lossAndGradient') port2.postMessage({ proto: LOSS_PROTOCOL, id: m.id, ok: true, result: { loss: 1, terms: {}, grad: new Float32Array(3) } });
-      if (m.type === 'saliency') port2.postMessage({ proto: LOSS_PROTOCOL, id: m.id, ok: 'yes' });
-      if (m.type === 'targetFeatures') port2.postMessage({ proto: LOSS_PROTOCOL, id: m.id, ok: true, result: { batch: 2, tensors: {} } });
+      const reply = { proto: LOSS_PROTOCOL, kind: 'response', id: m.id, type: m.type };
+      if (m.type === 'hello') port2.postMessage({ ...reply, ok: true, payload: { id: 'fake', size: S, taps: ['pixels'], defaultWeights: { geometric: { pixels: 1 }, semantic: 0 } } });
+      if (m.type === 'lossAndGradient') port2.postMessage({ ...reply, ok: true, payload: { loss: 1, terms: {}, grad: new Float32Array(3) } });
+      if (m.type === 'saliency') port2.postMessage({ ...reply, ok: 'yes' });
+      if (m.type === 'targetFeatures') port2.postMessage({ ...reply, ok: true, payload: { batch: 2, tensors: {} } });
     });
     port2.start();
     const remote = await connectRemoteLossModel(port1);
     const targets = { batch: 1, tensors: { pixels: new Float32Array(plane) } };
-    await expect(remote.lossAndGradient(new Float32Array(plane), targets, remote.defaultWeights)).rejects.toThrow(/reply\.result\.grad: expected 64 values, got 3/);
-    await expect(remote.saliency(new Float32Array(3 * plane))).rejects.toThrow(/reply\.ok: expected a boolean/);
-    await expect(remote.targetFeatures(new Float32Array(3 * plane), 1)).rejects.toThrow(/reply\.result\.batch: expected 1, got 2/);
+    await expect(remote.lossAndGradient(new Float32Array(plane), targets, remote.defaultWeights)).rejects.toThrow(/payload\.grad: expected 64 values, got 3/);
+    await expect(remote.saliency(new Float32Array(3 * plane))).rejects.toThrow(/message: ok must be a boolean/);
+    await expect(remote.targetFeatures(new Float32Array(3 * plane), 1)).rejects.toThrow(/payload\.batch: expected 1, got 2/);
   });
 
   it('rejects a malformed handshake', async () => {
     const { port1, port2 } = channel();
-    port2.addEventListener('message', (e) => port2.postMessage({ proto: LOSS_PROTOCOL, id: (e.data as { id: number }).id, ok: true, result: { id: 'fake', size: -1, taps: [], defaultWeights: { geometric: {}, semantic: 0 } } }));
+    port2.addEventListener('message', (e) => port2.postMessage({ proto: LOSS_PROTOCOL, kind: 'response', id: (e.data as { id: number }).id, type: 'hello', ok: true, payload: { id: 'fake', size: -1, taps: [], defaultWeights: { geometric: {}, semantic: 0 } } }));
     port2.start();
-    await expect(connectRemoteLossModel(port1)).rejects.toThrow(/reply\.result\.size: -1 outside/);
+    await expect(connectRemoteLossModel(port1)).rejects.toThrow(/payload\.size: -1 outside/);
   });
 
   it('delivers a server-side error as an Error with its message', async () => {
@@ -164,14 +166,17 @@ describe('remote loss model protocol (pixel model)', () => {
     await remote.dispose(); // a failed connection disposes without waiting on the server
   });
 
-  it('ignores messages of other protocols on the same port and stops on dispose', async () => {
+  it('refuses messages of other protocols on the same port (logged, unanswered) and stops on dispose', async () => {
     let disposed = 0;
     const model = createPixelLossModel(S);
     const { remote, port1, port2 } = await pair({ ...model, dispose: async () => void disposed++ });
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     port2.postMessage({ type: 'progress', id: 1 }); // not ours: the client must not choke on it
     port1.postMessage({ type: 'hello', id: 1 }); // not ours: the server must not answer it
     const image = noise(3 * plane, 5);
     expect(await remote.saliency(image)).toEqual(await model.saliency(image));
+    expect(warn.mock.calls.map((c) => String(c[0]))).toEqual(Array(2).fill('[sketchify] rejected message: message: protocol undefined, expected "sketchify-loss/1"'));
+    warn.mockRestore();
     await remote.dispose();
     expect(disposed).toBe(1);
     await expect(remote.saliency(image)).rejects.toThrow(/disposed/);

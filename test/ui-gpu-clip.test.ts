@@ -1,6 +1,6 @@
 // A CLIP model on the main-thread engine: on a host whose engine worker has no WebGPU (harness
 // worker=blob), a forced GPU run of a CLIP model loaded in the worker goes to the main thread
-// with a copy of the worker's verified weights (src/ui/engine-client.ts mainHasModel). The file
+// with a copy of the worker's verified weights (src/ui/engine/engine-client.ts mainHasModel). The file
 // is a full-size RN50 checkpoint with random weights (real names, shapes, dtypes). Slow: RN50
 // compiles in one-thread wasm in the worker and again on the main thread, on SwiftShader WebGPU.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

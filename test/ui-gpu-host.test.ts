@@ -1,7 +1,7 @@
 // A host whose engine worker gets no WebGPU while the iframe has it: the harness's CSP allows
 // only blob: workers (worker=blob), and a blob worker of the opaque-origin iframe is no secure
 // context. A forced GPU run then goes to the engine on the iframe's main thread (the same
-// bundle, src/ui/engine-client.ts); a device lost there hands the run to the worker's CPU.
+// bundle, src/ui/engine/main-host.ts); a device lost there hands the run to the worker's CPU.
 // Auto still runs on the worker's CPU (SwiftShader is the only adapter here). WebGPU is
 // SwiftShader, so GPU iterations are few (seconds each).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

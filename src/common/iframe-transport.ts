@@ -5,7 +5,7 @@
 // messaging it changes nothing (refused messages go to onRefused). The window is passed in so
 // this module touches no globals (and tests can hand it a stand-in).
 
-import type { Transport } from './endpoint.ts';
+import type { Transport } from './rpc/endpoint.ts';
 
 interface ArrivingMessage {
   data: unknown;

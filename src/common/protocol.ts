@@ -16,14 +16,17 @@
 // Draw the subject: ctx.setTransform(...subjectCanvasTransform(source.unitToImage, w, h));
 // ctx.drawImage(bitmap, 0, 0) (paint-geometry.ts), w:h = subjectWidth:subjectHeight.
 
-import { createEndpoint, PROTOCOL_VERSION, type Endpoint, type EndpointOptions, type MapOf, type Transport } from './endpoint.ts';
-import { array, bool, bytes, empty, literal, num, object, optional, str, tagged, type Infer, type Schema } from './schema.ts';
+import { createEndpoint, type Endpoint, type EndpointOptions, type MapOf, type Transport } from './rpc/endpoint.ts';
+import { array, bool, bytes, empty, literal, num, object, optional, str, tagged, type Infer, type Schema } from './rpc/schema.ts';
 import type { Affine } from './affine.ts';
 import { MAX_IMAGE_BYTES, MAX_IMAGE_SIDE, MAX_SERIES, MAX_STROKES, MIN_IMAGE_SIDE } from './limits.ts';
 
-export { PROTOCOL_VERSION };
-export { ProtocolError } from './schema.ts';
-export { RemoteError, type Transport } from './endpoint.ts';
+export { ProtocolError } from './rpc/schema.ts';
+export { type Transport } from './rpc/endpoint.ts';
+export { RemoteError } from './rpc/wire-error.ts';
+
+/** Every sandbox/UI message carries it; bumped when a message changes incompatibly. */
+export const PLUGIN_PROTOCOL = 'sketchify-plugin/1';
 
 export const MAX_QUEUE = 64; // selected images listed at once
 export const SUBJECT_COORD_LIMIT = 100; // |coordinate| in subject units; beyond is absurd
@@ -217,10 +220,10 @@ export type UiToPlugin = MapOf<typeof UI_TO_PLUGIN>;
 
 /** The sandbox's side: receives UiToPlugin, sends PluginToUi. */
 export function createPluginEndpoint(transport: Transport, options?: EndpointOptions): Endpoint<UiToPlugin, PluginToUi> {
-  return createEndpoint<UiToPlugin, PluginToUi>({ receives: UI_TO_PLUGIN, sends: PLUGIN_TO_UI }, transport, options);
+  return createEndpoint<UiToPlugin, PluginToUi>({ protocol: PLUGIN_PROTOCOL, receives: UI_TO_PLUGIN, sends: PLUGIN_TO_UI }, transport, options);
 }
 
 /** The iframe's side: receives PluginToUi, sends UiToPlugin. */
 export function createUiEndpoint(transport: Transport, options?: EndpointOptions): Endpoint<PluginToUi, UiToPlugin> {
-  return createEndpoint<PluginToUi, UiToPlugin>({ receives: PLUGIN_TO_UI, sends: UI_TO_PLUGIN }, transport, options);
+  return createEndpoint<PluginToUi, UiToPlugin>({ protocol: PLUGIN_PROTOCOL, receives: PLUGIN_TO_UI, sends: UI_TO_PLUGIN }, transport, options);
 }

@@ -6,7 +6,7 @@
 
 import type { Affine } from '../common/affine.ts';
 import { MAX_IMAGE_SIDE, MAX_STROKES } from '../common/limits.ts';
-import { array, literal, num, object, optional, str, type Infer, type Schema } from '../common/schema.ts';
+import { array, literal, num, object, optional, str, type Infer, type Schema } from '../common/rpc/schema.ts';
 
 /** Plugin-data key of the record (JSON). SOURCE_KEY stays beside it for "Sketch again". */
 export const RECORD_KEY = 'sketch';

@@ -2,7 +2,7 @@
 // probes itself: window-facts.ts), the build stamp and the last backend, and copies the text.
 import { signal } from '@preact/signals';
 import { uiBuild } from './build-info.ts';
-import { engine } from './engine.ts';
+import { engine } from './engine/engine.ts';
 import { backend, windowMode, windowNote } from './state.ts';
 import { gatherScopeFacts, type ScopeFacts } from './window-facts.ts';
 import { reportText, type WindowReport } from './window-report.ts';

@@ -1,106 +1,47 @@
-// What the buttons do. Thin: the engine (engine-client.ts) computes, the sandbox inserts; this file keeps
-// the signals in step with both.
-import { batch } from '@preact/signals';
+// What the buttons do. Thin: the engine (engine/engine-client.ts) computes, the sandbox inserts; this file
+// keeps the signals in step with both (what the engine tells while it works: engine-events.ts).
 import { blankImageReason, PRESETS } from '../engine/index.ts';
 import type { InsertOptions, SelectionState, SketchPayload } from '../common/protocol.ts';
 import { connectSandbox, sandbox } from './bridge.ts';
-import { engine } from './engine.ts';
+import type { EngineNotice } from './engine/engine-client.ts';
+import { engine } from './engine/engine.ts';
+import { endProgress, showModelFailed, showModelReady, showNotice, showRunEvent, showStoredModels, startProgress } from './engine-events.ts';
 import { describeError, type Problem } from './errors.ts';
 import * as s from './state.ts';
 import { renderSubject, type Subject } from './subject.ts';
-import type { FromWorker, RunRequest, WireError, WireResult } from './worker/messages.ts';
+import type { RunRequest, WireResult } from './engine/protocol.ts';
 
 let nextRunId = 1;
-let current: { id: number; resolve(r: WireResult): void; reject(e: WireError): void } | null = null;
+let current: { id: number; resolve(r: WireResult): void; reject(e: Error): void } | null = null;
+/** Settles once the last run has ended and its result was taken. */
+let runEnded: Promise<void> = Promise.resolve();
 let selectionToken = 0;
 
-/** A wire error back into something describeError reads (name, kind, status survive). */
-function errorFromWire(w: WireError): Error {
-  return Object.assign(new Error(w.message), { name: w.name, kind: w.kind, status: w.status, host: w.host });
-}
-
-let pendingProgress: Extract<FromWorker, { type: 'progress' }> | null = null;
-let frame: number | null = null;
-const trail: number[] = [];
-
-/** One render per frame for all progress that arrived since the last one. */
-function applyProgress(): void {
-  frame = null;
-  const m = pendingProgress;
-  pendingProgress = null;
-  if (!m || m.runId !== current?.id) return;
-  batch(() => {
-    s.runPhase.value = m.phase;
-    s.live.value = m.sketch;
-    if (m.sketch.subject) s.sketchFocus.value = m.sketch.subject;
-    if (trail.length) s.lossTrail.value = [...s.lossTrail.value, ...trail.splice(0)].slice(-200);
-  });
-}
-
-function onWorker(m: FromWorker): void {
-  switch (m.type) {
-    case 'backend':
-      if (m.runId === current?.id) s.backend.value = m.info;
-      break;
-    case 'progress':
-      if (m.runId !== current?.id) break;
-      // The loss trail takes every report; the render (preview, text) at most one per frame.
-      if (m.phase === 'optimize' && Number.isFinite(m.sketch.bestLoss)) trail.push(m.sketch.bestLoss);
-      pendingProgress = m;
-      frame ??= requestAnimationFrame(applyProgress);
-      break;
-    case 'result':
-      if (m.runId === current?.id) {
-        pendingProgress = null;
-        current.resolve(m.result);
-      }
-      break;
-    case 'error':
-      if (m.runId === current?.id || m.runId === -1) current?.reject(m.error);
-      if (m.runId === -1 && !current) s.problem.value = describeError(errorFromWire(m.error));
-      break;
-    case 'device-lost':
-      // Plain words for the user; the engine's technical reason goes to the console.
-      if (m.runId !== current?.id) break;
-      console.warn(`Sketchify: ${m.message}`);
-      s.notice.value = `The GPU stopped working at iteration ${m.iteration}. Sketchify carried on with the CPU: the sketch finishes as usual, only slower.`;
-      break;
-    case 'download-progress':
-      s.modelStatus.value = { ...s.modelStatus.value, [m.model]: { state: 'downloading', done: m.bytesDone, total: m.bytesTotal } };
-      break;
-    case 'model-ready':
-      s.modelStatus.value = { ...s.modelStatus.value, [m.model]: { state: 'ready', source: m.source, repoCommit: m.repoCommit, notKept: m.notKept } };
-      if (m.source === 'download') engine.send({ type: 'stored-models' });
-      break;
-    case 'stored-models':
-      s.storedModels.value = { models: m.models, unavailable: m.unavailable, freed: m.freed };
-      break;
-    case 'warm':
-      // Only a state: a run that needs what failed here reports it in plain words.
-      s.engineWarmth.value = m.state;
-      if (m.state === 'failed') console.info(`Sketchify: the warm-up did not finish (${m.message ?? 'unknown'}); the first sketch prepares the model itself.`);
-      break;
-    case 'model-error':
-      // A cancelled download is no failure: the model is simply not there yet.
-      s.modelStatus.value = { ...s.modelStatus.value, [m.model]: { state: m.error.name === 'AbortError' ? 'absent' : 'failed' } };
-      if (m.error.name !== 'AbortError') s.problem.value = describeError(errorFromWire(m.error));
-      break;
-  }
+/** The engine worker failed outside any request: it ends the current run, or says so. */
+function onEngineNotice(m: EngineNotice): void {
+  if (m.type !== 'failed') return showNotice(m);
+  if (current) current.reject(m.error);
+  else s.problem.value = describeError(m.error);
 }
 
 export function startApp(): void {
-  engine.listen(onWorker);
+  engine.listen(onEngineNotice);
+  void engine.connect().catch((error: unknown) => console.warn(`Sketchify: the engine did not start (${String(error)})`));
   connectSandbox((sel) => void onSelection(sel));
   // While the user looks at the panel: the embedded model and the default preset's loss
   // sessions, so the first sketch starts in about a second instead of several (issue #6).
   const p = PRESETS[s.preset.value];
-  engine.send({ type: 'warm', model: 'embedded', batches: [1, p.seeds * (1 + p.views)] });
-  engine.send({ type: 'stored-models' });
+  engine.warm('embedded', [1, p.seeds * (1 + p.views)]);
+  refreshStoredModels();
+}
+
+function refreshStoredModels(): void {
+  engine.storedModels().then(showStoredModels, (error: unknown) => console.warn(`Sketchify: the kept models could not be listed (${String(error)})`));
 }
 
 /** Removes the CLIP weights this window keeps (the answer updates storedModels). */
 export function removeStoredModels(): void {
-  engine.send({ type: 'remove-stored-models' });
+  engine.removeStoredModels().then(showStoredModels, (error: unknown) => console.warn(`Sketchify: the kept models could not be removed (${String(error)})`));
 }
 
 async function onSelection(sel: SelectionState): Promise<void> {
@@ -139,34 +80,42 @@ export interface RunOverrides {
 /** One engine run over the current subject; resolves with the best strokes (also when cancelled). */
 export function runOnce(strokes: number, seed: number, overrides: RunOverrides = {}): Promise<WireResult> {
   const subject = overrides.subject ?? s.subject.value;
-  if (!subject) return Promise.reject({ name: 'Error', message: 'Select an image first.' });
+  if (!subject) return Promise.reject(new Error('Select an image first.'));
   const id = nextRunId++;
   const pixels = new Uint8ClampedArray(subject.image.data); // a copy: the subject stays usable here
   const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
-  return new Promise<WireResult>((resolve, reject) => {
+  const settled = new Promise<WireResult>((resolve, reject) => {
     current = { id, resolve, reject };
     s.runPhase.value = 'model';
-    s.lossTrail.value = [];
-    trail.length = 0;
+    startProgress();
     // The last run's strokes would sit under "Preparing the model…": the preview shows the
     // photo alone until this run's first strokes arrive.
     s.live.value = null;
-    engine.send(
-      {
-        type: 'run',
-        runId: id,
-        width: subject.image.width,
-        height: subject.image.height,
-        pixels,
-        options: { strokes, width: s.strokeWidth.value, preset: s.preset.value, seed, model: s.modelId.value, iterations: s.iterationsOverride.value ?? undefined, subject: s.subjectChoice.value, ...overrides.options },
-        backend: s.backendChoice.value,
-        webgpuUnavailable: gpu ? undefined : noWebGpuReason(),
-      },
-      [pixels.buffer],
-    );
+    engine
+      .run(
+        {
+          runId: id,
+          width: subject.image.width,
+          height: subject.image.height,
+          pixels,
+          options: { strokes, width: s.strokeWidth.value, preset: s.preset.value, seed, model: s.modelId.value, iterations: s.iterationsOverride.value ?? undefined, subject: s.subjectChoice.value, ...overrides.options },
+          backend: s.backendChoice.value,
+          webgpuUnavailable: gpu ? undefined : noWebGpuReason(),
+        },
+        (event) => {
+          if (current?.id === id) showRunEvent(event);
+        },
+      )
+      .then(resolve, reject);
   }).finally(() => {
+    endProgress();
     if (current?.id === id) current = null;
   });
+  runEnded = settled.then(
+    () => undefined,
+    () => undefined,
+  );
+  return settled;
 }
 
 export function recordTiming(r: WireResult): void {
@@ -176,7 +125,7 @@ export function recordTiming(r: WireResult): void {
 
 export function fail(error: unknown): void {
   s.runStatus.value = 'failed';
-  s.problem.value = describeError(error instanceof Error ? error : errorFromWire(error as WireError));
+  s.problem.value = describeError(error);
 }
 
 export async function run(seed = s.seed.value): Promise<void> {
@@ -204,7 +153,7 @@ export function sketchAgain(): Promise<void> {
 export function cancel(): void {
   if (!current) return;
   s.runStatus.value = 'cancelling';
-  engine.send({ type: 'cancel', runId: current.id });
+  engine.cancel(current.id);
 }
 
 export function hexToRgb(hex: string): { r: number; g: number; b: number } {
@@ -242,14 +191,8 @@ export async function withInsert(work: () => Promise<{ vectorCount: number }>, w
 export async function insert(): Promise<void> {
   if (current) {
     cancel();
-    await new Promise<void>((done) => {
-      const stop = engine.listen((m) => {
-        if (m.type === 'result' || m.type === 'error') {
-          stop();
-          setTimeout(done, 0);
-        }
-      });
-    });
+    await runEnded;
+    await new Promise((done) => setTimeout(done, 0)); // run() has stored the result
   }
   const r = s.result.value;
   if (!r || !s.subject.value) return;
@@ -293,11 +236,17 @@ export async function runSeries(): Promise<void> {
 export function downloadModel(model: string): void {
   s.problem.value = null;
   s.modelStatus.value = { ...s.modelStatus.value, [model]: { state: 'downloading', done: 0, total: 0 } };
-  engine.send({ type: 'download', model });
+  engine.download(model).then(
+    (got) => {
+      showModelReady(model, got);
+      if (got.source === 'download') refreshStoredModels();
+    },
+    (error: unknown) => showModelFailed(model, error),
+  );
 }
 
 export function cancelDownload(model: string): void {
-  engine.send({ type: 'cancel-download', model });
+  engine.cancelDownload(model);
 }
 
 /** A weights file the user picked; its bytes move to the worker (transferred, not copied). */
@@ -305,7 +254,10 @@ export async function loadWeightsFile(model: string, file: File): Promise<void> 
   s.problem.value = null;
   s.modelStatus.value = { ...s.modelStatus.value, [model]: { state: 'loading' } };
   const bytes = new Uint8Array(await file.arrayBuffer());
-  engine.send({ type: 'load-weights', model, bytes, name: file.name }, [bytes.buffer]);
+  engine.loadWeights(model, bytes, file.name).then(
+    (repoCommit) => showModelReady(model, { source: 'file', repoCommit }),
+    (error: unknown) => showModelFailed(model, error),
+  );
 }
 
 export function applyRemedy(remedy: Problem['remedies'][number]): void {

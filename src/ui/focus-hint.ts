@@ -1,6 +1,6 @@
 // One line under the progress on what the strokes draw, when the user should know it or can
 // do something about it.
-import type { WireSubject } from './worker/messages.ts';
+import type { WireSubject } from './engine/protocol.ts';
 
 export function focusHint(focus: WireSubject | null): string | null {
   if (!focus) return null;

@@ -6,7 +6,7 @@ import { NESTED_ITERATION_FRACTION, PRESETS } from '../engine/index.ts';
 import { fail, insertOptions, recordTiming, runOnce, toSketchPayload, withInsert } from './actions.ts';
 import { sandbox } from './bridge.ts';
 import * as s from './state.ts';
-import type { WireResult } from './worker/messages.ts';
+import type { WireResult } from './engine/protocol.ts';
 
 export async function runNestedSeries(): Promise<void> {
   const subject = s.subject.value;

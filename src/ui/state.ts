@@ -3,7 +3,7 @@ import { computed, signal } from '@preact/signals';
 import type { SelectionState } from '../common/protocol.ts';
 import type { Problem } from './errors.ts';
 import type { Subject } from './subject.ts';
-import type { BackendChoice, WireBackend, WireResult, WireSketch, WireSubject } from './worker/messages.ts';
+import type { BackendChoice, WireBackend, WireResult, WireSketch, WireSubject } from './engine/protocol.ts';
 import type { WarmState } from './worker/warm.ts';
 import { SERIES_STROKES } from '../common/series.ts';
 

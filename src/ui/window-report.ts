@@ -4,7 +4,7 @@
 // and copies the same text, so what a user pastes is what they saw.
 import type { UiBuild } from './build-info.ts';
 import type { GpuFacts, ScopeFacts, StorageFacts } from './window-facts.ts';
-import type { WireBackend } from './worker/messages.ts';
+import type { WireBackend } from './engine/protocol.ts';
 
 export interface WindowReport {
   window: ScopeFacts;

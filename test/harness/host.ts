@@ -212,7 +212,7 @@ function hostPrelude(networkPolicy: string): string {
   const parts: string[] = [];
   const csp = cspMeta(networkPolicy) + (params.get('worker') === 'blob' ? cspMeta('worker-src blob:') : '');
   if (params.get('webgpu') === 'off') parts.push("Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined });");
-  // shards=N: the CPU path's shard count from the start, warm-up included (src/ui/engine-client.ts).
+  // shards=N: the CPU path's shard count from the start, warm-up included (src/ui/engine/engine-client.ts).
   const shards = params.get('shards');
   if (shards && /^\d+$/.test(shards)) parts.push(`window.sketchifyShards = ${Number(shards)};`);
   return csp + (parts.length ? `<script>${parts.join('\n')}</script>` : '');

@@ -9,7 +9,7 @@
 // previous record (call commitUndo() once after setting a scene up, as the user's own step).
 
 import { apply, compose, fromRows, IDENTITY, invert, toRows, translate, type Affine } from '../../src/common/affine.ts';
-import type { Transport } from '../../src/common/endpoint.ts';
+import type { Transport } from '../../src/common/rpc/endpoint.ts';
 
 type Rows = [[number, number, number], [number, number, number]];
 type NodeType = 'PAGE' | 'FRAME' | 'GROUP' | 'RECTANGLE' | 'VECTOR' | 'INSTANCE' | 'TEXT';

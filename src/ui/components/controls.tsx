@@ -27,7 +27,7 @@ import {
 } from '../state.ts';
 import { ModelSource } from './model-source.tsx';
 import { formatDuration } from './progress.tsx';
-import type { BackendChoice } from '../worker/messages.ts';
+import type { BackendChoice } from '../engine/protocol.ts';
 
 /** Before any run: ms per (view x seed) unit per iteration, embedded model on the CPU (bench/sketch.ts order of magnitude). */
 const DEFAULT_UNIT_MS = 60;

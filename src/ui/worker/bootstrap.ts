@@ -1,4 +1,4 @@
-// How the bundle starts as a worker (src/ui/engine-client.ts; and, inside the engine worker,
+// How the bundle starts as a worker (src/ui/engine/worker-host.ts; and, inside the engine worker,
 // its loss workers: loss-workers.ts). The single-file iframe has no URL for the bundle, only a
 // Blob: a tiny data: URL bootstrap receives it and importScripts its own blob URL (no eval).
 // It keeps the Blob on `self.sketchifySource` so that the engine worker can start its own

@@ -1,34 +1,40 @@
 // The engine host: runs sketchify for the UI. It owns the onnxruntime-web runtime (wasm
 // inlined), the models (kept for the session) and the GPUDevice. One bundle, two hosts
-// (src/ui/engine-client.ts): normally a worker, so the UI never freezes; on the iframe's main
+// (src/ui/engine/host.ts): normally a worker, so the UI never freezes; on the iframe's main
 // thread only for a WebGPU run when the worker gets no WebGPU (there an iteration is GPU
 // dispatch, not compute). In a worker it serves `self`; on a main thread it exposes
-// `globalThis.sketchifyEngine.connect(port)`. Both speak ToWorker / FromWorker.
+// `globalThis.sketchifyEngine.connect(port)`. Both speak src/ui/engine/protocol.ts.
 // Backend: WebGPU when a hardware adapter opens a device (or the user forces the GPU), else
 // the CPU path. A device lost mid-run is the engine's own fallback (SketchProgress.fallback):
 // the run continues on the CPU from its last sync point and the UI is told once.
 // The CPU path with the embedded model splits each batch over this worker and loss workers it
 // starts (loss-workers.ts); the same bundle started under LOSS_WORKER_NAME is one of those.
 import { resolveOptions, sketchify, type SketchProgress } from '../../engine/index.ts';
+import { transferring, type Endpoint, type Transferring } from '../../common/rpc/endpoint.ts';
+import { portTransport, type MessagePortLike } from '../../common/rpc/port-transport.ts';
+import { toWireError } from '../../common/rpc/wire-error.ts';
 import { probeWebGpu, type BackendProbe } from '../backend.ts';
+import type { MainThreadEngine } from '../engine/main-host.ts';
 import { LOSS_WORKER_NAME } from './bootstrap.ts';
 import { serveLossWorker } from './loss-worker.ts';
 import { checkShards, chunkSizes, LossWorkerPool, PooledLossModel, shardCount } from './loss-workers.ts';
-import { adoptWeights, cancelDownload, downloadModel, handOverWeights, loadModel, loadModelFromFile, prepareCpuLoss, removeStoredModels, storedModels } from './models.ts';
-import { toWireError, type FromWorker, type RunRequest, type ToWorker, type WireBackend, type WireSketch } from './messages.ts';
+import { adoptWeights, cancelDownload, downloadModel, handOverWeights, loadModel, loadModelFromFile, prepareCpuLoss, removeStoredModels, storedModels, type Obtained } from './models.ts';
+import { createEngineHostEndpoint, type EngineToUi, type RunRequest, type UiToEngine, type WireBackend, type WireResult, type WireSketch } from '../engine/protocol.ts';
 import { ORT_BUILD } from './ort.ts';
 import { WarmUp } from './warm.ts';
 import { gatherScopeFacts } from '../window-facts.ts';
 
-/** What the host talks through: the worker scope, or a MessagePort on the main thread. */
-interface Port {
-  postMessage(message: FromWorker, transfer: Transferable[]): void;
-  onmessage: ((event: MessageEvent<ToWorker>) => void) | null;
-}
-
 const inWorker = typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined';
-let port: Port | null = null;
-const post = (message: FromWorker, transfer: Transferable[] = []) => port?.postMessage(message, transfer);
+/** The UI's end, once serving. */
+let ui: Endpoint<UiToEngine, EngineToUi> | null = null;
+/** Tells the UI; an event that fails its own check is a bug to log, never a reason to fail the run. */
+const tell: Endpoint<UiToEngine, EngineToUi>['notify'] = (type, payload) => {
+  try {
+    ui?.notify(type, payload);
+  } catch (error) {
+    console.error(`Sketchify: the engine's '${type}' event was not sent (${String(error)})`);
+  }
+};
 
 let gpu: Promise<BackendProbe> | null = null;
 const runs = new Map<number, AbortController>();
@@ -80,7 +86,7 @@ function wire(p: Pick<SketchProgress, 'unitPoints' | 'iteration' | 'iterations' 
  */
 async function warm(model: string, batches: readonly number[], shards?: number): Promise<void> {
   const t0 = performance.now();
-  post({ type: 'warm', model, state: 'warming', ms: 0 });
+  tell('warm', { model, state: 'warming', ms: 0 });
   const cpuRuns = async () => {
     if (!(navigator as Navigator & { gpu?: GPU }).gpu) return true;
     const probe = await gpuProbe();
@@ -102,7 +108,7 @@ async function warm(model: string, batches: readonly number[], shards?: number):
     }),
   ]);
   const message = outcome.error === undefined ? undefined : toWireError(outcome.error).message;
-  post({ type: 'warm', model, state: outcome.state, ms: Math.round(performance.now() - t0), message });
+  tell('warm', { model, state: outcome.state, ms: Math.round(performance.now() - t0), message });
   // Then, at low priority (the local model is ready), the loss workers: a run never waits.
   const batch = Math.max(...batches);
   if (outcome.state === 'warm' && shardable(model) && (await cpuRuns())) startLossWorkers(batch, shardsFor(batch));
@@ -146,7 +152,7 @@ function refineOptions(req: RunRequest): { initial?: { points: number[]; frozen:
   return { ...(initial && { initial }), ...(add !== undefined && { add }), ...(remove !== undefined && { remove }) };
 }
 
-async function runSketch(req: RunRequest, controller: AbortController): Promise<void> {
+async function runSketch(req: RunRequest, controller: AbortController): Promise<Transferring<WireResult>> {
   // The warm-up's step in progress (e.g. the model this run needs) finishes first, no more.
   await warmUp.yieldToRun();
   const image = { width: req.width, height: req.height, data: req.pixels };
@@ -155,12 +161,12 @@ async function runSketch(req: RunRequest, controller: AbortController): Promise<
   // The label follows the workers in use: one joining mid-run, one lost (PooledLossModel).
   let running = 1 + Math.min(lossWorkers.ready().length, shards - 1);
   const label = (n: number) => ({ ...choice.info, label: cpuLabel(n, shards) });
-  post({ type: 'backend', runId: req.runId, info: shards > 1 ? label(running) : choice.info });
+  tell('backend', { runId: req.runId, info: shards > 1 ? label(running) : choice.info });
   let model = await loadModel(req.options.model);
   if (shards > 1) {
     startLossWorkers(batch, shards);
     model = new PooledLossModel(model, lossWorkers, shards, (n) => {
-      if (n !== running) post({ type: 'backend', runId: req.runId, info: label((running = n)) });
+      if (n !== running) tell('backend', { runId: req.runId, info: label((running = n)) });
     });
   }
   let fellBack = false;
@@ -176,113 +182,100 @@ async function runSketch(req: RunRequest, controller: AbortController): Promise<
         // The engine moved the run to the CPU itself (device lost): say so once.
         if (p.fallback && !fellBack) {
           fellBack = true;
-          post({ type: 'device-lost', runId: req.runId, message: p.fallback.reason, iteration: p.fallback.iteration });
-          post({ type: 'backend', runId: req.runId, info: { backend: 'cpu', label: 'CPU', reason: `the GPU device was lost at iteration ${p.fallback.iteration}, so the run continues on the CPU` } });
+          tell('deviceLost', { runId: req.runId, message: p.fallback.reason, iteration: p.fallback.iteration });
+          tell('backend', { runId: req.runId, info: { backend: 'cpu', label: 'CPU', reason: `the GPU device was lost at iteration ${p.fallback.iteration}, so the run continues on the CPU` } });
         }
-        post({ type: 'progress', runId: req.runId, phase: p.phase, sketch: wire(p) });
+        tell('progress', { runId: req.runId, phase: p.phase, sketch: wire(p) });
       },
     },
   );
   const points = result.unitPoints.slice();
-  post(
+  return transferring(
     {
-      type: 'result',
-      runId: req.runId,
-      result: {
-        ...wire({ ...result, iteration: result.iterations, iterations: result.iterations, loss: result.lossFinal, bestLoss: result.lossFinal, elapsedMs: result.timings.totalMs, etaMs: 0 }),
-        unitPoints: points,
-        lossInitial: result.lossInitial,
-        origin: result.origin,
-        canvasSize: result.canvasSize,
-        canvasWidth: result.canvasWidth,
-        cancelled: result.cancelled,
-        stoppedEarly: result.stoppedEarly,
-        lossHistory: result.lossHistory,
-        seed: result.seed,
-        perIterationMs: result.timings.perIterationMs,
-        totalMs: result.timings.totalMs,
-      },
+      ...wire({ ...result, iteration: result.iterations, iterations: result.iterations, loss: result.lossFinal, bestLoss: result.lossFinal, elapsedMs: result.timings.totalMs, etaMs: 0 }),
+      unitPoints: points,
+      lossInitial: result.lossInitial,
+      origin: result.origin,
+      canvasSize: result.canvasSize,
+      canvasWidth: result.canvasWidth,
+      cancelled: result.cancelled,
+      stoppedEarly: result.stoppedEarly,
+      lossHistory: result.lossHistory,
+      seed: result.seed,
+      perIterationMs: result.timings.perIterationMs,
+      totalMs: result.timings.totalMs,
     },
     [points.buffer],
   );
 }
 
-function onMessage(event: MessageEvent<ToWorker>): void {
-  const m = event.data;
-  if (m.type === 'run') {
-    const controller = new AbortController();
-    runs.set(m.runId, controller);
-    runSketch(m, controller)
-      .catch((error: unknown) => post({ type: 'error', runId: m.runId, error: toWireError(error) }))
-      .finally(() => runs.delete(m.runId));
-  } else if (m.type === 'cancel') {
-    runs.get(m.runId)?.abort();
-  } else if (m.type === 'facts') {
-    void gatherScopeFacts().then((facts) => post({ type: 'facts', facts }));
-  } else if (m.type === 'download') {
-    // A progress message per received chunk would be thousands: at most one per 100 ms,
-    // and the latest always follows (a stalled connection must not hide bytes received).
-    let last = 0;
-    let pending: ReturnType<typeof setTimeout> | null = null;
-    let latest = { bytesDone: 0, bytesTotal: 0 };
-    const flush = () => {
-      pending = null;
-      last = performance.now();
-      post({ type: 'download-progress', model: m.model, ...latest });
-    };
-    // A throttled progress message still pending when the download ends must not arrive after
-    // the outcome: it would turn "ready" (or a cancelled download) back into "downloading".
-    const settle = (outcome: FromWorker) => {
-      if (pending !== null) clearTimeout(pending);
-      pending = null;
-      post(outcome);
-    };
-    downloadModel(m.model, (bytesDone, bytesTotal) => {
+/**
+ * Makes a model ready (kept copy or download); resolves with how. A progress event per
+ * received chunk would be thousands: at most one per 100 ms, and the latest always follows (a
+ * stalled connection must not hide bytes received).
+ */
+async function download(model: string): Promise<Obtained> {
+  let last = 0;
+  let pending: ReturnType<typeof setTimeout> | null = null;
+  let latest = { bytesDone: 0, bytesTotal: 0 };
+  const flush = () => {
+    pending = null;
+    last = performance.now();
+    tell('downloadProgress', { model, ...latest });
+  };
+  try {
+    return await downloadModel(model, (bytesDone, bytesTotal) => {
       latest = { bytesDone, bytesTotal };
       if (pending === null) pending = setTimeout(flush, Math.max(0, 100 - (performance.now() - last)));
-    })
-      .then((got) => settle({ type: 'model-ready', model: m.model, ...got }))
-      .catch((error: unknown) => settle({ type: 'model-error', model: m.model, error: toWireError(error) }));
-  } else if (m.type === 'stored-models') {
-    void storedModels().then((kept) => post({ type: 'stored-models', ...kept }));
-  } else if (m.type === 'remove-stored-models') {
-    void removeStoredModels()
-      .then(async (freed) => post({ type: 'stored-models', ...(await storedModels()), freed }))
-      .catch(async (error: unknown) => post({ type: 'stored-models', ...(await storedModels()), unavailable: `could not remove: ${(error as Error).message}` }));
-  } else if (m.type === 'cancel-download') {
-    cancelDownload(m.model);
-  } else if (m.type === 'export-weights') {
-    const weights = handOverWeights(m.model);
-    post({ type: 'weights', model: m.model, weights }); // copied: the worker's model still reads them
-  } else if (m.type === 'warm') {
-    void warm(m.model, m.batches, m.shards);
-  } else if (m.type === 'adopt-weights') {
-    adoptWeights(m.model, m.weights);
-  } else if (m.type === 'load-weights') {
-    loadModelFromFile(m.model, m.bytes, m.name)
-      .then((repoCommit) => post({ type: 'model-ready', model: m.model, source: 'file', repoCommit }))
-      .catch((error: unknown) => post({ type: 'model-error', model: m.model, error: toWireError(error) }));
+    });
+  } finally {
+    // A throttled progress event still pending when the download ends must not arrive after
+    // the reply: it would turn "ready" (or a cancelled download) back into "downloading".
+    if (pending !== null) clearTimeout(pending);
   }
 }
 
-/** Starts serving on `p`: the worker scope, or a MessagePort from the main thread. */
-function serve(p: Port): void {
-  port = p;
-  p.onmessage = onMessage;
+/** Starts serving on `port`: the worker scope, or a MessagePort from the main thread. */
+function serve(port: MessagePortLike): void {
+  ui = createEngineHostEndpoint(portTransport(port));
+  ui.on('run', async (req) => {
+    const controller = new AbortController();
+    runs.set(req.runId, controller);
+    try {
+      return await runSketch(req, controller);
+    } finally {
+      runs.delete(req.runId);
+    }
+  });
+  ui.on('cancel', ({ runId }) => void runs.get(runId)?.abort());
+  ui.on('facts', () => gatherScopeFacts());
+  ui.on('download', ({ model }) => download(model));
+  ui.on('cancelDownload', ({ model }) => cancelDownload(model));
+  ui.on('storedModels', () => storedModels());
+  ui.on('removeStoredModels', async () => {
+    try {
+      const freed = await removeStoredModels();
+      return { ...(await storedModels()), freed };
+    } catch (error) {
+      return { ...(await storedModels()), unavailable: `could not remove: ${(error as Error).message}` };
+    }
+  });
+  // Copied, not transferred: the worker's model still reads them.
+  ui.on('exportWeights', ({ model }) => ({ weights: handOverWeights(model) }));
+  ui.on('warm', ({ model, batches, shards }) => void warm(model, batches, shards));
+  ui.on('adoptWeights', ({ model, weights }) => adoptWeights(model, weights));
+  ui.on('loadWeights', async ({ model, bytes, name }) => ({ repoCommit: await loadModelFromFile(model, bytes, name) }));
+  ui.connect();
   const secure = self.isSecureContext;
-  post({ type: 'booted', ortBuild: ORT_BUILD, host: inWorker ? 'worker' : 'main', secure, webgpu: 'gpu' in navigator && !!(navigator as Navigator & { gpu?: GPU }).gpu });
+  tell('booted', { ortBuild: ORT_BUILD, host: inWorker ? 'worker' : 'main', secure, webgpu: 'gpu' in navigator && !!(navigator as Navigator & { gpu?: GPU }).gpu });
 }
 
 if (inWorker && self.name === LOSS_WORKER_NAME) serveLossWorker();
 else if (inWorker) {
   // Diagnostics and the test hook that stops a loss worker mid-run (LossWorkerPool.crash).
   (globalThis as { sketchifyLossWorkers?: LossWorkerPool }).sketchifyLossWorkers = lossWorkers;
-  serve(self as unknown as Port);
+  serve(self as unknown as MessagePortLike);
 } else {
-  (globalThis as { sketchifyEngine?: { connect(port: MessagePort): void } }).sketchifyEngine = {
-    connect(p) {
-      serve(p as unknown as Port);
-      p.start();
-    },
-  };
+  const engine: MainThreadEngine = { connect: (port) => serve(port) };
+  (globalThis as { sketchifyEngine?: MainThreadEngine }).sketchifyEngine = engine;
 }

@@ -16,7 +16,7 @@ import {
 } from '../../engine/index.ts';
 import { isClipEntry, type ClipModelEntry } from '../../../models/clip-common.ts';
 import { MODEL_REGISTRY } from '../../../models/registry.ts';
-import type { WireWeights } from './messages.ts';
+import type { WireWeights } from '../engine/protocol.ts';
 import { assetBytes } from './assets.ts';
 import { ModelStore, storeUnavailable, type StoredModel } from './model-store.ts';
 import { ortReady } from './ort.ts';
@@ -27,7 +27,7 @@ const models = new MemoryCache<LossModel>();
 const downloads = new Map<string, AbortController>();
 /**
  * Verified weights, kept only by a worker without WebGPU: there a GPU run of a CLIP model goes
- * to the main-thread engine (src/ui/engine-client.ts), which asks once per model for a copy
+ * to the main-thread engine (src/ui/engine/engine-client.ts), which asks once per model for a copy
  * and compiles it. A copy, not a transfer: the worker's model builds sessions lazily from the
  * same weights. Memory: on that fallback host the set (RN101 ~0.2 GB) stays beside the compiled
  * model where the model does not view it already, and the main thread holds its own copy once a
@@ -191,7 +191,7 @@ export async function loadModelFromFile(id: string, bytes: Uint8Array, name: str
 /** The weights for a main-thread engine (null when this worker kept none). */
 export function handOverWeights(id: string): WireWeights | null {
   const w = handover.get(id);
-  return w ? { entries: w.entries, payload: w.payload, sha256: w.sha256 } : null;
+  return w ? { entries: [...w.entries], payload: w.payload, sha256: w.sha256 } : null;
 }
 
 /** The main-thread engine compiles weights handed over by the worker (verified there). */

@@ -1,6 +1,8 @@
-// Tiny runtime schemas for messages crossing the sandbox/iframe boundary. Each schema is a
-// function that returns the value typed or throws a ProtocolError naming the path of the
-// first bad field, so a rejection says exactly what was wrong ("strokes[3][5]: not finite").
+// Tiny runtime schemas for messages crossing a boundary (sandbox/iframe, UI/engine worker,
+// engine/loss worker). Each schema is a function that returns the value typed or throws a
+// ProtocolError naming the path of the first bad field, so a rejection says exactly what was
+// wrong ("strokes[3][5]: not finite"). Objects are rebuilt key by key, typed arrays are
+// passed on as they are: a check never copies a payload's data.
 
 export class ProtocolError extends Error {
   override name = 'ProtocolError';
@@ -28,6 +30,12 @@ export function num(opts: { min: number; max: number; integer?: boolean }): Sche
     return v;
   };
 }
+
+/** Any number, NaN and infinities included (a diverged loss, a time not known yet). */
+export const anyNumber: Schema<number> = (v, path) => {
+  if (typeof v !== 'number') fail(path, `expected a number, got ${describe(v)}`);
+  return v;
+};
 
 export function str(opts: { max: number; min?: number }): Schema<string> {
   return (v, path) => {
@@ -61,6 +69,27 @@ export function bytes(opts: { max: number; min?: number }): Schema<Uint8Array> {
   };
 }
 
+type Sizes = { length: number } | { max: number; min?: number; multipleOf?: number };
+
+/** One kind of typed array, checked by tag (it may come from another realm); sizes count elements. */
+function typedArray<T extends ArrayBufferView & { length: number }>(tag: string): (sizes: Sizes) => Schema<T> {
+  return (sizes) => (v, path) => {
+    if (Object.prototype.toString.call(v) !== `[object ${tag}]`) fail(path, `expected a ${tag}, got ${describe(v)}`);
+    const n = (v as T).length;
+    if ('length' in sizes) {
+      if (n !== sizes.length) fail(path, `expected ${sizes.length} values, got ${n}`);
+      return v as T;
+    }
+    if (n > sizes.max) fail(path, `${n} values exceeds the limit of ${sizes.max}`);
+    if (n < (sizes.min ?? 0)) fail(path, `${n} values is fewer than ${sizes.min}`);
+    if (sizes.multipleOf !== undefined && n % sizes.multipleOf !== 0) fail(path, `${n} values is not a multiple of ${sizes.multipleOf}`);
+    return v as T;
+  };
+}
+
+export const float32 = typedArray<Float32Array>('Float32Array');
+export const clampedBytes = typedArray<Uint8ClampedArray>('Uint8ClampedArray');
+
 export function array<T>(item: Schema<T>, opts: { max: number; min?: number; length?: number }): Schema<T[]> {
   return (v, path) => {
     if (!Array.isArray(v)) fail(path, `expected an array, got ${describe(v)}`);
@@ -69,6 +98,26 @@ export function array<T>(item: Schema<T>, opts: { max: number; min?: number; len
     if (v.length < (opts.min ?? 0)) fail(path, `${v.length} items is fewer than ${opts.min}`);
     return v.map((x, i) => item(x, `${path}[${i}]`));
   };
+}
+
+/** An object used as a map: at most `max` keys (of at most 200 characters, from `keys` when given), values of one schema. */
+export function record<T>(item: Schema<T>, opts: { max: number; keys?: readonly string[] }): Schema<Record<string, T>> {
+  return (v, path) => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(path, `expected an object, got ${describe(v)}`);
+    const entries = Object.entries(v);
+    if (entries.length > opts.max) fail(path, `${entries.length} entries exceeds the limit of ${opts.max}`);
+    const out: Record<string, T> = {};
+    for (const [key, value] of entries) {
+      if (key.length > 200) fail(path, 'key longer than 200 characters');
+      if (opts.keys && !opts.keys.includes(key)) fail(`${path}.${key}`, `unknown name (expected one of ${opts.keys.join(', ')})`);
+      out[key] = item(value, `${path}.${key}`);
+    }
+    return out;
+  };
+}
+
+export function nullable<T>(inner: Schema<T>): Schema<T | null> {
+  return (v, path) => (v === null ? null : inner(v, path));
 }
 
 type Shape = Record<string, Schema<unknown>>;
@@ -86,12 +135,13 @@ export function optional<T>(inner: Schema<T>): Optional<T> {
 
 /** Plain object with exactly these keys: unknown keys are rejected (they signal a version skew). */
 export function object<S extends Shape>(shape: S): Schema<ObjectOf<S>> {
+  const fields = Object.entries(shape);
   return (v, path) => {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(path, `expected an object, got ${describe(v)}`);
     const rec = v as Record<string, unknown>;
     for (const key of Object.keys(rec)) if (!(key in shape)) fail(path, `unexpected field "${key}"`);
     const out: Record<string, unknown> = {};
-    for (const [key, schema] of Object.entries(shape)) {
+    for (const [key, schema] of fields) {
       const child = path ? `${path}.${key}` : key;
       if (rec[key] === undefined && !(schema as { optional?: boolean }).optional) fail(child, 'missing');
       const value = schema(rec[key], child);
