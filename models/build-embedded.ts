@@ -1,14 +1,14 @@
 // Build step: the embedded model file from the installed nsfwjs package (reproducible, nothing
 // downloaded). Reads nsfwjs's bundled MobileNetV2 (model.min.js + group1-shard1of1.min.js, as
 // text), keeps the backbone up to `out_relu` with its weights as stored (uint8 + min/scale) and
-// writes build/models/embedded-mobilenetv2.bin (format: src/engine/nn/tfjs-pack.ts).
+// writes build/models/embedded-mobilenetv2.bin (format: src/engine/networks/tfjs/pack.ts).
 //   npx tsx models/build-embedded.ts        (build.mjs runs it first)
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseModelBundle, parseShardBundle } from '../src/engine/nn/tfjs-bundle.ts';
-import { readLayersModel, type LayersModel } from '../src/engine/nn/tfjs-layers.ts';
-import { packLayersModel } from '../src/engine/nn/tfjs-pack.ts';
+import { parseModelBundle, parseShardBundle } from '../src/engine/networks/tfjs/bundle.ts';
+import { readLayersModel, type LayersModel } from '../src/engine/networks/tfjs/layers.ts';
+import { packLayersModel } from '../src/engine/networks/tfjs/pack.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const EMBEDDED_MODEL_PATH = join(ROOT, 'build/models/embedded-mobilenetv2.bin');

@@ -2,7 +2,7 @@
 // source and whether its revision is pinned). The hosts a download touches are granted in
 // manifest.json (networkAccess.allowedDomains): huggingface.co answers /resolve/ with a redirect
 // to a file host under hf.co (CDN or Xet); a browser follows it, so each hop must be allowed.
-import { clipDownloadBytes, huggingFaceUrl, type ClipArch, type ClipWeightsSource } from '../src/engine/weights/clip-models.ts';
+import { clipDownloadBytes, huggingFaceUrl, type ClipArch, type ClipWeightsSource } from '../src/engine/networks/clip-specs.ts';
 import type { ModelEntry } from './types.ts';
 
 export interface ClipModelEntry extends ModelEntry {

@@ -1,5 +1,5 @@
 // CLIP RN101 (OpenAI), the loss network of the CLIPasso paper.
-import { CLIP_RN101 } from '../src/engine/nn/arch/clip-resnet.ts';
+import { CLIP_RN101 } from '../src/engine/networks/clip-resnet.ts';
 import { clipEntry, DIGEST_NOTE } from './clip-common.ts';
 
 export const CLIP_RN101_ENTRY = clipEntry({

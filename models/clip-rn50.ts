@@ -1,5 +1,5 @@
 // CLIP RN50 (OpenAI): the cheaper ResNet loss network.
-import { CLIP_RN50 } from '../src/engine/nn/arch/clip-resnet.ts';
+import { CLIP_RN50 } from '../src/engine/networks/clip-resnet.ts';
 import { clipEntry, DIGEST_NOTE } from './clip-common.ts';
 
 export const CLIP_RN50_ENTRY = clipEntry({

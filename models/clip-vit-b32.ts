@@ -1,5 +1,5 @@
 // CLIP ViT-B/32 (OpenAI): the saliency map of CLIPasso's initialization, and a loss network.
-import { CLIP_VIT_B32 } from '../src/engine/nn/arch/clip-vit.ts';
+import { CLIP_VIT_B32 } from '../src/engine/networks/clip-vit.ts';
 import { clipEntry, DIGEST_NOTE } from './clip-common.ts';
 
 export const CLIP_VIT_B32_ENTRY = clipEntry({

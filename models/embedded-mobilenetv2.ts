@@ -17,7 +17,7 @@ export const EMBEDDED_MOBILENETV2_ENTRY: ModelEntry = {
     'build/models/embedded-mobilenetv2.bin: 2.23 MiB (12-byte prefix + JSON topology/manifest + weight bytes). Nothing is downloaded or committed.',
   source: { url: 'embedded', downloadBytes: 0 },
   notes:
-    'Not CLIP: ImageNet/NSFW features, no language alignment. Shipped configuration (src/engine/model/embedded-mobilenet-v2.ts): the 224 canvas ' +
+    'Not CLIP: ImageNet/NSFW features, no language alignment. Shipped configuration (src/engine/models/embedded-mobilenet-v2.ts): the 224 canvas ' +
     'downsampled to 192 px inside the graph, taps block_4_add and block_12_add at weight 1:1, each unit-normalized over its channels, semantic ' +
     'weight 0 (the loss graph stops after block 12). How it was chosen, with the measurements: docs/models.md.',
 };

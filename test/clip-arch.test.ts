@@ -3,10 +3,10 @@
 // written over the raw tensors; dLoss/dViews of the loss graph matches central differences
 // along random directions; the ViT saliency has the patch-grid shape and its documented sum.
 import { describe, expect, it } from 'vitest';
-import { clipResNet } from '../src/engine/nn/arch/clip-resnet.ts';
-import { clipVit, clipVitSpec } from '../src/engine/nn/arch/clip-vit.ts';
-import { clipResNetSpec } from '../src/engine/nn/arch/clip-resnet.ts';
-import { buildForwardGraph, buildLossGraph, type Architecture } from '../src/engine/nn/loss.ts';
+import { clipResNet } from '../src/engine/networks/clip-resnet.ts';
+import { clipVit, clipVitSpec } from '../src/engine/networks/clip-vit.ts';
+import { clipResNetSpec } from '../src/engine/networks/clip-resnet.ts';
+import { buildForwardGraph, buildLossGraph, type Architecture } from '../src/engine/networks/loss-graph.ts';
 import { loadWeightsFromBytes } from '../src/engine/weights/load.ts';
 import type { WeightSet } from '../src/engine/weights/weight-set.ts';
 import { referenceResNet, referenceVit, type ReferenceOutputs } from './helpers/clip-reference.ts';

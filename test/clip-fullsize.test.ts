@@ -2,10 +2,10 @@
 // zero tensors with the real shapes at 224 x 224. Parameter counts equal the published image
 // towers; matrix FLOPs (2 per multiply-add) equal the architectures' analytic counts.
 import { describe, expect, it } from 'vitest';
-import { CLIP_RN101, CLIP_RN50, clipResNet, clipResNetSpec, type ClipResNetConfig } from '../src/engine/nn/arch/clip-resnet.ts';
-import { CLIP_VIT_B32, clipVit, clipVitSpec } from '../src/engine/nn/arch/clip-vit.ts';
-import { countFlops } from '../src/engine/nn/flops.ts';
-import { buildForwardGraph, buildLossGraph } from '../src/engine/nn/loss.ts';
+import { CLIP_RN101, CLIP_RN50, clipResNet, clipResNetSpec, type ClipResNetConfig } from '../src/engine/networks/clip-resnet.ts';
+import { CLIP_VIT_B32, clipVit, clipVitSpec } from '../src/engine/networks/clip-vit.ts';
+import { countFlops } from '../src/engine/compiler/flops.ts';
+import { buildForwardGraph, buildLossGraph } from '../src/engine/networks/loss-graph.ts';
 import type { WeightSpec } from '../src/engine/weights/weight-set.ts';
 
 const size = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeImage } from '../src/cli/decode.ts';
 import { cpuRuntime, embeddedLossModel } from '../src/cli/models.ts';
-import { loadEmbeddedModel } from '../src/engine/model/embedded-mobilenet-v2.ts';
+import { loadEmbeddedModel } from '../src/engine/models/embedded-mobilenet-v2.ts';
 import { sketchify } from '../src/engine/sketch.ts';
 import { embeddedWeights } from './helpers/embedded-weights.ts';
 import { toSvg } from '../src/engine/svg.ts';

@@ -2,7 +2,7 @@
 // has shader-f16, kept only when its clean-view losses of the initial strokes match the
 // float32 ones; otherwise both sessions are rebuilt in float32 before the first iteration.
 import { describe, expect, it } from 'vitest';
-import type { GpuLoss, LossModel } from '../src/engine/model/types.ts';
+import type { GpuLoss, LossModel } from '../src/engine/models/types.ts';
 import { halfPrecisionProblem, startOneDevice } from '../src/engine/optimize/one-device.ts';
 import type { OneDeviceSetup, Stepper, StepperSetup } from '../src/engine/optimize/steppers.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Adam } from '../src/engine/optim/adam.ts';
+import { Adam } from '../src/engine/optimize/adam-cpu.ts';
 
 describe('Adam', () => {
   it('first step moves every parameter by lr against the gradient sign (bias correction)', () => {
@@ -27,7 +27,7 @@ describe('Adam', () => {
 
 describe('learningRate', () => {
   it('constant keeps the peak; cosine decays from the peak to a tenth', async () => {
-    const { learningRate, COSINE_FLOOR } = await import('../src/engine/optim/schedule.ts');
+    const { learningRate, COSINE_FLOOR } = await import('../src/engine/optimize/schedule.ts');
     expect(learningRate('constant', 2, 50, 100)).toBe(2);
     expect(learningRate('cosine', 2, 1, 100)).toBe(2);
     expect(learningRate('cosine', 2, 100, 100)).toBeCloseTo(2 * COSINE_FLOOR, 12);

@@ -1,11 +1,11 @@
-// The WGSL Adam step + clamp against the engine's CPU Adam (optim/adam.ts) + its clamp
+// The WGSL Adam step + clamp against the engine's CPU Adam (optimize/adam-cpu.ts) + its clamp
 // (optimize/clamp.ts clampPoints), over several steps with different gradients, points near and
 // beyond the box edges so the clamp is exercised: the canvas box, and a content box of a
 // non-square input whose x and y bounds differ (the kernel must tell x from y). Tolerance: 1e-4 px absolute per coordinate (points are
 // float32 on both sides; the GPU moments are float32 vs float64 on the CPU; measured ~1e-5).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createGpuAdam } from '../src/engine/gpu/adam.ts';
-import { Adam } from '../src/engine/optim/adam.ts';
+import { createGpuAdam } from '../src/engine/optimize/adam-gpu.ts';
+import { Adam } from '../src/engine/optimize/adam-cpu.ts';
 import { canvasBox, clampPoints, contentBox, type ClampBox } from '../src/engine/optimize/clamp.ts';
 import { canvasMap } from '../src/engine/preprocess/preprocess.ts';
 import { getTestDevice } from './helpers/webgpu-node.ts';

@@ -6,12 +6,12 @@
 // float32 at 224 is limited by rounding and by ReLU6 kinks (the loss along random directions
 // is far from quadratic at steps above 1e-4), hence the float64 check at 64.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mobileNetV2 } from '../src/engine/nn/arch/mobilenet-v2.ts';
-import { buildLossGraph } from '../src/engine/nn/loss.ts';
-import { unpackLayersModel } from '../src/engine/nn/tfjs-pack.ts';
-import { loadEmbeddedModel } from '../src/engine/model/embedded-mobilenet-v2.ts';
-import type { OnnxLossModel } from '../src/engine/model/onnx-loss-model.ts';
-import type { TargetFeatures } from '../src/engine/model/types.ts';
+import { mobileNetV2 } from '../src/engine/networks/mobilenet-v2.ts';
+import { buildLossGraph } from '../src/engine/networks/loss-graph.ts';
+import { unpackLayersModel } from '../src/engine/networks/tfjs/pack.ts';
+import { loadEmbeddedModel } from '../src/engine/models/embedded-mobilenet-v2.ts';
+import type { OnnxLossModel } from '../src/engine/models/onnx-loss-model.ts';
+import type { TargetFeatures } from '../src/engine/models/types.ts';
 import { embeddedModelBytes, photo } from './helpers/mobilenet-fixtures.ts';
 import { ort, randomArray, runOrt, seeded } from './helpers/nn-check.ts';
 import { evaluate } from './helpers/nn-reference.ts';

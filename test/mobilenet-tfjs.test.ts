@@ -6,10 +6,10 @@
 import * as tf from '@tensorflow/tfjs';
 import * as nsfwjs from 'nsfwjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mobileNetV2 } from '../src/engine/nn/arch/mobilenet-v2.ts';
-import { buildForwardGraph, tapOutput } from '../src/engine/nn/loss.ts';
-import { readLayersModel } from '../src/engine/nn/tfjs-layers.ts';
-import { unpackLayersModel } from '../src/engine/nn/tfjs-pack.ts';
+import { mobileNetV2 } from '../src/engine/networks/mobilenet-v2.ts';
+import { buildForwardGraph, tapOutput } from '../src/engine/networks/loss-graph.ts';
+import { readLayersModel } from '../src/engine/networks/tfjs/layers.ts';
+import { unpackLayersModel } from '../src/engine/networks/tfjs/pack.ts';
 import { readNsfwjsMobileNetV2 } from '../models/build-embedded.ts';
 import { kerasForward } from './helpers/keras-reference.ts';
 import { embeddedModelBytes, hwcToChw, photo, relativeMaxError } from './helpers/mobilenet-fixtures.ts';

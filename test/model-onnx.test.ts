@@ -1,8 +1,8 @@
 // The LossModel over onnxruntime-web (wasm, one thread) with tiny random-weight networks.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOnnxLossModel, type OnnxLossModel } from '../src/engine/model/onnx-loss-model.ts';
-import { channelEnergy, minMaxNormalize, resizeBilinear } from '../src/engine/model/saliency.ts';
-import { buildForwardGraph } from '../src/engine/nn/loss.ts';
+import { createOnnxLossModel, type OnnxLossModel } from '../src/engine/models/onnx-loss-model.ts';
+import { channelEnergy, minMaxNormalize, resizeBilinear } from '../src/engine/models/saliency.ts';
+import { buildForwardGraph } from '../src/engine/networks/loss-graph.ts';
 import { ort, randomArray } from './helpers/nn-check.ts';
 import { evaluate } from './helpers/nn-reference.ts';
 import { tinyConvNet, tinyTransformer } from './helpers/tiny-archs.ts';

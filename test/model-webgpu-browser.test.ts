@@ -6,15 +6,15 @@
 // on SwiftShader computes a plain 3x3 Conv with 6 input and 4 or 8 output channels wrongly
 // (found by this test; the last case pins it so a fix or a regression shows).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Graph } from '../src/engine/nn/graph.ts';
-import { buildForwardGraph, buildLossGraph } from '../src/engine/nn/loss.ts';
-import { serializeModel } from '../src/engine/nn/onnx.ts';
+import type { Graph } from '../src/engine/compiler/graph.ts';
+import { buildForwardGraph, buildLossGraph } from '../src/engine/networks/loss-graph.ts';
+import { serializeModel } from '../src/engine/compiler/onnx.ts';
 import { loadOrtInPage, openBrowserPage, type BrowserSession } from './helpers/browser.ts';
 import { randomArray, runOrt } from './helpers/nn-check.ts';
 import { tinyConvNet, tinyTransformer } from './helpers/tiny-archs.ts';
-import { gradients } from '../src/engine/nn/autodiff.ts';
-import { Graph as GraphClass } from '../src/engine/nn/graph.ts';
-import { conv, mul, reduceSum } from '../src/engine/nn/index.ts';
+import { gradients } from '../src/engine/compiler/autodiff.ts';
+import { Graph as GraphClass } from '../src/engine/compiler/graph.ts';
+import { conv, mul, reduceSum } from '../src/engine/compiler/index.ts';
 import { OP_CASES } from './nn-op-cases.ts';
 
 /** All op cases side by side (inputs c<k>_x<i>), outputs y and input gradients per case. */

@@ -2,10 +2,10 @@
 // no gradient ops, unused inputs and bad shapes are reported, serialization is valid ONNX.
 import onnxProto from 'onnx-proto';
 import { describe, expect, it } from 'vitest';
-import { appendInputGradients, gradients } from '../src/engine/nn/autodiff.ts';
-import { Graph, type Primitive } from '../src/engine/nn/graph.ts';
-import * as nn from '../src/engine/nn/index.ts';
-import { serializeModel } from '../src/engine/nn/onnx.ts';
+import { appendInputGradients, gradients } from '../src/engine/compiler/autodiff.ts';
+import { Graph, type Primitive } from '../src/engine/compiler/graph.ts';
+import * as nn from '../src/engine/compiler/index.ts';
+import { serializeModel } from '../src/engine/compiler/onnx.ts';
 import { randomArray, runOrt } from './helpers/nn-check.ts';
 
 const opTypes = (g: Graph): string[] => {

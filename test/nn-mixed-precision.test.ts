@@ -1,22 +1,22 @@
-// The float16 lowering (nn/mixed-precision.ts) that the GPU loss session runs on shader-f16
+// The float16 lowering (compiler/mixed-precision.ts) that the GPU loss session runs on shader-f16
 // adapters. No adapter here has shader-f16, so the numbers come from onnxruntime-node's CPU
 // EP, which runs a float16 graph with float32 kernels and rounds what the graph stores in
 // float16: the storage rounding of a half-precision GPU, not its half-precision sums.
 import onnxProto from 'onnx-proto';
 import * as ortNode from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { MOBILENET_V2_DEFAULT_TAPS, mobileNetV2 } from '../src/engine/nn/arch/mobilenet-v2.ts';
-import { clipVit, clipVitSpec, type ClipVitConfig } from '../src/engine/nn/arch/clip-vit.ts';
-import { appendInputGradients } from '../src/engine/nn/autodiff.ts';
-import { mse } from '../src/engine/nn/composite.ts';
-import { castPrimitive, Graph, ONNX_DTYPE, type DType } from '../src/engine/nn/graph.ts';
-import { buildForwardGraph, buildLossGraph, type Architecture } from '../src/engine/nn/loss.ts';
-import { FLOAT16_GRAD_SCALE, HALF_OPS, lowerGraph, MIN_HALF_ELEMENTS, type Precision } from '../src/engine/nn/mixed-precision.ts';
-import { serializeModel } from '../src/engine/nn/onnx.ts';
-import { add, mul } from '../src/engine/nn/ops/elementwise.ts';
-import { conv } from '../src/engine/nn/ops/conv.ts';
-import { reduceMean } from '../src/engine/nn/ops/reduce.ts';
-import { unpackLayersModel } from '../src/engine/nn/tfjs-pack.ts';
+import { MOBILENET_V2_DEFAULT_TAPS, mobileNetV2 } from '../src/engine/networks/mobilenet-v2.ts';
+import { clipVit, clipVitSpec, type ClipVitConfig } from '../src/engine/networks/clip-vit.ts';
+import { appendInputGradients } from '../src/engine/compiler/autodiff.ts';
+import { mse } from '../src/engine/compiler/composite.ts';
+import { castPrimitive, Graph, ONNX_DTYPE, type DType } from '../src/engine/compiler/graph.ts';
+import { buildForwardGraph, buildLossGraph, type Architecture } from '../src/engine/networks/loss-graph.ts';
+import { FLOAT16_GRAD_SCALE, HALF_OPS, lowerGraph, MIN_HALF_ELEMENTS, type Precision } from '../src/engine/compiler/mixed-precision.ts';
+import { serializeModel } from '../src/engine/compiler/onnx.ts';
+import { add, mul } from '../src/engine/compiler/ops/elementwise.ts';
+import { conv } from '../src/engine/compiler/ops/conv.ts';
+import { reduceMean } from '../src/engine/compiler/ops/reduce.ts';
+import { unpackLayersModel } from '../src/engine/networks/tfjs/pack.ts';
 import { loadWeightsFromBytes } from '../src/engine/weights/load.ts';
 import { OPEN_CLIP_TEXT_EXTRAS, syntheticCheckpoint } from './helpers/clip-weights.ts';
 import { embeddedWeights } from './helpers/embedded-weights.ts';

@@ -1,7 +1,7 @@
 // Whole tiny networks: ONNX forward (onnxruntime-web wasm) equals the plain-TS float64
 // reference, and dLoss/dViews of the loss-and-gradient graph equals central differences.
 import { describe, expect, it } from 'vitest';
-import { buildForwardGraph, buildLossGraph, type Architecture } from '../src/engine/nn/loss.ts';
+import { buildForwardGraph, buildLossGraph, type Architecture } from '../src/engine/networks/loss-graph.ts';
 import { compareGradients, numericGradients, randomArray, runOrt } from './helpers/nn-check.ts';
 import { evaluate } from './helpers/nn-reference.ts';
 import { tinyConvNet, tinyTransformer } from './helpers/tiny-archs.ts';

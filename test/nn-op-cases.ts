@@ -2,8 +2,8 @@
 // the runner (nn-ops.test.ts) checks y against the float64 reference and d(sum(R*y))/dx
 // against central differences. Values: 'signed' U[-2,2) with exact zeros every 5th element,
 // 'positive' U[0.5,1.5), or explicit values (kinks).
-import type { Graph, Tensor } from '../src/engine/nn/graph.ts';
-import * as nn from '../src/engine/nn/index.ts';
+import type { Graph, Tensor } from '../src/engine/compiler/graph.ts';
+import * as nn from '../src/engine/compiler/index.ts';
 import { randomArray } from './helpers/nn-check.ts';
 
 export interface InputSpec {

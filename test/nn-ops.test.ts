@@ -2,9 +2,9 @@
 // run by onnxruntime-web wasm. Tolerances: forward |ort - ref| <= 1e-5 + 1e-5|ref|;
 // gradient |ort - fd| <= 1e-5 + 1e-4 * max|fd| per input (ORT computes in float32).
 import { describe, expect, it } from 'vitest';
-import { gradients } from '../src/engine/nn/autodiff.ts';
-import { Graph } from '../src/engine/nn/graph.ts';
-import { mul, reduceSum } from '../src/engine/nn/index.ts';
+import { gradients } from '../src/engine/compiler/autodiff.ts';
+import { Graph } from '../src/engine/compiler/graph.ts';
+import { mul, reduceSum } from '../src/engine/compiler/index.ts';
 import { compareGradients, numericGradients, randomArray, runOrt, shapeSize } from './helpers/nn-check.ts';
 import { evaluate } from './helpers/nn-reference.ts';
 import { OP_CASES, type InputSpec } from './nn-op-cases.ts';

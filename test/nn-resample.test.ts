@@ -1,13 +1,13 @@
-// The in-graph antialiased downsampling (src/engine/nn/resample.ts): the strided-Conv phase
+// The in-graph antialiased downsampling (src/engine/compiler/resample.ts): the strided-Conv phase
 // form run by onnxruntime-web equals the direct application of its taps, and its gradient
 // equals the exact adjoint (large sizes) and central differences (small sizes).
 import { describe, expect, it } from 'vitest';
-import { appendInputGradients } from '../src/engine/nn/autodiff.ts';
-import { Graph } from '../src/engine/nn/graph.ts';
-import { mul } from '../src/engine/nn/ops/elementwise.ts';
-import { reduceSum } from '../src/engine/nn/ops/reduce.ts';
-import { reshape } from '../src/engine/nn/ops/shape.ts';
-import { downsampleLinear, linearResampleTaps } from '../src/engine/nn/resample.ts';
+import { appendInputGradients } from '../src/engine/compiler/autodiff.ts';
+import { Graph } from '../src/engine/compiler/graph.ts';
+import { mul } from '../src/engine/compiler/ops/elementwise.ts';
+import { reduceSum } from '../src/engine/compiler/ops/reduce.ts';
+import { reshape } from '../src/engine/compiler/ops/shape.ts';
+import { downsampleLinear, linearResampleTaps } from '../src/engine/compiler/resample.ts';
 import { compareGradients, numericGradients, randomArray, runOrt } from './helpers/nn-check.ts';
 
 /** Separable application of the taps: [C, m, m] -> [C, n, n] (float64). */

@@ -2,8 +2,8 @@
 // feature direction, so a large high-magnitude area (rocket's lit ground) cannot outweigh a
 // pattern mismatch at a thin structure through a mere difference in contrast.
 import { describe, expect, it } from 'vitest';
-import { Graph } from '../src/engine/nn/graph.ts';
-import { mse, unitNormalize } from '../src/engine/nn/index.ts';
+import { Graph } from '../src/engine/compiler/graph.ts';
+import { mse, unitNormalize } from '../src/engine/compiler/index.ts';
 import { runOrt } from './helpers/nn-check.ts';
 
 /** Raw and unit-normalized MSE between candidate and target features [1, 2, 1, 2] (C=2 channels, 2 positions). */

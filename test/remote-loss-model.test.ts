@@ -3,9 +3,9 @@
 // error on either side, and a crashed server rejects the calls waiting on it.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { embeddedLossModel } from '../src/cli/models.ts';
-import { connectRemoteLossModel, LOSS_PROTOCOL, serveLossModel, type LossPort, type RemoteLossModel } from '../src/engine/model/remote-loss-model.ts';
-import { ShardedLossModel } from '../src/engine/model/sharded-loss-model.ts';
-import type { LossModel, TargetFeatures } from '../src/engine/model/types.ts';
+import { connectRemoteLossModel, LOSS_PROTOCOL, serveLossModel, type LossPort, type RemoteLossModel } from '../src/engine/models/remote-loss-model.ts';
+import { ShardedLossModel } from '../src/engine/models/sharded-loss-model.ts';
+import type { LossModel, TargetFeatures } from '../src/engine/models/types.ts';
 import { createPixelLossModel } from './helpers/engine-pixel-model.ts';
 import { embeddedWeights } from './helpers/embedded-weights.ts';
 import { noise } from './helpers/noise.ts';

@@ -3,8 +3,8 @@
 // shard that fails is dropped without changing the numbers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { embeddedLossModel } from '../src/cli/models.ts';
-import { ShardedLossModel, splitBatch, stallLimitMs } from '../src/engine/model/sharded-loss-model.ts';
-import type { LossModel, LossResult, TargetFeatures } from '../src/engine/model/types.ts';
+import { ShardedLossModel, splitBatch, stallLimitMs } from '../src/engine/models/sharded-loss-model.ts';
+import type { LossModel, LossResult, TargetFeatures } from '../src/engine/models/types.ts';
 import { createPixelLossModel } from './helpers/engine-pixel-model.ts';
 import { embeddedWeights } from './helpers/embedded-weights.ts';
 import { noise } from './helpers/noise.ts';

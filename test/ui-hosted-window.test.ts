@@ -10,7 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame } from 'playwright-core';
-import { clipWeightSpec } from '../src/engine/weights/clip-models.ts';
+import { clipWeightSpec } from '../src/engine/networks/clip-specs.ts';
 import { CLIP_RN50_ENTRY } from '../models/clip-rn50.ts';
 import { startHuggingFace, zeroCheckpointHeader, type HfServer } from './harness/hf-route.ts';
 import { PROJECT_ROOT } from './helpers/browser.ts';

@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clipWeightSpec } from '../src/engine/weights/clip-models.ts';
+import { clipWeightSpec } from '../src/engine/networks/clip-specs.ts';
 import { CLIP_RN101_ENTRY } from '../models/clip-rn101.ts';
 import { CLIP_RN50_ENTRY } from '../models/clip-rn50.ts';
 import { DEFAULT_FILE_HOST, startHuggingFace, zeroCheckpointHeader, type HfServer } from './harness/hf-route.ts';

@@ -3,7 +3,7 @@
 // lost mid-run changes only where the work runs (not the numbers), and the run is told the
 // shard count whenever it changes. Pixel-MSE models stand in for the workers' models.
 import { describe, expect, it } from 'vitest';
-import type { LossModel, TargetFeatures } from '../src/engine/model/types.ts';
+import type { LossModel, TargetFeatures } from '../src/engine/models/types.ts';
 import { checkShards, chunkSizes, PooledLossModel, shardCount, type ShardSource } from '../src/ui/worker/loss-workers.ts';
 import { createPixelLossModel } from './helpers/engine-pixel-model.ts';
 

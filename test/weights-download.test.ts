@@ -3,8 +3,8 @@
 // coalesced ranges, progress, resume after a cut connection, retries, cancellation, and the
 // errors for HTTP failures, a 200 instead of 206, corruption and wrong shapes.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { clipResNetSpec } from '../src/engine/nn/arch/clip-resnet.ts';
-import { clipVitSpec } from '../src/engine/nn/arch/clip-vit.ts';
+import { clipResNetSpec } from '../src/engine/networks/clip-resnet.ts';
+import { clipVitSpec } from '../src/engine/networks/clip-vit.ts';
 import { coalesceRanges, downloadWeights, type DownloadProgress } from '../src/engine/weights/download.ts';
 import { loadWeightsFromBytes } from '../src/engine/weights/load.ts';
 import { parseSafetensors } from '../src/engine/weights/safetensors.ts';

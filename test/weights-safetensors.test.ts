@@ -1,8 +1,8 @@
 // The safetensors reader and writer, tensor selection against an architecture's exact layout,
 // dtype conversion, loading from bytes on disk, and the per-session memory cache.
 import { describe, expect, it } from 'vitest';
-import { clipResNetSpec } from '../src/engine/nn/arch/clip-resnet.ts';
-import { clipVitSpec } from '../src/engine/nn/arch/clip-vit.ts';
+import { clipResNetSpec } from '../src/engine/networks/clip-resnet.ts';
+import { clipVitSpec } from '../src/engine/networks/clip-vit.ts';
 import { loadWeightsFromBytes } from '../src/engine/weights/load.ts';
 import { MemoryCache } from '../src/engine/weights/memory-cache.ts';
 import { encodeHeader, MAX_HEADER_BYTES, parseSafetensors, readHeaderLength, toFloat32, writeSafetensors } from '../src/engine/weights/safetensors.ts';

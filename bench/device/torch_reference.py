@@ -12,7 +12,7 @@ Timed work, per call: B gray views [B,1,S,S] -> RGB -> CLIP normalization -> for
 layer2, layer3 and the embedding -> the CLIPasso loss (MSE of layer2 and layer3 features
 against targets, weight 1 each, + 0.1 * mean(1 - cos) of the embeddings) -> gradient
 w.r.t. the views (weights frozen: no weight gradients), as our loss-and-gradient graph
-(src/engine/nn/loss.ts). BatchNorm stays a separate eval-mode layer here (ours folds it).
+(src/engine/networks/loss-graph.ts). BatchNorm stays a separate eval-mode layer here (ours folds it).
 CUDA events, warm-up, median. Prints one JSON line per row.
 """
 import argparse

@@ -19,8 +19,8 @@ export { blankImageReason, downscaleToFit } from './preprocess/downscale.ts';
 export { preprocess, canvasToImage, imageToCanvas, contentMask, contentRect, type CanvasMap, type Preprocessed } from './preprocess/preprocess.ts';
 
 // Loss models: the contract, the onnxruntime one, the embedded MobileNetV2.
-export type { LossModel, LossResult, LossWeights, OrtModule, TargetFeatures } from './model/types.ts';
-export { createOnnxLossModel, OnnxLossModel, type OnnxLossModelOptions } from './model/onnx-loss-model.ts';
+export type { LossModel, LossResult, LossWeights, OrtModule, TargetFeatures } from './models/types.ts';
+export { createOnnxLossModel, OnnxLossModel, type OnnxLossModelOptions } from './models/onnx-loss-model.ts';
 export {
   loadEmbeddedModel,
   EMBEDDED_MODEL_ID,
@@ -28,15 +28,15 @@ export {
   EMBEDDED_EMBEDDING_LAYER,
   EMBEDDED_TAP_NORMALIZATION,
   type EmbeddedModelOptions,
-} from './model/embedded-mobilenet-v2.ts';
+} from './models/embedded-mobilenet-v2.ts';
 
 // Loss models spread over workers: split batches, and a model served over a message port.
-export { ShardedLossModel, splitBatch, type ShardedLossModelOptions } from './model/sharded-loss-model.ts';
-export { serveLossModel, connectRemoteLossModel, RemoteLossModel, LOSS_PROTOCOL, type LossPort } from './model/remote-loss-model.ts';
+export { ShardedLossModel, splitBatch, type ShardedLossModelOptions } from './models/sharded-loss-model.ts';
+export { serveLossModel, connectRemoteLossModel, RemoteLossModel, LOSS_PROTOCOL, type LossPort } from './models/remote-loss-model.ts';
 
 // CLIP models: downloading their weights and compiling a loss model from them.
-export { clipLossModel, clipWeightsFromBytes, downloadClipWeights } from './weights/clip-loss-model.ts';
-export { clipModelSpec } from './weights/clip-models.ts';
+export { clipLossModel, clipWeightsFromBytes, downloadClipWeights } from './models/clip-loss-model.ts';
+export { clipModelSpec } from './networks/clip-specs.ts';
 export { DownloadError, REPO_COMMIT_HEADER, type DownloadProgress, type FetchLike } from './weights/download.ts';
 export { WeightSet, sha256Hex } from './weights/weight-set.ts';
 export type { TensorEntry } from './weights/safetensors.ts';
@@ -54,18 +54,18 @@ export { randomStrokes, startRegion } from './init/sample.ts';
 export { gaussianBlur, xdogEdges } from './init/xdog.ts';
 export { gatherTargets, gatherViews, type TargetPool } from './augment/targets.ts';
 export { viewPool } from './augment/views.ts';
-export { createCpuPipeline } from './gpu/cpu-pipeline.ts';
-export { createGpuPipeline, type IterationTimings } from './gpu/pipeline.ts';
-export { GpuLossSession } from './model/gpu-loss-session.ts';
+export { createCpuPipeline } from './optimize/cpu-pipeline.ts';
+export { createGpuPipeline, type IterationTimings } from './optimize/gpu-pipeline.ts';
+export { GpuLossSession } from './models/gpu-loss-session.ts';
 export { cleanTerms, renderClean } from './loss/evaluate.ts';
 export { evalCubic } from './geometry/bezier.ts';
 
 // The network compiler and architectures, for benchmarks: graphs, ONNX, FLOPs, TF.js packing.
-export { Graph } from './nn/graph.ts';
-export { relu } from './nn/ops/elementwise.ts';
-export { buildForwardGraph, buildLossGraph, type Architecture } from './nn/loss.ts';
-export { serializeModel } from './nn/onnx.ts';
-export { countFlops } from './nn/flops.ts';
-export { packLayersModel, unpackLayersModel } from './nn/tfjs-pack.ts';
-export { mobileNetV2, MOBILENET_V2_DEFAULT_TAPS, MOBILENET_V2_SIZE } from './nn/arch/mobilenet-v2.ts';
-export { clipResNet, clipResNetSpec, CLIP_RN50, CLIP_RN101 } from './nn/arch/clip-resnet.ts';
+export { Graph } from './compiler/graph.ts';
+export { relu } from './compiler/ops/elementwise.ts';
+export { buildForwardGraph, buildLossGraph, type Architecture } from './networks/loss-graph.ts';
+export { serializeModel } from './compiler/onnx.ts';
+export { countFlops } from './compiler/flops.ts';
+export { packLayersModel, unpackLayersModel } from './networks/tfjs/pack.ts';
+export { mobileNetV2, MOBILENET_V2_DEFAULT_TAPS, MOBILENET_V2_SIZE } from './networks/mobilenet-v2.ts';
+export { clipResNet, clipResNetSpec, CLIP_RN50, CLIP_RN101 } from './networks/clip-resnet.ts';

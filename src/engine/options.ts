@@ -1,7 +1,7 @@
 // sketchify options: presets, explicit overrides and their validation (specific errors).
 import { MAX_STROKES } from '../common/limits.ts';
 import type { WeightOverrides } from './loss/weights.ts';
-import type { LrSchedule } from './optim/schedule.ts';
+import type { LrSchedule } from './optimize/schedule.ts';
 
 export type Preset = 'draft' | 'standard' | 'best';
 export type BackendChoice = 'auto' | 'cpu' | 'webgpu';

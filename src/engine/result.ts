@@ -92,7 +92,7 @@ export interface SketchResult extends SketchStrokes {
   /** What the strokes were fitted to: the subject (from transparency or estimated) or the whole image. */
   subject: SubjectSummary;
   /** The normalized loss weights that were used (each term's raw initial value divided out). */
-  weights: import('./model/types.ts').LossWeights;
+  weights: import('./models/types.ts').LossWeights;
   timings: SketchTimings;
   /**
    * For each output stroke, the index of the initial stroke it continues, or -1 for an added

@@ -14,7 +14,7 @@ import { freshStrokes } from './init/start.ts';
 import { xdogEdges } from './init/xdog.ts';
 import { cleanTerms, weightedSum } from './loss/evaluate.ts';
 import { normalizeWeights, resolveWeights, unitWeights } from './loss/weights.ts';
-import type { LossModel, LossWeights } from './model/types.ts';
+import type { LossModel, LossWeights } from './models/types.ts';
 import { contentBox } from './optimize/clamp.ts';
 import { DeviceFallback } from './optimize/fallback.ts';
 import { optimize, type SeedState } from './optimize/loop.ts';

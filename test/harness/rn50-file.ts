@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLIP_RN50, clipResNetSpec } from '../../src/engine/nn/arch/clip-resnet.ts';
+import { CLIP_RN50, clipResNetSpec } from '../../src/engine/networks/clip-resnet.ts';
 import { OPEN_CLIP_EXTRAS, syntheticCheckpoint } from '../helpers/clip-weights.ts';
 import { openUi, type UiSession } from './ui-session.ts';
 

@@ -1,7 +1,7 @@
 // A tiny ONNX model built with our graph compiler (conv -> relu -> global average pool ->
 // matmul), with its expected output computed here in plain TypeScript. Used to check that
 // onnxruntime-web runs in Node and, with the UI's inlined wasm, in a browser page.
-import * as nn from '../../src/engine/nn/index.ts';
+import * as nn from '../../src/engine/compiler/index.ts';
 
 export interface OrtLike {
   InferenceSession: { create(model: Uint8Array, options?: unknown): Promise<{ run(feeds: Record<string, unknown>): Promise<Record<string, { data: unknown; dims: readonly number[] }>>; release(): Promise<void> }> };

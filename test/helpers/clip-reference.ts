@@ -2,8 +2,8 @@
 // straight over the checkpoint tensors (unfolded BatchNorm, [out, in] Linear weights, full
 // multi-head attention over all tokens). Shares no code with the graph builders: it checks
 // layouts, folding and transposes as well as the arithmetic.
-import type { ClipResNetConfig } from '../../src/engine/nn/arch/clip-resnet.ts';
-import type { ClipVitConfig } from '../../src/engine/nn/arch/clip-vit.ts';
+import type { ClipResNetConfig } from '../../src/engine/networks/clip-resnet.ts';
+import type { ClipVitConfig } from '../../src/engine/networks/clip-vit.ts';
 
 type Get = (name: string) => Float64Array;
 /** One image: channels x h x w. */

@@ -2,10 +2,10 @@
 // seeded random values scaled by fan-in, positive BatchNorm variances, plus tensors a real
 // file also holds and we must skip (text tower, int64 buffers). Tensors are ordered as the
 // reference Python writer orders them (dtype size descending, then name).
-import { CLIP_RN50, type ClipResNetConfig, clipResNetSpec } from '../../src/engine/nn/arch/clip-resnet.ts';
-import { type ClipVitConfig, clipVitSpec } from '../../src/engine/nn/arch/clip-vit.ts';
+import { CLIP_RN50, type ClipResNetConfig, clipResNetSpec } from '../../src/engine/networks/clip-resnet.ts';
+import { type ClipVitConfig, clipVitSpec } from '../../src/engine/networks/clip-vit.ts';
 import { DTYPE_BYTES, float32Bytes, writeSafetensors, type SafetensorsDType, type TensorToWrite } from '../../src/engine/weights/safetensors.ts';
-import { toHalfBits } from '../../src/engine/nn/fp16.ts';
+import { toHalfBits } from '../../src/engine/compiler/fp16.ts';
 import type { WeightSpec } from '../../src/engine/weights/weight-set.ts';
 import { seeded } from './nn-check.ts';
 

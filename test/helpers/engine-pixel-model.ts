@@ -1,7 +1,7 @@
 // A plain-TS LossModel for testing the optimizer: the loss is the weighted mean squared
 // difference between the gray view and the target's gray image, with its exact gradient.
 // (An honest double of the contract, not an approximation of any real network.)
-import type { LossModel, LossResult, LossWeights, TargetFeatures } from '../../src/engine/model/types.ts';
+import type { LossModel, LossResult, LossWeights, TargetFeatures } from '../../src/engine/models/types.ts';
 
 export interface PixelModelStats {
   targetCalls: number;

@@ -3,7 +3,7 @@
 // (64 px) on the CPU path and on the WebGPU backend (one-device loop, or the WebGPU
 // rasterizer alone), optionally destroying the device mid-run.
 import type * as Ort from 'onnxruntime-web';
-import { createOnnxLossModel } from '../../src/engine/model/onnx-loss-model.ts';
+import { createOnnxLossModel } from '../../src/engine/models/onnx-loss-model.ts';
 import type { SketchOptions } from '../../src/engine/options.ts';
 import type { RgbaImage } from '../../src/engine/preprocess/image.ts';
 import type { SketchResult } from '../../src/engine/result.ts';

@@ -1,7 +1,7 @@
 // The pixel-MSE test model (engine-pixel-model.ts) as a GPU loss session, so Node tests can run
-// the one-device loop (gpu/pipeline.ts: raster -> loss -> raster backward -> Adam kernel, all
+// the one-device loop (optimize/gpu-pipeline.ts: raster -> loss -> raster backward -> Adam kernel, all
 // on one GPUDevice) without onnxruntime: the same loss and exact gradient, in one WGSL kernel.
-import type { GpuLoss, LossModel, LossWeights, TargetFeatures } from '../../src/engine/model/types.ts';
+import type { GpuLoss, LossModel, LossWeights, TargetFeatures } from '../../src/engine/models/types.ts';
 
 const WGSL = /* wgsl */ `
 struct Params { n: u32, w: f32 }

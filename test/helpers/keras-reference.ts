@@ -2,7 +2,7 @@
 // NHWC, float64, BatchNormalization applied as written (never folded), TF 'same' padding.
 // It shares nothing with the graph emitter but the weight reader, so it checks both the
 // ONNX graph (folding, layout, padding) and, against TF.js, the reader itself.
-import { layerWeight, type KerasLayer, type LayersModel } from '../../src/engine/nn/tfjs-layers.ts';
+import { layerWeight, type KerasLayer, type LayersModel } from '../../src/engine/networks/tfjs/layers.ts';
 
 /** NHWC (batch 1) or flat [features] activations. */
 export interface Activation {

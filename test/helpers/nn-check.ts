@@ -1,8 +1,8 @@
 // Shared machinery of the compiler tests: seeded data, onnxruntime-web (wasm, one thread)
 // runs, and gradient checks against central finite differences of the float64 reference.
 import * as ort from 'onnxruntime-web';
-import { serializeModel } from '../../src/engine/nn/onnx.ts';
-import type { Graph, Shape, Tensor } from '../../src/engine/nn/graph.ts';
+import { serializeModel } from '../../src/engine/compiler/onnx.ts';
+import type { Graph, Shape, Tensor } from '../../src/engine/compiler/graph.ts';
 import { evaluate } from './nn-reference.ts';
 import { mulberry32 } from '../../src/engine/random.ts';
 

@@ -1,8 +1,8 @@
 // An independent float64 interpreter of the builder's forward ops, written from the ONNX
 // operator definitions in plain TypeScript. It shares no op code with the compiler, so it
 // checks ONNX outputs (forward) and, through central finite differences, the gradients.
-import { fromHalfBits, toHalfBits } from '../../src/engine/nn/fp16.ts';
-import type { Graph, Node, Tensor } from '../../src/engine/nn/graph.ts';
+import { fromHalfBits, toHalfBits } from '../../src/engine/compiler/fp16.ts';
+import type { Graph, Node, Tensor } from '../../src/engine/compiler/graph.ts';
 
 export interface Arr {
   shape: number[];

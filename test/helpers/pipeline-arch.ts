@@ -1,7 +1,7 @@
 // The tiny MobileNetV2-shaped conv net (tiny-conv-net.ts) with fixed LCG weights, free of
 // Node-side imports (nn-check.ts pulls in onnxruntime) so the browser pipeline bundle can use it.
-import type { Graph, Tensor } from '../../src/engine/nn/graph.ts';
-import type { Architecture } from '../../src/engine/nn/loss.ts';
+import type { Graph, Tensor } from '../../src/engine/compiler/graph.ts';
+import type { Architecture } from '../../src/engine/networks/loss-graph.ts';
 import { tinyConvNetOf } from './tiny-conv-net.ts';
 
 function weights(g: Graph, seed: number) {

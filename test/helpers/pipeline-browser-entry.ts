@@ -5,10 +5,10 @@
 import type * as Ort from 'onnxruntime-web';
 import { buildTargetPool, gatherTargets, gatherViews } from '../../src/engine/augment/targets.ts';
 import { viewPool } from '../../src/engine/augment/views.ts';
-import { createCpuPipeline } from '../../src/engine/gpu/cpu-pipeline.ts';
-import { createGpuPipeline } from '../../src/engine/gpu/pipeline.ts';
-import { defaultGpuPrecision, GpuLossSession } from '../../src/engine/model/gpu-loss-session.ts';
-import { createOnnxLossModel } from '../../src/engine/model/onnx-loss-model.ts';
+import { createCpuPipeline } from '../../src/engine/optimize/cpu-pipeline.ts';
+import { createGpuPipeline } from '../../src/engine/optimize/gpu-pipeline.ts';
+import { defaultGpuPrecision, GpuLossSession } from '../../src/engine/models/gpu-loss-session.ts';
+import { createOnnxLossModel } from '../../src/engine/models/onnx-loss-model.ts';
 import { createRandom } from '../../src/engine/random.ts';
 import { createCpuRasterizer } from '../../src/engine/raster/cpu.ts';
 import { pipelineTestNet } from './pipeline-arch.ts';

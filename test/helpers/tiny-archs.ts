@@ -1,8 +1,8 @@
 // Tiny random-weight architectures in the shapes of the real ones (MobileNetV2-like conv
 // net, ViT-like transformer), built with the compiler for end-to-end gradient tests.
-import type { Graph, Tensor } from '../../src/engine/nn/graph.ts';
-import * as nn from '../../src/engine/nn/index.ts';
-import type { Architecture } from '../../src/engine/nn/loss.ts';
+import type { Graph, Tensor } from '../../src/engine/compiler/graph.ts';
+import * as nn from '../../src/engine/compiler/index.ts';
+import type { Architecture } from '../../src/engine/networks/loss-graph.ts';
 import { randomArray } from './nn-check.ts';
 import { tinyConvNetOf } from './tiny-conv-net.ts';
 

@@ -1,9 +1,9 @@
 // The tiny MobileNetV2-shaped conv net shared by the Node gradient tests (tiny-archs.ts) and
 // the browser pipeline test (pipeline-arch.ts). Free of Node-side imports so browser bundles
 // can include it; each caller supplies its own weight source.
-import type { Graph, Tensor } from '../../src/engine/nn/graph.ts';
-import * as nn from '../../src/engine/nn/index.ts';
-import type { Architecture } from '../../src/engine/nn/loss.ts';
+import type { Graph, Tensor } from '../../src/engine/compiler/graph.ts';
+import * as nn from '../../src/engine/compiler/index.ts';
+import type { Architecture } from '../../src/engine/networks/loss-graph.ts';
 
 export type WeightSource = (g: Graph) => (shape: number[]) => Tensor;
 

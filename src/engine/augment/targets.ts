@@ -1,6 +1,6 @@
 // Target features for the clean view and every view of the pool, computed once per run: the
 // loop then only gathers rows (no target forwards inside the optimization: docs/design.md "Cost model").
-import type { LossModel, TargetFeatures } from '../model/types.ts';
+import type { LossModel, TargetFeatures } from '../models/types.ts';
 import { IDENTITY_VIEW } from '../raster/types.ts';
 import { warpImage } from './views.ts';
 

@@ -4,7 +4,7 @@
 // Frozen strokes are reported with the caller's own numbers (no canvas round trip).
 import { cleanTerms, renderClean, type StrokeStyle } from '../loss/evaluate.ts';
 import { normalizeWeights, unitWeights } from '../loss/weights.ts';
-import type { LossModel, LossWeights, TargetFeatures } from '../model/types.ts';
+import type { LossModel, LossWeights, TargetFeatures } from '../models/types.ts';
 import { clampPoints, type ClampBox } from '../optimize/clamp.ts';
 import { pruneStrokes, selectStrokes } from '../optimize/prune.ts';
 import type { ResolvedInitial } from '../options.ts';

@@ -1,6 +1,6 @@
 // Clean-view loss of a set of strokes: what the loop's evaluation, the initial normalization
 // and the evaluation's baselines all measure.
-import type { LossModel, LossWeights, TargetFeatures } from '../model/types.ts';
+import type { LossModel, LossWeights, TargetFeatures } from '../models/types.ts';
 import { IDENTITY_VIEW, type Rasterizer } from '../raster/types.ts';
 
 export interface StrokeStyle {

@@ -2,7 +2,7 @@
 // active term equals its weight at initialization. The raw terms differ by orders of
 // magnitude between models (in the prototype, a semantic term of 0.04 next to a feature loss of
 // 60-100), so a weight only means the same thing for every model after this normalization.
-import type { LossModel, LossWeights } from '../model/types.ts';
+import type { LossModel, LossWeights } from '../models/types.ts';
 
 export interface WeightOverrides {
   geometric?: Record<string, number>;

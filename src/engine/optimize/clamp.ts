@@ -1,5 +1,5 @@
 // Where control points may go (points drifted off the canvas in the prototype), shared by the CPU loop and the Adam kernel
-// (gpu/adam.wgsl.ts applies the same box per coordinate).
+// (optimize/adam-gpu.wgsl.ts applies the same box per coordinate).
 import { PADDING_MARGIN } from '../init/sample.ts';
 import { contentRect, type CanvasMap } from '../preprocess/preprocess.ts';
 

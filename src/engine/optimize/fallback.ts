@@ -6,7 +6,7 @@
 import { createCpuRasterizer } from '../raster/cpu.ts';
 import type { Rasterizer } from '../raster/types.ts';
 import type { BackendFallback } from '../result.ts';
-import type { LossModel } from '../model/types.ts';
+import type { LossModel } from '../models/types.ts';
 import { startOneDevice } from './one-device.ts';
 import { cpuFallback, cpuStepper, type Stepper, type StepperSetup } from './steppers.ts';
 

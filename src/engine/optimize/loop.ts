@@ -5,8 +5,8 @@
 // builds what takes over).
 import { gatherViews, type TargetPool } from '../augment/targets.ts';
 import { cleanTerms, type StrokeStyle } from '../loss/evaluate.ts';
-import type { LossModel, LossWeights, TargetFeatures } from '../model/types.ts';
-import { learningRate } from '../optim/schedule.ts';
+import type { LossModel, LossWeights, TargetFeatures } from '../models/types.ts';
+import { learningRate } from './schedule.ts';
 import { PLATEAU_TOLERANCE, type ResolvedOptions } from '../options.ts';
 import { createRandom, type Random } from '../random.ts';
 import type { SketchProgress } from '../result.ts';

@@ -3,9 +3,9 @@
 // losses the run has already computed on the model's own runtime: a real CLIP checkpoint
 // whose activations overflow float16 then falls back to float32 before the first iteration,
 // instead of optimizing on infinities.
-import type { Precision } from '../nn/mixed-precision.ts';
-import { defaultGpuPrecision } from '../model/gpu-loss-session.ts';
-import type { GpuLoss, LossModel } from '../model/types.ts';
+import type { Precision } from '../compiler/mixed-precision.ts';
+import { defaultGpuPrecision } from '../models/gpu-loss-session.ts';
+import type { GpuLoss, LossModel } from '../models/types.ts';
 import { oneDeviceStepper, type OneDeviceSetup, type Stepper, type StepperSetup } from './steppers.ts';
 
 /** Largest relative gap between float16 and float32 clean-view losses that keeps float16. */

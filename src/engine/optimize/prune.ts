@@ -3,7 +3,7 @@
 // candidate is scored again, since strokes that overlap share their use). Frozen strokes are
 // never candidates. Used by `remove` (init/continue.ts) and the nested series (series.ts).
 import { cleanTerms, type StrokeStyle } from '../loss/evaluate.ts';
-import type { LossModel, LossWeights, TargetFeatures } from '../model/types.ts';
+import type { LossModel, LossWeights, TargetFeatures } from '../models/types.ts';
 import type { Rasterizer } from '../raster/types.ts';
 
 export interface PruneInput {

@@ -1,13 +1,13 @@
 // The seam between the schedule (loop.ts: views, learning rate, evaluation, keep-best, early
 // stop, progress) and where an iteration runs. Two steppers:
-//   cpu        gpu/cpu-pipeline.ts: the model's own lossAndGradient, CPU Adam; its rasterizers
+//   cpu        optimize/cpu-pipeline.ts: the model's own lossAndGradient, CPU Adam; its rasterizers
 //              are CPU ones (CPU path) or WebGPU ones (rasterizer-only WebGPU path).
-//   one-device gpu/pipeline.ts: raster -> GPU loss session -> raster backward -> Adam kernel,
+//   one-device optimize/gpu-pipeline.ts: raster -> GPU loss session -> raster backward -> Adam kernel,
 //              nothing read back except when the loop asks (sync points).
 import { gatherTargets, type TargetPool } from '../augment/targets.ts';
-import { createCpuPipeline, type CpuPipeline } from '../gpu/cpu-pipeline.ts';
-import { createGpuPipeline } from '../gpu/pipeline.ts';
-import type { GpuLoss, LossModel, LossWeights } from '../model/types.ts';
+import { createCpuPipeline, type CpuPipeline } from './cpu-pipeline.ts';
+import { createGpuPipeline } from './gpu-pipeline.ts';
+import type { GpuLoss, LossModel, LossWeights } from '../models/types.ts';
 import type { Rasterizer } from '../raster/types.ts';
 import type { ClampBox } from './clamp.ts';
 

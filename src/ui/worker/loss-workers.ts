@@ -2,8 +2,8 @@
 // isolated (no SharedArrayBuffer), so onnxruntime-web's wasm runs one thread per worker, and
 // one CPU iteration is ~90 % one lossAndGradient over the batch (seeds x views). The engine
 // worker starts K-1 nested workers of the same bundle, each serving its own single-threaded
-// copy of the embedded model (engine/model/remote-loss-model.ts), and each run splits its
-// batch over itself (shard 0) and them (engine/model/sharded-loss-model.ts).
+// copy of the embedded model (engine/models/remote-loss-model.ts), and each run splits its
+// batch over itself (shard 0) and them (engine/models/sharded-loss-model.ts).
 // Policy: the CPU path only (a WebGPU run keeps its one-device loop) and the embedded model
 // only: a CLIP model's weights and sessions per worker would multiply hundreds of MB. Workers
 // start lazily (after the warm-up, or on the first run that wants them) and are kept for the

@@ -3,14 +3,14 @@
 // average pooling (before conv3, and before the 1x1 shortcut conv), and attention pooling
 // whose class query is the mean token. BatchNorm is folded into the preceding conv (weights
 // are frozen). Taps: layer1..layer4; embedding: the attention pool output.
-import type { Graph, Tensor } from '../graph.ts';
-import type { Architecture } from '../loss.ts';
-import { conv } from '../ops/conv.ts';
-import { add, div, mul, relu, sub } from '../ops/elementwise.ts';
-import { averagePool, gemm, matmul } from '../ops/linear.ts';
-import { reduceMean, softmax } from '../ops/reduce.ts';
-import { concat, reshape, slice, transpose } from '../ops/shape.ts';
-import type { WeightSpec } from '../../weights/weight-set.ts';
+import type { Graph, Tensor } from '../compiler/graph.ts';
+import type { Architecture } from './loss-graph.ts';
+import { conv } from '../compiler/ops/conv.ts';
+import { add, div, mul, relu, sub } from '../compiler/ops/elementwise.ts';
+import { averagePool, gemm, matmul } from '../compiler/ops/linear.ts';
+import { reduceMean, softmax } from '../compiler/ops/reduce.ts';
+import { concat, reshape, slice, transpose } from '../compiler/ops/shape.ts';
+import type { WeightSpec } from '../weights/weight-set.ts';
 
 export const CLIP_MEAN = [0.48145466, 0.4578275, 0.40821073] as const;
 export const CLIP_STD = [0.26862954, 0.26130258, 0.27577711] as const;

@@ -2,16 +2,16 @@
 // in [0, 1] exactly as nsfwjs feeds it (x / 255, no mean/std). Taps are Keras layer names
 // (NCHW); the embedding is the global average of `out_relu` (1280-d, the tensor nsfwjs's
 // head pools) or of an earlier layer; the NSFW head itself is never built.
-import { unitNormalize } from '../composite.ts';
-import type { Tensor, WeightOptions } from '../graph.ts';
-import type { Architecture } from '../loss.ts';
-import { mul } from '../ops/elementwise.ts';
-import { globalAveragePool } from '../ops/linear.ts';
-import { reduceSum } from '../ops/reduce.ts';
-import { reshape } from '../ops/shape.ts';
-import { downsampleLinear } from '../resample.ts';
-import { emitKerasModel } from '../tfjs-graph.ts';
-import type { LayersModel } from '../tfjs-layers.ts';
+import { unitNormalize } from '../compiler/composite.ts';
+import type { Tensor, WeightOptions } from '../compiler/graph.ts';
+import type { Architecture } from './loss-graph.ts';
+import { mul } from '../compiler/ops/elementwise.ts';
+import { globalAveragePool } from '../compiler/ops/linear.ts';
+import { reduceSum } from '../compiler/ops/reduce.ts';
+import { reshape } from '../compiler/ops/shape.ts';
+import { downsampleLinear } from '../compiler/resample.ts';
+import { emitKerasModel } from './tfjs/graph.ts';
+import type { LayersModel } from './tfjs/layers.ts';
 
 export const MOBILENET_V2_SIZE = 224;
 export const MOBILENET_V2_EMBEDDING = 'out_relu';
@@ -39,7 +39,7 @@ export interface MobileNetV2Options {
   storage?: WeightOptions['storage'];
   /**
    * Side the network runs at: larger inputs are downsampled inside the graph first
-   * (antialiased, src/engine/nn/resample.ts). Default: the input's own side.
+   * (antialiased, src/engine/compiler/resample.ts). Default: the input's own side.
    */
   inputSize?: number;
   /**

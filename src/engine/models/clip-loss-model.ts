@@ -3,11 +3,11 @@
 // user picked, the CLI's cache file), are checked the same way (names, shapes, dtypes,
 // SHA-256 where the entry knows one), then compiled over the architecture. The CLI adds its
 // disk cache around this (src/cli/model-cache.ts), the plugin UI its memory cache.
-import { createOnnxLossModel, type OnnxLossModel, type OnnxLossModelOptions } from '../model/onnx-loss-model.ts';
-import { clipModelSpec, clipWeightSpec, type ClipArch } from './clip-models.ts';
-import { downloadWeights, type DownloadContext, type DownloadProgress, type FetchLike } from './download.ts';
-import { loadWeightsFromBytes } from './load.ts';
-import type { WeightSet } from './weight-set.ts';
+import { createOnnxLossModel, type OnnxLossModel, type OnnxLossModelOptions } from './onnx-loss-model.ts';
+import { clipModelSpec, clipWeightSpec, type ClipArch } from '../networks/clip-specs.ts';
+import { downloadWeights, type DownloadContext, type DownloadProgress, type FetchLike } from '../weights/download.ts';
+import { loadWeightsFromBytes } from '../weights/load.ts';
+import type { WeightSet } from '../weights/weight-set.ts';
 
 /** What the engine needs of a registry entry (models/clip-common.ts ClipModelEntry fits). */
 export interface ClipSource {

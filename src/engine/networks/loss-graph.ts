@@ -1,10 +1,10 @@
 // Assembly of the two products of every perceptual model: the forward model (features at
 // the taps, embedding, optional saliency) and the loss-and-gradient model for B views.
-import { appendInputGradients } from './autodiff.ts';
-import { meanCosineDistance, mse } from './composite.ts';
-import { Graph, type Tensor } from './graph.ts';
-import { add, mul } from './ops/elementwise.ts';
-import { expand, reshape } from './ops/shape.ts';
+import { appendInputGradients } from '../compiler/autodiff.ts';
+import { meanCosineDistance, mse } from '../compiler/composite.ts';
+import { Graph, type Tensor } from '../compiler/graph.ts';
+import { add, mul } from '../compiler/ops/elementwise.ts';
+import { expand, reshape } from '../compiler/ops/shape.ts';
 
 export interface ArchitectureOutputs {
   /** Feature maps for the geometric loss, each with the batch as its first axis. */

@@ -2,11 +2,11 @@
 // Weights are frozen, so BatchNormalization is folded into the Conv2D / DepthwiseConv2D
 // before it (per output channel: W' = W s, b' = (b - mean) s + beta, s = gamma / sqrt(var + eps)),
 // and a ZeroPadding2D feeding a 'valid' conv becomes that conv's pads (no Pad node).
-import type { Graph, Tensor, WeightOptions } from './graph.ts';
-import { add, clip, mul, relu } from './ops/elementwise.ts';
-import { conv } from './ops/conv.ts';
-import { pad } from './ops/shape.ts';
-import { ancestors, layerWeight, type KerasLayer, type LayersModel } from './tfjs-layers.ts';
+import type { Graph, Tensor, WeightOptions } from '../../compiler/graph.ts';
+import { add, clip, mul, relu } from '../../compiler/ops/elementwise.ts';
+import { conv } from '../../compiler/ops/conv.ts';
+import { pad } from '../../compiler/ops/shape.ts';
+import { ancestors, layerWeight, type KerasLayer, type LayersModel } from './layers.ts';
 
 export interface KerasGraphOptions {
   /** Layers whose outputs are returned (NCHW); their ancestors are emitted, nothing else. */

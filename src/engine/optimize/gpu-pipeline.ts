@@ -8,11 +8,26 @@
 // GPU and read (with the points) only when the caller asks, e.g. every few iterations.
 // Seeds are separate scenes (one rasterizer each) because a stroke must only ink its own
 // seed's images; putting all seeds' strokes into one scene would mix them.
-import type { GpuLoss } from '../model/types.ts';
+//
+// Usage (browser, where
+// onnxruntime-web's webgpu EP runs; it does not in Node with the npm `webgpu` package):
+//
+//   import * as ort from 'onnxruntime-web/webgpu';          // not the default build (§7)
+//   const session = await GpuLossSession.create({ ort, device, id, architecture, size: 224, batch: seeds * views });
+//   session.setWeights(weights);
+//   session.setTargetPool(gatherTargets(pool, allIndices));  // target features uploaded once
+//   const gpu = await createGpuPipeline({ device, session, seeds, strokes, width, lr });
+//   seedsPoints.forEach((p, s) => gpu.setPoints(s, p));
+//   for (...) await gpu.iterate(gatherViews(pool, indices), indices, false, lrAt(it));
+//   every k iterations: await gpu.readLosses(); await gpu.readPoints();  // the only readbacks
+//
+// Every seed sees the same views (indices), as in sketch.ts; the session's batch is
+// seeds x views and its loss is the mean over that whole batch, as in sketch.ts.
+import type { GpuLoss } from '../models/types.ts';
 import { createWebGpuRasterizer, type WebGpuRasterizer } from '../raster/webgpu.ts';
 import { IDENTITY_VIEW } from '../raster/types.ts';
-import { createGpuAdam, type GpuAdam } from './adam.ts';
-import type { ClampBox } from '../optimize/clamp.ts';
+import { createGpuAdam, type GpuAdam } from './adam-gpu.ts';
+import type { ClampBox } from './clamp.ts';
 
 const CLEAN_VIEW = Float32Array.from(IDENTITY_VIEW);
 

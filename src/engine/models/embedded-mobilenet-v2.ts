@@ -1,9 +1,9 @@
 // The embedded default model: MobileNetV2 from the packed weight file that the build writes
 // (build/models/embedded-mobilenetv2.bin, from nsfwjs; models/build-embedded.ts). The UI and
 // CLI bundles import that file as bytes; tests read it with fs. Not CLIP: ImageNet features.
-import { MOBILENET_V2_DEFAULT_TAPS, MOBILENET_V2_SIZE, mobileNetV2 } from '../nn/arch/mobilenet-v2.ts';
-import type { WeightOptions } from '../nn/graph.ts';
-import { unpackLayersModel } from '../nn/tfjs-pack.ts';
+import { MOBILENET_V2_DEFAULT_TAPS, MOBILENET_V2_SIZE, mobileNetV2 } from '../networks/mobilenet-v2.ts';
+import type { WeightOptions } from '../compiler/graph.ts';
+import { unpackLayersModel } from '../networks/tfjs/pack.ts';
 import { createOnnxLossModel, type OnnxLossModel, type OnnxLossModelOptions } from './onnx-loss-model.ts';
 import type { LossWeights } from './types.ts';
 

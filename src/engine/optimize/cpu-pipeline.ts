@@ -4,11 +4,11 @@
 // alone (optimize/steppers.ts), the reference the GPU pipeline is tested against, and the
 // CPU rows of bench/pipeline.ts.
 import { gatherTargets, type TargetPool } from '../augment/targets.ts';
-import type { LossModel, LossWeights } from '../model/types.ts';
-import { Adam } from '../optim/adam.ts';
+import type { LossModel, LossWeights } from '../models/types.ts';
+import { Adam } from './adam-cpu.ts';
 import type { Rasterizer } from '../raster/types.ts';
-import { canvasBox, clampPoints, type ClampBox } from '../optimize/clamp.ts';
-import type { IterationTimings } from './pipeline.ts';
+import { canvasBox, clampPoints, type ClampBox } from './clamp.ts';
+import type { IterationTimings } from './gpu-pipeline.ts';
 
 export interface CpuPipelineOptions {
   model: LossModel;

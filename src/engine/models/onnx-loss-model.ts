@@ -1,9 +1,9 @@
 // LossModel over onnxruntime-web sessions. Graphs are compiled from an Architecture on first
 // use: one forward session per batch size and one loss-and-gradient session per batch size.
 import type * as Ort from 'onnxruntime-web';
-import { buildForwardGraph, buildLossGraph, checkTapNames, tapOutput, type Architecture } from '../nn/loss.ts';
-import { gradScaleFor, type Precision } from '../nn/mixed-precision.ts';
-import { serializeModel } from '../nn/onnx.ts';
+import { buildForwardGraph, buildLossGraph, checkTapNames, tapOutput, type Architecture } from '../networks/loss-graph.ts';
+import { gradScaleFor, type Precision } from '../compiler/mixed-precision.ts';
+import { serializeModel } from '../compiler/onnx.ts';
 import { concatFloat32 } from './float32.ts';
 import { GpuLossSession } from './gpu-loss-session.ts';
 import { channelEnergy, minMaxNormalize, resizeBilinear } from './saliency.ts';

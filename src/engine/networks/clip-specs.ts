@@ -1,10 +1,10 @@
 // From a CLIP registry description to what the engine runs: the tensors to fetch (WeightSpec),
 // the pinned download URL, and the LossModel spec (architecture over the weights, default
 // loss weights). Shared by the CLI (disk cache) and the plugin UI (memory cache, file picker).
-import { clipResNet, clipResNetSpec, type ClipArchOptions, type ClipResNetConfig, type WeightSource } from '../nn/arch/clip-resnet.ts';
-import { clipVit, clipVitSpec, type ClipVitConfig } from '../nn/arch/clip-vit.ts';
-import type { OnnxModelSpec } from '../model/onnx-loss-model.ts';
-import type { WeightSpec } from './weight-set.ts';
+import { clipResNet, clipResNetSpec, type ClipArchOptions, type ClipResNetConfig, type WeightSource } from './clip-resnet.ts';
+import { clipVit, clipVitSpec, type ClipVitConfig } from './clip-vit.ts';
+import type { OnnxModelSpec } from '../models/onnx-loss-model.ts';
+import type { WeightSpec } from '../weights/weight-set.ts';
 
 export type ClipArch = { kind: 'resnet'; config: ClipResNetConfig } | { kind: 'vit'; config: ClipVitConfig; taps?: readonly number[] };
 

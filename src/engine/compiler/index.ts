@@ -24,5 +24,5 @@ export { gradients, appendInputGradients, unbroadcast } from './autodiff.ts';
 export { serializeModel, OPSET, type SerializeOptions } from './onnx.ts';
 export { lowerGraph, HALF_OPS, MIN_HALF_ELEMENTS, type Precision } from './mixed-precision.ts';
 export { countFlops } from './flops.ts';
-export { buildForwardGraph, buildLossGraph, tapOutput } from './loss.ts';
-export type { Architecture, ArchitectureOutputs, LossGraphOptions, ModelShape } from './loss.ts';
+export { buildForwardGraph, buildLossGraph, tapOutput } from '../networks/loss-graph.ts';
+export type { Architecture, ArchitectureOutputs, LossGraphOptions, ModelShape } from '../networks/loss-graph.ts';

@@ -5,15 +5,15 @@
 // projection (`visual.proj`, [width, output], applied as x @ proj). Saliency: the class
 // token's attention to each patch, averaged over heads and layers, on the patch grid (7x7 at
 // 224); it sums to 1 minus the mean class->class attention weight.
-import type { Tensor } from '../graph.ts';
-import type { Architecture } from '../loss.ts';
-import { quickGelu } from '../composite.ts';
-import { conv } from '../ops/conv.ts';
-import { add, mul } from '../ops/elementwise.ts';
-import { matmul } from '../ops/linear.ts';
-import { layerNorm, reduceMean, softmax } from '../ops/reduce.ts';
-import { concat, expand, reshape, slice, transpose } from '../ops/shape.ts';
-import type { WeightSpec } from '../../weights/weight-set.ts';
+import type { Tensor } from '../compiler/graph.ts';
+import type { Architecture } from './loss-graph.ts';
+import { quickGelu } from '../compiler/composite.ts';
+import { conv } from '../compiler/ops/conv.ts';
+import { add, mul } from '../compiler/ops/elementwise.ts';
+import { matmul } from '../compiler/ops/linear.ts';
+import { layerNorm, reduceMean, softmax } from '../compiler/ops/reduce.ts';
+import { concat, expand, reshape, slice, transpose } from '../compiler/ops/shape.ts';
+import type { WeightSpec } from '../weights/weight-set.ts';
 import { clipNormalize, RESNET_PREFIX, transpose2d, type ClipArchOptions, type WeightSource } from './clip-resnet.ts';
 
 export interface ClipVitConfig {

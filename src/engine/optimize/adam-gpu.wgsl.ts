@@ -1,4 +1,4 @@
-// WGSL for the Adam step (same update as src/engine/optim/adam.ts) followed by the engine's
+// WGSL for the Adam step (same update as src/engine/optimize/adam-cpu.ts) followed by the engine's
 // clamp of every point into its box (optimize/clamp.ts clampPoints: even indices are x, odd
 // y). Points of frozen strokes are skipped (neither updated nor clamped), as on the CPU path. A non-finite gradient counts as 0, as there; tested on the exponent bits because WGSL
 // lets compilers assume floats are finite. The bias corrections c1, c2 are computed in float64 on the CPU per step and passed in the uniform, so the only float32

@@ -6,10 +6,10 @@
 // Pass the `onnxruntime-web/webgpu` module: the default build ignores `device` and a foreign
 // buffer then silently reads as zeros (test/pipeline-browser.test.ts guards against that).
 import type * as Ort from 'onnxruntime-web';
-import type { Tensor as GraphTensor } from '../nn/graph.ts';
-import { buildLossGraph, type Architecture } from '../nn/loss.ts';
-import { gradScaleFor, type Precision } from '../nn/mixed-precision.ts';
-import { serializeModel } from '../nn/onnx.ts';
+import type { Tensor as GraphTensor } from '../compiler/graph.ts';
+import { buildLossGraph, type Architecture } from '../networks/loss-graph.ts';
+import { gradScaleFor, type Precision } from '../compiler/mixed-precision.ts';
+import { serializeModel } from '../compiler/onnx.ts';
 import type { GpuLoss, LossWeights, OrtModule, TargetFeatures } from './types.ts';
 
 export interface GpuLossSessionOptions {

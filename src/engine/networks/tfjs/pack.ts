@@ -6,7 +6,7 @@
 //   rest     weight bytes in manifest order, exactly as TF.js stores them (uint8/uint16
 //            quantized with per-tensor min/scale, or float32): nothing is re-quantized.
 // The header is a model.json, so reading goes through the same reader as the original.
-import { ancestors, readLayersModel, type KerasLayer, type LayersModel, type ManifestEntry } from './tfjs-layers.ts';
+import { ancestors, readLayersModel, type KerasLayer, type LayersModel, type ManifestEntry } from './layers.ts';
 
 const MAGIC = 'SKTFJS01';
 export const PACK_FORMAT = 'sketchify-tfjs-layers/1';
