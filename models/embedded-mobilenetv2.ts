@@ -1,7 +1,7 @@
 // The embedded default model: MobileNetV2 backbone from nsfwjs, shipped inside the bundles.
 import type { ModelEntry } from './types.ts';
 
-/** Size of build/models/embedded-mobilenetv2.bin as built from nsfwjs 4.3.0 (checked by test/mobilenet-units.test.ts). */
+/** Size of build/models/embedded-mobilenetv2.bin as built from nsfwjs 4.3.0 (checked by test/engine/networks/mobilenet-units.test.ts). */
 export const EMBEDDED_FILE_BYTES = 2_335_621;
 
 export const EMBEDDED_MOBILENETV2_ENTRY: ModelEntry = {

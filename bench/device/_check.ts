@@ -30,7 +30,7 @@ export interface CheckRow {
 
 /**
  * `precision` float16 (shader-f16 devices) is checked against the same float32 CPU answer,
- * with the tolerances of half-precision storage (test/nn-mixed-precision.test.ts).
+ * with the tolerances of half-precision storage (test/engine/compiler/nn-mixed-precision.test.ts).
  */
 export async function checkAgainstCpu(ort: typeof Ort, device: GPUDevice, precision: 'float32' | 'float16' = 'float32'): Promise<CheckRow> {
   const graph = buildLossGraph(pipelineTestNet, { batch: B, size: SIZE });

@@ -40,7 +40,7 @@ export interface OpenUiOptions {
    * Let the UI start loss workers as in a real session (src/ui/worker/loss-workers.ts).
    * Default false: the page runs with `shards=1`, since each loss worker loads the whole
    * bundle again, and on a 2-core CI machine that load slowed every other browser test
-   * (a page open timed out). test/ui-loss-workers.test.ts and the bench use them.
+   * (a page open timed out). test/ui/ui-loss-workers.test.ts and the bench use them.
    */
   lossWorkers?: boolean;
   /** Extra Chromium arguments (the played Hugging Face's host mapping: hf-route.ts). */

@@ -1,4 +1,4 @@
-// Bundled into a headless Chromium page by test/engine-webgpu-browser.test.ts. The page has
+// Bundled into a headless Chromium page by test/engine/engine-webgpu-browser.test.ts. The page has
 // loaded onnxruntime-web's webgpu build as window.ort. Runs sketchify on the tiny conv net
 // (64 px) on the CPU path and on the WebGPU backend (one-device loop, or the WebGPU
 // rasterizer alone), optionally destroying the device mid-run.

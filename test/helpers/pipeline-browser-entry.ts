@@ -1,4 +1,4 @@
-// Bundled into a headless Chromium page by test/pipeline-browser.test.ts. The page has
+// Bundled into a headless Chromium page by test/engine/optimize/pipeline-browser.test.ts. The page has
 // loaded onnxruntime-web's webgpu build as window.ort. Runs the same iterations on the GPU
 // pipeline (WebGPU rasterizer, webgpu EP on the page's device, Adam kernel) and on the CPU
 // path (CPU rasterizer, the same ONNX on the wasm EP, CPU Adam) and returns both.

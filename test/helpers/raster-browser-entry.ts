@@ -1,4 +1,4 @@
-// Bundled into a headless Chromium page by test/raster-webgpu-browser.test.ts: runs the
+// Bundled into a headless Chromium page by test/engine/raster/raster-webgpu-browser.test.ts: runs the
 // WebGPU rasterizer on the page's own device against the CPU reference.
 import { createWebGpuRasterizer } from '../../src/engine/raster/webgpu.ts';
 import { compareWithCpu, type ComparisonRow } from './raster-compare.ts';

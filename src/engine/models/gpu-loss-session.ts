@@ -4,7 +4,7 @@
 // (preferredOutputLocation 'gpu-buffer'). Target features of a whole augmentation pool are
 // uploaded once; each iteration gathers the batch's targets with GPU buffer copies.
 // Pass the `onnxruntime-web/webgpu` module: the default build ignores `device` and a foreign
-// buffer then silently reads as zeros (test/pipeline-browser.test.ts guards against that).
+// buffer then silently reads as zeros (test/engine/optimize/pipeline-browser.test.ts guards against that).
 import type * as Ort from 'onnxruntime-web';
 import type { Tensor as GraphTensor } from '../compiler/graph.ts';
 import { buildLossGraph, type Architecture } from '../networks/loss-graph.ts';
@@ -75,7 +75,7 @@ export class GpuLossSession implements GpuLoss {
     if (precision === 'float16' && !device.features.has('shader-f16')) throw new Error(`${id}: a float16 loss session needs a device created with the shader-f16 feature`);
     const graph = buildLossGraph(architecture, { batch, size }, { gradScale: gradScaleFor(precision) });
     const session = await ort.InferenceSession.create(serializeModel(graph, `${id} loss B=${batch} (webgpu, ${precision})`, { precision }), {
-      // NCHW: the EP's default NHWC miscomputes some convs in ORT-web 1.30 (test/model-webgpu-browser.test.ts).
+      // NCHW: the EP's default NHWC miscomputes some convs in ORT-web 1.30 (test/engine/models/model-webgpu-browser.test.ts).
       executionProviders: [{ name: 'webgpu', preferredLayout: 'NCHW', device } as Ort.InferenceSession.ExecutionProviderConfig],
       preferredOutputLocation: 'gpu-buffer',
       graphOptimizationLevel: 'all',

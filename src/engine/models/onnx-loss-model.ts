@@ -22,7 +22,7 @@ export interface OnnxLossModelOptions {
   /**
    * Defaults to the wasm execution provider with all graph optimizations. For the webgpu EP
    * pass `{ name: 'webgpu', preferredLayout: 'NCHW' }`: its default NHWC layout miscomputes
-   * some convs in ORT-web 1.30 (test/model-webgpu-browser.test.ts).
+   * some convs in ORT-web 1.30 (test/engine/models/model-webgpu-browser.test.ts).
    */
   sessionOptions?: Ort.InferenceSession.SessionOptions;
   /**

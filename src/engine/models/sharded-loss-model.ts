@@ -6,7 +6,7 @@
 // w_sem*mean_b(...), every image contributing the same number of elements), so a batch split
 // into chunks of b_k images combines as loss = sum_k (b_k/B)*loss_k (each term likewise) and
 // dLoss/dViews is each chunk's gradient scaled by b_k/B, concatenated in order
-// (test/sharded-loss-model.test.ts checks this against the unsharded model).
+// (test/engine/models/sharded-loss-model.test.ts checks this against the unsharded model).
 import { concatFloat32 } from './float32.ts';
 import type { GpuLoss, LossModel, LossResult, LossWeights, TargetFeatures } from './types.ts';
 

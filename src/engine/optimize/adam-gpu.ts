@@ -1,7 +1,7 @@
 // Adam as a WebGPU compute kernel, updating a points buffer in place and clamping every
 // point into the engine's box exactly as the CPU engine does (optimize/adam-cpu.ts, then
 // optimize/clamp.ts clampPoints). The moments live in float32 GPU buffers (the CPU Adam keeps
-// float64; test/gpu-adam.test.ts states the resulting tolerance).
+// float64; test/engine/optimize/gpu-adam.test.ts states the resulting tolerance).
 import { canvasBox, type ClampBox } from './clamp.ts';
 import { ADAM_PARAMS_BYTES, ADAM_WGSL, ADAM_WORKGROUP, packAdamParams } from './adam-gpu.wgsl.ts';
 
