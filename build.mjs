@@ -52,7 +52,8 @@ function windowUrl() {
     throw new Error(`SKETCHIFY_WINDOW_URL '${url}' is not a URL`);
   }
   const local = parsed.hostname === 'localhost' || parsed.hostname === '127.0.0.1';
-  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && local)) throw new Error(`SKETCHIFY_WINDOW_URL must be https (http only on localhost), got '${url}'`);
+  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && local))
+    throw new Error(`SKETCHIFY_WINDOW_URL must be https (http only on localhost), got '${url}'`);
   return { url: parsed.href, origin: parsed.origin };
 }
 const WINDOW = windowUrl();
@@ -195,8 +196,14 @@ function stampUiBuild(html) {
 
 /** Inlines the bundle into one HTML file. */
 function writeUiHtml(result) {
-  const js = result.outputFiles.filter((f) => f.path.endsWith('.js')).map((f) => f.text).join('\n');
-  const css = result.outputFiles.filter((f) => f.path.endsWith('.css')).map((f) => f.text).join('\n');
+  const js = result.outputFiles
+    .filter((f) => f.path.endsWith('.js'))
+    .map((f) => f.text)
+    .join('\n');
+  const css = result.outputFiles
+    .filter((f) => f.path.endsWith('.css'))
+    .map((f) => f.text)
+    .join('\n');
   // esbuild escapes `</script` and `</style` inside strings; check, since one slip would cut the page.
   if (/<\/script/i.test(js) || /<\/style/i.test(css)) throw new Error('ui bundle contains a closing </script> or </style> tag');
   const html =
@@ -241,7 +248,16 @@ function buildUi() {
 
 /** The first script of dist/web/index.html (src/ui/window-hello.ts), minified to one line. */
 async function helloScript() {
-  const result = await esbuild.build({ entryPoints: [at('src/ui/window-hello.ts')], bundle: true, write: false, format: 'iife', target: 'es2020', minify: true, legalComments: 'none', logLevel: 'warning' });
+  const result = await esbuild.build({
+    entryPoints: [at('src/ui/window-hello.ts')],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    target: 'es2020',
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
   return result.outputFiles[0].text.trim();
 }
 
@@ -265,7 +281,11 @@ function recordWindowInManifest() {
   const next = manifestFor(readFileSync(at('manifest.json'), 'utf8'), WINDOW.origin);
   if (!next) return;
   writeFileSync(at('manifest.json'), next);
-  log(WINDOW.origin ? `manifest.json: network access now includes the window ${WINDOW.origin}` : 'manifest.json: network access back to the model hosts only');
+  log(
+    WINDOW.origin
+      ? `manifest.json: network access now includes the window ${WINDOW.origin}`
+      : 'manifest.json: network access back to the model hosts only',
+  );
 }
 
 function buildCli() {
@@ -310,7 +330,14 @@ function buildHarness() {
   );
 }
 
-const MIME = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.png': 'image/png', '.jpg': 'image/jpeg', '.json': 'application/json' };
+const MIME = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.json': 'application/json',
+};
 
 /** `npm run dev`: serves the project root so test/harness/host.html can load dist/ui.html. */
 function serveHarness() {
@@ -319,7 +346,11 @@ function serveHarness() {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
     const file = normalize(join(ROOT, path === '/' ? 'test/harness/host.html' : path));
     if (!file.startsWith(ROOT) || !existsSync(file) || !statSync(file).isFile()) return res.writeHead(404).end('not found');
-    res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store', 'access-control-allow-origin': '*' });
+    res.writeHead(200, {
+      'content-type': MIME[extname(file)] ?? 'application/octet-stream',
+      'cache-control': 'no-store',
+      'access-control-allow-origin': '*',
+    });
     createReadStream(file).pipe(res);
   });
   server.listen(port, '127.0.0.1', () => log(`host harness: http://127.0.0.1:${port}/test/harness/host.html`));

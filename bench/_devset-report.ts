@@ -28,11 +28,13 @@ export interface DevsetRow {
 
 export function median(values: number[]): number | null {
   if (values.length === 0) return null;
-  const s = [...values].sort((a, b) => a - b), m = s.length >> 1;
+  const s = [...values].sort((a, b) => a - b),
+    m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-const numbers = (rows: DevsetRow[], key: keyof DevsetRow): number[] => rows.map((r) => r[key]).filter((v): v is number => typeof v === 'number');
+const numbers = (rows: DevsetRow[], key: keyof DevsetRow): number[] =>
+  rows.map((r) => r[key]).filter((v): v is number => typeof v === 'number');
 
 export interface DevsetSummary {
   strokes: number;
@@ -57,9 +59,13 @@ export function summarize(rows: DevsetRow[], strokeCounts: number[]): DevsetSumm
         strokes: n,
         kind,
         images: group.length,
-        median_ink_on_subject: Object.fromEntries(variants.map((v) => [v, median(numbers(group, `ink_on_subject_${v}`))])) as DevsetSummary['median_ink_on_subject'],
+        median_ink_on_subject: Object.fromEntries(
+          variants.map((v) => [v, median(numbers(group, `ink_on_subject_${v}`))]),
+        ) as DevsetSummary['median_ink_on_subject'],
         frame_ink_over_3pct: group.filter((r) => r.touches_frame !== true && r.frame_ink_sketch >= 0.03).map((r) => r.id),
-        median_doodle_rank: Object.fromEntries(variants.map((v) => [v, median(numbers(group, `doodle_rank_${v}`))])) as DevsetSummary['median_doodle_rank'],
+        median_doodle_rank: Object.fromEntries(
+          variants.map((v) => [v, median(numbers(group, `doodle_rank_${v}`))]),
+        ) as DevsetSummary['median_doodle_rank'],
         median_ms: median(numbers(group, 'ms_total')),
       });
     }
@@ -76,13 +82,18 @@ export function devsetTable(rows: DevsetRow[], summary: DevsetSummary[]): string
     '|---|---|---|---|---|---|---|',
   ];
   for (const s of summary) {
-    const ink = s.median_ink_on_subject, rank = s.median_doodle_rank;
+    const ink = s.median_ink_on_subject,
+      rank = s.median_doodle_rank;
     lines.push(
       `| ${s.strokes} | ${s.kind} | ${s.images} | ${pct(ink.sketch)} (${pct(ink.init)} / ${pct(ink.random)}) | ${s.frame_ink_over_3pct.length ? s.frame_ink_over_3pct.join(', ') : 'none'} | ` +
         `${num(rank.sketch)} (${num(rank.init)} / ${num(rank.random)}) | ${s.median_ms === null ? '–' : (s.median_ms / 1000).toFixed(1)} |`,
     );
   }
-  lines.push('', '| image | kind | class | strokes | subject (area) | ink on subject | frame ink | DoodleNet rank (init / random) |', '|---|---|---|---|---|---|---|---|');
+  lines.push(
+    '',
+    '| image | kind | class | strokes | subject (area) | ink on subject | frame ink | DoodleNet rank (init / random) |',
+    '|---|---|---|---|---|---|---|---|',
+  );
   for (const r of rows) {
     lines.push(
       `| ${r.id} | ${r.kind} | ${r.class} | ${r.strokes} | ${r.subject_source} (${pct(r.subject_area)}) | ${pct(r.ink_on_subject_sketch)} | ${pct(r.frame_ink_sketch)} | ` +

@@ -6,7 +6,9 @@ import * as ortWeb from 'onnxruntime-web';
 import { readNsfwjsMobileNetV2 } from '../models/build-embedded.ts';
 import { countFlops, buildLossGraph, serializeModel, mobileNetV2, packLayersModel, unpackLayersModel } from '../src/engine/index.ts';
 ortWeb.env.wasm.numThreads = 1;
-const { model: keras } = unpackLayersModel(packLayersModel(readNsfwjsMobileNetV2().model, ['out_relu'], { origin: 'bench', licence: 'MIT' }));
+const { model: keras } = unpackLayersModel(
+  packLayersModel(readNsfwjsMobileNetV2().model, ['out_relu'], { origin: 'bench', licence: 'MIT' }),
+);
 const B = Number(process.env.B ?? 2);
 const configs = [
   { name: '160 raw', inputSize: 160, tapNormalization: 'none' as const },
@@ -16,7 +18,15 @@ const configs = [
 ];
 const sessions = [];
 for (const c of configs) {
-  const g = buildLossGraph(mobileNetV2(keras, { taps: ['block_4_add', 'block_12_add'], inputSize: c.inputSize, embedding: 'block_12_add', tapNormalization: c.tapNormalization }), { batch: B, size: 224 });
+  const g = buildLossGraph(
+    mobileNetV2(keras, {
+      taps: ['block_4_add', 'block_12_add'],
+      inputSize: c.inputSize,
+      embedding: 'block_12_add',
+      tapNormalization: c.tapNormalization,
+    }),
+    { batch: B, size: 224 },
+  );
   const s = await ortWeb.InferenceSession.create(serializeModel(g), { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
   const feeds: Record<string, ortWeb.Tensor> = {};
   for (const t of g.inputs) {
@@ -28,10 +38,16 @@ for (const c of configs) {
   sessions.push({ c, s, feeds, gflop: countFlops(g) / 1e9, times: [] as number[] });
 }
 for (let r = 0; r < Number(process.env.ROUNDS ?? 15); r++) {
-  for (const x of sessions) { const t0 = performance.now(); await x.s.run(x.feeds); x.times.push(performance.now() - t0); }
+  for (const x of sessions) {
+    const t0 = performance.now();
+    await x.s.run(x.feeds);
+    x.times.push(performance.now() - t0);
+  }
 }
 for (const x of sessions) {
   const t = [...x.times].sort((a, b) => a - b);
-  console.log(JSON.stringify({ config: x.c.name, B, gflop: +x.gflop.toFixed(3), medianMs: +t[t.length >> 1].toFixed(1), minMs: +t[0].toFixed(1) }));
+  console.log(
+    JSON.stringify({ config: x.c.name, B, gflop: +x.gflop.toFixed(3), medianMs: +t[t.length >> 1].toFixed(1), minMs: +t[0].toFixed(1) }),
+  );
 }
 process.exit(0);

@@ -19,7 +19,11 @@ const LCN_FLOOR = 0.04;
  */
 export function localContrastNormalize(gray: Float32Array, inside: Float32Array, size: number, sigma = LCN_SIGMA): Float32Array {
   const mean = gaussianBlur(gray, size, sigma);
-  const meanSq = gaussianBlur(gray.map((v) => v * v), size, sigma);
+  const meanSq = gaussianBlur(
+    gray.map((v) => v * v),
+    size,
+    sigma,
+  );
   return gray.map((v, i) => {
     if (inside[i] < 0.5) return 1;
     const std = Math.sqrt(Math.max(0, meanSq[i] - mean[i] * mean[i]));
@@ -71,10 +75,13 @@ function distanceToMask(mask: Uint8Array, size: number): Float32Array {
 
 /** Mean of (distance from a's pixels to b) and (from b's pixels to a); Infinity if either is empty. */
 export function symmetricChamfer(a: Uint8Array, b: Uint8Array, size: number): number {
-  const countA = a.reduce((s, v) => s + v, 0), countB = b.reduce((s, v) => s + v, 0);
+  const countA = a.reduce((s, v) => s + v, 0),
+    countB = b.reduce((s, v) => s + v, 0);
   if (countA === 0 || countB === 0) return Infinity;
-  const toA = distanceToMask(a, size), toB = distanceToMask(b, size);
-  let ab = 0, ba = 0;
+  const toA = distanceToMask(a, size),
+    toB = distanceToMask(b, size);
+  let ab = 0,
+    ba = 0;
   for (let i = 0; i < a.length; i++) {
     if (a[i]) ab += toB[i];
     if (b[i]) ba += toA[i];
@@ -109,17 +116,29 @@ export function borderTracing(
   band = 4,
   share = 0.5,
 ): BorderTracing {
-  const lines = sides.map((side) => (side === 'top' ? { horizontal: true, at: rect.y0 } : side === 'bottom' ? { horizontal: true, at: rect.y1 } : side === 'left' ? { horizontal: false, at: rect.x0 } : { horizontal: false, at: rect.x1 }));
-  const n = Math.floor(points.length / 8), samples = 33;
+  const lines = sides.map((side) =>
+    side === 'top'
+      ? { horizontal: true, at: rect.y0 }
+      : side === 'bottom'
+        ? { horizontal: true, at: rect.y1 }
+        : side === 'left'
+          ? { horizontal: false, at: rect.x0 }
+          : { horizontal: false, at: rect.x1 },
+  );
+  const n = Math.floor(points.length / 8),
+    samples = 33;
   const hits = new Float64Array(lines.length);
-  let tracing = 0, inBand = 0;
+  let tracing = 0,
+    inBand = 0;
   for (let s = 0; s < n; s++) {
     hits.fill(0);
     let any = 0;
     for (let i = 0; i < samples; i++) {
-      const t = i / (samples - 1), u = 1 - t;
+      const t = i / (samples - 1),
+        u = 1 - t;
       const w = [u * u * u, 3 * t * u * u, 3 * t * t * u, t * t * t];
-      let x = 0, y = 0;
+      let x = 0,
+        y = 0;
       for (let j = 0; j < 4; j++) {
         x += w[j] * points[s * 8 + 2 * j];
         y += w[j] * points[s * 8 + 2 * j + 1];

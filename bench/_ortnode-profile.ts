@@ -18,14 +18,23 @@ import {
 const B = Number(process.env.B ?? 4);
 const REPS = Number(process.env.REPS ?? 3);
 const { model } = unpackLayersModel(new Uint8Array(readFileSync('build/models/embedded-mobilenetv2.bin')));
-const arch = mobileNetV2(model, { taps: MOBILENET_V2_DEFAULT_TAPS, inputSize: EMBEDDED_INPUT_SIZE, embedding: EMBEDDED_EMBEDDING_LAYER, tapNormalization: EMBEDDED_TAP_NORMALIZATION });
+const arch = mobileNetV2(model, {
+  taps: MOBILENET_V2_DEFAULT_TAPS,
+  inputSize: EMBEDDED_INPUT_SIZE,
+  embedding: EMBEDDED_EMBEDDING_LAYER,
+  tapNormalization: EMBEDDED_TAP_NORMALIZATION,
+});
 const graph = buildLossGraph(arch, { batch: B, size: MOBILENET_V2_SIZE });
 const bytes = serializeModel(graph, 'loss');
 const feeds = (T: typeof ortWeb.Tensor) => {
   const f: Record<string, ortWeb.Tensor> = {};
   for (const t of graph.inputs) {
     const n = t.shape.reduce((a, b) => a * b, 1);
-    f[t.name] = new T('float32', Float32Array.from({ length: n }, (_, i) => (t.name.startsWith('w_') ? 1 : ((i * 7919) % 1000) / 1000)), [...t.shape]);
+    f[t.name] = new T(
+      'float32',
+      Float32Array.from({ length: n }, (_, i) => (t.name.startsWith('w_') ? 1 : ((i * 7919) % 1000) / 1000)),
+      [...t.shape],
+    );
   }
   return f;
 };
@@ -46,11 +55,22 @@ if (which.includes('wasm')) {
 if (which.includes('node')) {
   const threads = Number(process.env.THREADS ?? 1);
   const level = (process.env.OPT ?? 'all') as 'all';
-  const s = await ortNode.InferenceSession.create(bytes, { executionProviders: ['cpu'], graphOptimizationLevel: level, intraOpNumThreads: threads, interOpNumThreads: 1 });
+  const s = await ortNode.InferenceSession.create(bytes, {
+    executionProviders: ['cpu'],
+    graphOptimizationLevel: level,
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+  });
   await time(`node-${threads}t-${level}`, s, feeds(ortNode.Tensor as unknown as typeof ortWeb.Tensor));
 }
 if (which.includes('profile')) {
-  const s = await ortNode.InferenceSession.create(bytes, { executionProviders: ['cpu'], graphOptimizationLevel: (process.env.OPT ?? 'all') as 'all', intraOpNumThreads: 1, enableProfiling: true, profileFilePrefix: '/tmp/h9/ortprof' });
+  const s = await ortNode.InferenceSession.create(bytes, {
+    executionProviders: ['cpu'],
+    graphOptimizationLevel: (process.env.OPT ?? 'all') as 'all',
+    intraOpNumThreads: 1,
+    enableProfiling: true,
+    profileFilePrefix: '/tmp/h9/ortprof',
+  });
   const f = feeds(ortNode.Tensor as unknown as typeof ortWeb.Tensor);
   await s.run(f);
   await s.run(f);

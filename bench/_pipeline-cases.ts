@@ -49,7 +49,12 @@ export const MODEL_LABELS: Record<ModelName, string> = {
 
 /** The embedded model's architecture from its packed weight file, configured as loadEmbeddedModel does. */
 export function embeddedArchitecture(bytes: Uint8Array): Architecture {
-  return mobileNetV2(unpackLayersModel(bytes).model, { taps: MOBILENET_V2_DEFAULT_TAPS, inputSize: EMBEDDED_INPUT_SIZE, embedding: EMBEDDED_EMBEDDING_LAYER, tapNormalization: EMBEDDED_TAP_NORMALIZATION });
+  return mobileNetV2(unpackLayersModel(bytes).model, {
+    taps: MOBILENET_V2_DEFAULT_TAPS,
+    inputSize: EMBEDDED_INPUT_SIZE,
+    embedding: EMBEDDED_EMBEDDING_LAYER,
+    tapNormalization: EMBEDDED_TAP_NORMALIZATION,
+  });
 }
 
 /** RN101 with random weights: small conv weights, unit BatchNorm variance (no NaN). */
@@ -125,7 +130,10 @@ export async function runCase(spec: CaseSpec, arch: Architecture, backend: Backe
 
   if (backend.kind === 'cpu') {
     precision = spec.precision ?? 'float32';
-    const model = await createOnnxLossModel({ id: spec.model, size: SIZE, architecture: arch, defaultWeights: weights }, { ort: backend.ort, sessionOptions: backend.sessionOptions, lossPrecision: precision });
+    const model = await createOnnxLossModel(
+      { id: spec.model, size: SIZE, architecture: arch, defaultWeights: weights },
+      { ort: backend.ort, sessionOptions: backend.sessionOptions, lossPrecision: precision },
+    );
     const cpu = createCpuPipeline({ model, rasterizers: [createCpuRasterizer()], pool, weights, strokes: N, width: 3, lr: 1 });
     cpu.setPoints(0, points);
     await cpu.iterate(batchViews, indices); // warm-up: session creation, first-run allocations
@@ -136,7 +144,15 @@ export async function runCase(spec: CaseSpec, arch: Architecture, backend: Backe
     await model.dispose();
   } else {
     const { ort, device } = backend;
-    const session = await GpuLossSession.create({ ort, device, id: spec.model, architecture: arch, size: SIZE, batch: B, precision: spec.precision });
+    const session = await GpuLossSession.create({
+      ort,
+      device,
+      id: spec.model,
+      architecture: arch,
+      size: SIZE,
+      batch: B,
+      precision: spec.precision,
+    });
     precision = session.precision;
     session.setWeights(weights);
     session.setTargetPool(gatherTargets(pool, indices));

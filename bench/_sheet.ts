@@ -3,7 +3,8 @@ import { PNG } from 'pngjs';
 
 export function sheetPng(cells: Float32Array[][], size: number, gap = 4): Uint8Array {
   const cols = Math.max(...cells.map((r) => r.length));
-  const width = cols * size + (cols + 1) * gap, height = cells.length * size + (cells.length + 1) * gap;
+  const width = cols * size + (cols + 1) * gap,
+    height = cells.length * size + (cells.length + 1) * gap;
   const png = new PNG({ width, height });
   png.data.fill(255);
   cells.forEach((row, r) =>

@@ -13,7 +13,9 @@ export interface ImageMask {
 /** Points along every stroke (input image px, N*8 control points), each with the arc length it stands for. */
 export function sampleInk(points: ArrayLike<number>, perStroke = 64): { x: Float64Array; y: Float64Array; length: Float64Array } {
   const n = Math.floor(points.length / 8);
-  const x = new Float64Array(n * perStroke), y = new Float64Array(n * perStroke), length = new Float64Array(n * perStroke);
+  const x = new Float64Array(n * perStroke),
+    y = new Float64Array(n * perStroke),
+    length = new Float64Array(n * perStroke);
   for (let s = 0; s < n; s++) {
     let [px, py] = evalCubic(points, s, 0);
     for (let i = 0; i < perStroke; i++) {
@@ -64,10 +66,12 @@ export function distanceToSubject(mask: ImageMask): Float32Array {
 export function inkOnSubject(points: ArrayLike<number>, mask: ImageMask, dilate = 0.03, distance = distanceToSubject(mask)): number {
   const { x, y, length } = sampleInk(points);
   const r = dilate * Math.max(mask.width, mask.height);
-  let on = 0, total = 0;
+  let on = 0,
+    total = 0;
   for (let i = 0; i < x.length; i++) {
     total += length[i];
-    const px = Math.min(mask.width - 1, Math.max(0, Math.floor(x[i]))), py = Math.min(mask.height - 1, Math.max(0, Math.floor(y[i])));
+    const px = Math.min(mask.width - 1, Math.max(0, Math.floor(x[i]))),
+      py = Math.min(mask.height - 1, Math.max(0, Math.floor(y[i])));
     const inside = x[i] >= 0 && y[i] >= 0 && x[i] < mask.width && y[i] < mask.height;
     if (inside && distance[py * mask.width + px] <= r) on += length[i];
   }
@@ -78,7 +82,8 @@ export function inkOnSubject(points: ArrayLike<number>, mask: ImageMask, dilate 
 export function frameInk(points: ArrayLike<number>, width: number, height: number, band = 0.02): number {
   const { x, y, length } = sampleInk(points);
   const b = band * Math.max(width, height);
-  let near = 0, total = 0;
+  let near = 0,
+    total = 0;
   for (let i = 0; i < x.length; i++) {
     total += length[i];
     if (Math.min(x[i], y[i], width - x[i], height - y[i]) <= b) near += length[i];
@@ -104,15 +109,20 @@ export function touchesFrame(mask: ImageMask, band = 0.01): boolean {
 export function randomPlacement(points: ArrayLike<number>, width: number, height: number, random: Random): Float32Array {
   const out = new Float32Array(points.length);
   for (let s = 0; s < points.length / 8; s++) {
-    let cx = 0, cy = 0;
+    let cx = 0,
+      cy = 0;
     for (let j = 0; j < 4; j++) {
       cx += points[s * 8 + 2 * j] / 4;
       cy += points[s * 8 + 2 * j + 1] / 4;
     }
-    const angle = 2 * Math.PI * random(), cos = Math.cos(angle), sin = Math.sin(angle);
-    const tx = width * random(), ty = height * random();
+    const angle = 2 * Math.PI * random(),
+      cos = Math.cos(angle),
+      sin = Math.sin(angle);
+    const tx = width * random(),
+      ty = height * random();
     for (let j = 0; j < 4; j++) {
-      const dx = points[s * 8 + 2 * j] - cx, dy = points[s * 8 + 2 * j + 1] - cy;
+      const dx = points[s * 8 + 2 * j] - cx,
+        dy = points[s * 8 + 2 * j + 1] - cy;
       out[s * 8 + 2 * j] = tx + cos * dx - sin * dy;
       out[s * 8 + 2 * j + 1] = ty + sin * dx + cos * dy;
     }

@@ -16,7 +16,9 @@ export function installTrace(): number {
   const w = window as unknown as TraceWindow;
   if (!w.__trace) {
     w.__trace = { tasks: [], its: [] };
-    new PerformanceObserver((list) => list.getEntries().forEach((e) => w.__trace.tasks.push([e.startTime, e.duration]))).observe({ type: 'longtask' });
+    new PerformanceObserver((list) => list.getEntries().forEach((e) => w.__trace.tasks.push([e.startTime, e.duration]))).observe({
+      type: 'longtask',
+    });
     new MutationObserver(() => {
       const it = Number(document.querySelector('[data-testid=preview]')?.getAttribute('data-iteration'));
       if (Number.isFinite(it) && w.__trace.its.at(-1)?.[1] !== it) w.__trace.its.push([performance.now(), it]);
@@ -55,14 +57,24 @@ export function cpuRunOnMainThread(iterations: number): Promise<number> {
   const channel = new MessageChannel();
   w.sketchifyEngine.connect(channel.port2);
   return new Promise((resolve, reject) => {
-    channel.port1.onmessage = (event: MessageEvent<{ type: string; sketch?: { iteration: number }; result?: { iterations: number }; error?: { message: string } }>) => {
+    channel.port1.onmessage = (
+      event: MessageEvent<{ type: string; sketch?: { iteration: number }; result?: { iterations: number }; error?: { message: string } }>,
+    ) => {
       const m = event.data;
       if (m.type === 'progress' && m.sketch) w.__trace.its.push([performance.now(), m.sketch.iteration]);
       if (m.type === 'result') resolve(m.result!.iterations);
       if (m.type === 'error') reject(new Error(m.error!.message));
     };
     channel.port1.postMessage(
-      { type: 'run', runId: 1e6, width: size, height: size, pixels, options: { strokes: 4, width: 3, preset: 'draft', seed: 0, model: 'embedded', iterations }, backend: 'cpu' },
+      {
+        type: 'run',
+        runId: 1e6,
+        width: size,
+        height: size,
+        pixels,
+        options: { strokes: 4, width: 3, preset: 'draft', seed: 0, model: 'embedded', iterations },
+        backend: 'cpu',
+      },
       [pixels.buffer],
     );
   });

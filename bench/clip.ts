@@ -47,12 +47,25 @@ export async function run(emit: Emit): Promise<void> {
   const weights = await clipWeightsFromBytes(entry, file, 'bench');
   emit({ case: `clip-${which} verify file (parse, select, copy, SHA-256)`, ms: ms(t) });
   const runtimes: { name: string; ort: OrtLike; options: ortWeb.InferenceSession.SessionOptions }[] = [];
-  if (only.includes('wasm')) runtimes.push({ name: 'onnxruntime-web wasm 1 thread', ort: ortWeb, options: { executionProviders: ['wasm'], graphOptimizationLevel: 'all' } });
+  if (only.includes('wasm'))
+    runtimes.push({
+      name: 'onnxruntime-web wasm 1 thread',
+      ort: ortWeb,
+      options: { executionProviders: ['wasm'], graphOptimizationLevel: 'all' },
+    });
   const node = only.includes('node') ? await nodeOrt() : undefined;
-  if (node) runtimes.push({ name: 'onnxruntime-node cpu', ort: node, options: { executionProviders: ['cpu'], intraOpNumThreads: 1, graphOptimizationLevel: 'all' } });
+  if (node)
+    runtimes.push({
+      name: 'onnxruntime-node cpu',
+      ort: node,
+      options: { executionProviders: ['cpu'], intraOpNumThreads: 1, graphOptimizationLevel: 'all' },
+    });
   for (const storage of ['float32', 'float16'] as const) {
     const arch = clipModelSpec(entry.id, entry.clip, weights, { storage }).architecture;
-    for (const [kind, batch] of [['forward', 1], ['loss', 5]] as const) {
+    for (const [kind, batch] of [
+      ['forward', 1],
+      ['loss', 5],
+    ] as const) {
       t = performance.now();
       const graph = kind === 'forward' ? buildForwardGraph(arch, { batch, size: 224 }) : buildLossGraph(arch, { batch, size: 224 });
       const buildMs = ms(t);

@@ -37,18 +37,57 @@ const FULL = { inputSize: 224, embedding: 'out_relu', ...RAW };
 const T4_12 = { geometric: { block_4_add: 1, block_12_add: 1 } };
 const CONFIGS: Record<string, Config> = {
   // The previous default (the TF.js prototype's, docs/design.md "Lessons from the prototype"): full network at 224, semantic 0.1.
-  'full@224 taps 5+12 sem 0.1': { ...FULL, taps: ['block_5_add', 'block_12_add'], semantic: 0.1, weights: { geometric: { block_5_add: 1, block_12_add: 1 } } },
-  'full@160 taps 5+12 sem 0.1': { ...RAW, inputSize: 160, embedding: 'out_relu', taps: ['block_5_add', 'block_12_add'], semantic: 0.1, weights: { geometric: { block_5_add: 1, block_12_add: 1 } } },
-  'to-block12@160 taps 5+12 sem 0': { ...RAW, inputSize: 160, taps: ['block_5_add', 'block_12_add'], semantic: 0, weights: { geometric: { block_5_add: 1, block_12_add: 1 } } },
-  'to-block12@160 taps 5+12 sem 0.1 (pooled block_12)': { ...RAW, inputSize: 160, taps: ['block_5_add', 'block_12_add'], semantic: 0.1, weights: { geometric: { block_5_add: 1, block_12_add: 1 } } },
-  'to-block12@160 taps 2+5+12 sem 0': { ...RAW, inputSize: 160, taps: ['block_2_add', 'block_5_add', 'block_12_add'], weights: { geometric: { block_2_add: 1, block_5_add: 1, block_12_add: 1 } } },
-  'to-block12@192 taps 5+12 sem 0': { ...RAW, inputSize: 192, taps: ['block_5_add', 'block_12_add'], weights: { geometric: { block_5_add: 1, block_12_add: 1 } } },
+  'full@224 taps 5+12 sem 0.1': {
+    ...FULL,
+    taps: ['block_5_add', 'block_12_add'],
+    semantic: 0.1,
+    weights: { geometric: { block_5_add: 1, block_12_add: 1 } },
+  },
+  'full@160 taps 5+12 sem 0.1': {
+    ...RAW,
+    inputSize: 160,
+    embedding: 'out_relu',
+    taps: ['block_5_add', 'block_12_add'],
+    semantic: 0.1,
+    weights: { geometric: { block_5_add: 1, block_12_add: 1 } },
+  },
+  'to-block12@160 taps 5+12 sem 0': {
+    ...RAW,
+    inputSize: 160,
+    taps: ['block_5_add', 'block_12_add'],
+    semantic: 0,
+    weights: { geometric: { block_5_add: 1, block_12_add: 1 } },
+  },
+  'to-block12@160 taps 5+12 sem 0.1 (pooled block_12)': {
+    ...RAW,
+    inputSize: 160,
+    taps: ['block_5_add', 'block_12_add'],
+    semantic: 0.1,
+    weights: { geometric: { block_5_add: 1, block_12_add: 1 } },
+  },
+  'to-block12@160 taps 2+5+12 sem 0': {
+    ...RAW,
+    inputSize: 160,
+    taps: ['block_2_add', 'block_5_add', 'block_12_add'],
+    weights: { geometric: { block_2_add: 1, block_5_add: 1, block_12_add: 1 } },
+  },
+  'to-block12@192 taps 5+12 sem 0': {
+    ...RAW,
+    inputSize: 192,
+    taps: ['block_5_add', 'block_12_add'],
+    weights: { geometric: { block_5_add: 1, block_12_add: 1 } },
+  },
   // Shipped until issue #6: raw taps 4+12 at 160.
   'to-block12@160 taps 4+12 raw': { ...RAW, inputSize: 160, weights: T4_12 },
   // Issue #6 (chelsea and rocket lost to the initialization on Chamfer): tap normalization and resolution.
   'to-block12@192 taps 4+12 raw': { ...RAW, inputSize: 192, weights: T4_12 },
   'to-block12@160 taps 4+12 unit': { inputSize: 160, tapNormalization: 'unit', weights: T4_12 },
-  'to-block12@160 taps 2+12 unit': { inputSize: 160, tapNormalization: 'unit', taps: ['block_2_add', 'block_12_add'], weights: { geometric: { block_2_add: 1, block_12_add: 1 } } },
+  'to-block12@160 taps 2+12 unit': {
+    inputSize: 160,
+    tapNormalization: 'unit',
+    taps: ['block_2_add', 'block_12_add'],
+    weights: { geometric: { block_2_add: 1, block_12_add: 1 } },
+  },
   'to-block12@224 taps 4+12 unit': { inputSize: 224, tapNormalization: 'unit', weights: T4_12 },
   // Shipped: the loader's defaults (192 inside, taps block_4_add + block_12_add unit-normalized, no semantic term).
   'shipped: to-block12@192 taps 4+12 unit sem 0': {},
@@ -59,7 +98,15 @@ export async function run(emit: Emit): Promise<void> {
   ort.env.wasm.numThreads = 1;
   const runtime: { ort: OrtModule; sessionOptions?: EmbeddedModelOptions['sessionOptions'] } =
     process.env.ORT === 'node'
-      ? { ort: (await import('onnxruntime-node')) as unknown as OrtModule, sessionOptions: { executionProviders: ['cpu'], graphOptimizationLevel: 'extended', intraOpNumThreads: 1, interOpNumThreads: 1 } as EmbeddedModelOptions['sessionOptions'] }
+      ? {
+          ort: (await import('onnxruntime-node')) as unknown as OrtModule,
+          sessionOptions: {
+            executionProviders: ['cpu'],
+            graphOptimizationLevel: 'extended',
+            intraOpNumThreads: 1,
+            interOpNumThreads: 1,
+          } as EmbeddedModelOptions['sessionOptions'],
+        }
       : { ort };
   const seeds = (process.env.SEEDS ?? '0').split(',').map(Number);
   const bytes = new Uint8Array(readFileSync(new URL('../build/models/embedded-mobilenetv2.bin', import.meta.url)));
@@ -94,7 +141,8 @@ export async function run(emit: Emit): Promise<void> {
         const before = await judgeSketch(init.canvasPoints, target, result.canvasWidth);
         const after = await judgeSketch(result.canvasPoints, target, result.canvasWidth);
         const random = randomStrokes(224, strokes, createRandom(1234 + strokes));
-        const own = async (points: Float32Array) => (await cleanTerms(model, raster, points, ownTarget, result.weights, { width: result.canvasWidth })).loss;
+        const own = async (points: Float32Array) =>
+          (await cleanTerms(model, raster, points, ownTarget, result.weights, { width: result.canvasWidth })).loss;
         const randomGray = await renderClean(raster, random, 224, { width: result.canvasWidth });
         const chamfer = (gray: Float32Array) => symmetricChamfer(inkMask(gray), subjectEdges, 224);
         const loss = { sketch: await own(result.canvasPoints), init: await own(init.canvasPoints), random: await own(random) };

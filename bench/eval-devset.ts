@@ -30,7 +30,9 @@ import { devsetTable, summarize, type DevsetRow } from './_devset-report.ts';
 import { sheetPng } from './_sheet.ts';
 import { distanceToSubject, frameInk, inkOnSubject, randomPlacement, touchesFrame, type ImageMask } from './_subject-metrics.ts';
 
-const DEVSET = process.env.EVAL_DEVSET_DIR ? new URL(`file://${process.env.EVAL_DEVSET_DIR.replace(/\/?$/, '/')}`) : new URL('./devset/', import.meta.url);
+const DEVSET = process.env.EVAL_DEVSET_DIR
+  ? new URL(`file://${process.env.EVAL_DEVSET_DIR.replace(/\/?$/, '/')}`)
+  : new URL('./devset/', import.meta.url);
 const JUDGE = new URL('../../shared/judge/doodle-rank.mjs', import.meta.url);
 const SIZE = 224;
 
@@ -59,11 +61,13 @@ function canvasMask(mask: ImageMask): Float32Array {
 
 /** Photo faded to a quarter with the mask's outline in red (3 CHW planes). */
 function photoCell(rgb: Float32Array, mask: Float32Array | null): Float32Array {
-  const plane = SIZE * SIZE, out = Float32Array.from(rgb);
+  const plane = SIZE * SIZE,
+    out = Float32Array.from(rgb);
   if (!mask) return out;
   for (let y = 1; y < SIZE - 1; y++) {
     for (let x = 1; x < SIZE - 1; x++) {
-      const i = y * SIZE + x, m = mask[i] > 0.5;
+      const i = y * SIZE + x,
+        m = mask[i] > 0.5;
       if (m !== mask[i - 1] > 0.5 || m !== mask[i - SIZE] > 0.5) [out[i], out[plane + i], out[2 * plane + i]] = [1, 0, 0];
     }
   }
@@ -71,7 +75,8 @@ function photoCell(rgb: Float32Array, mask: Float32Array | null): Float32Array {
 }
 
 function overPhoto(gray: Float32Array, rgb: Float32Array): Float32Array {
-  const plane = SIZE * SIZE, out = new Float32Array(3 * plane);
+  const plane = SIZE * SIZE,
+    out = new Float32Array(3 * plane);
   for (let k = 0; k < 3; k++) for (let i = 0; i < plane; i++) out[k * plane + i] = gray[i] * (0.75 + 0.25 * rgb[k * plane + i]);
   return out;
 }
@@ -80,7 +85,11 @@ function overPhoto(gray: Float32Array, rgb: Float32Array): Float32Array {
 function doodleRanks(pairs: string[]): Map<string, number> {
   const ranks = new Map<string, number>();
   if (!existsSync(JUDGE) || pairs.length === 0) return ranks;
-  const run = spawnSync(process.execPath, [JUDGE.pathname, ...pairs], { encoding: 'utf8', maxBuffer: 64 << 20, cwd: new URL('..', import.meta.url).pathname });
+  const run = spawnSync(process.execPath, [JUDGE.pathname, ...pairs], {
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+    cwd: new URL('..', import.meta.url).pathname,
+  });
   for (const line of run.stdout.split('\n')) {
     if (!line.startsWith('{')) continue;
     const row = JSON.parse(line) as { file: string; rank: number };
@@ -98,7 +107,9 @@ export async function evalDevset(model: LossModel, emit: (row: Record<string, un
   const ids = process.env.EVAL_DEVSET_IDS?.split(',');
   const out = new URL(`../out/eval/devset-${process.env.EVAL_LABEL ?? subject}/`, import.meta.url);
   mkdirSync(out, { recursive: true });
-  const entries = (JSON.parse(readFileSync(new URL('manifest.json', DEVSET), 'utf8')) as DevsetEntry[]).filter((e) => kinds.includes(e.kind) && (!ids || ids.includes(e.id)));
+  const entries = (JSON.parse(readFileSync(new URL('manifest.json', DEVSET), 'utf8')) as DevsetEntry[]).filter(
+    (e) => kinds.includes(e.kind) && (!ids || ids.includes(e.id)),
+  );
   const [shard, shards] = (process.env.EVAL_DEVSET_SHARD ?? '0/1').split('/').map(Number);
   const rows: DevsetRow[] = [];
   const judge: string[] = [];
@@ -161,12 +172,14 @@ export async function evalDevset(model: LossModel, emit: (row: Record<string, un
 /** Stacks one-row strips (PNG, the same width) top to bottom. */
 function stackStrips(strips: Uint8Array[]): Uint8Array {
   const images = strips.map((bytes) => PNG.sync.read(Buffer.from(bytes)));
-  const width = Math.max(...images.map((i) => i.width)), height = images.reduce((h, i) => h + i.height, 0);
+  const width = Math.max(...images.map((i) => i.width)),
+    height = images.reduce((h, i) => h + i.height, 0);
   const out = new PNG({ width, height });
   out.data.fill(255);
   let y = 0;
   for (const img of images) {
-    for (let row = 0; row < img.height; row++) img.data.copy(out.data, 4 * (y + row) * width, 4 * row * img.width, 4 * (row + 1) * img.width);
+    for (let row = 0; row < img.height; row++)
+      img.data.copy(out.data, 4 * (y + row) * width, 4 * row * img.width, 4 * (row + 1) * img.width);
     y += img.height;
   }
   return new Uint8Array(PNG.sync.write(out));
@@ -174,11 +187,16 @@ function stackStrips(strips: Uint8Array[]): Uint8Array {
 
 /** Metrics, table and contact sheet from every shard's rows and strips in `out`, in the manifest's order. */
 function writeReport(out: URL, entries: DevsetEntry[], strokeCounts: number[], emit: (row: Record<string, unknown>) => void): DevsetRow[] {
-  const shardRows = readdirSync(out).filter((f) => /^rows-shard-\d+\.json$/.test(f)).flatMap((f) => JSON.parse(readFileSync(new URL(f, out), 'utf8')) as DevsetRow[]);
+  const shardRows = readdirSync(out)
+    .filter((f) => /^rows-shard-\d+\.json$/.test(f))
+    .flatMap((f) => JSON.parse(readFileSync(new URL(f, out), 'utf8')) as DevsetRow[]);
   const order = new Map(entries.map((e, i) => [e.id, i]));
   const rows = shardRows.filter((r) => order.has(r.id)).sort((a, b) => order.get(a.id)! - order.get(b.id)! || a.strokes - b.strokes);
   const done = entries.filter((e) => existsSync(new URL(`${e.id}-strip.png`, out)) && rows.some((r) => r.id === e.id));
-  writeFileSync(new URL('contact-sheet.png', out), stackStrips(done.map((e) => new Uint8Array(readFileSync(new URL(`${e.id}-strip.png`, out))))));
+  writeFileSync(
+    new URL('contact-sheet.png', out),
+    stackStrips(done.map((e) => new Uint8Array(readFileSync(new URL(`${e.id}-strip.png`, out))))),
+  );
   writeFileSync(new URL('labels.txt', out), `${done.map((e) => `${e.id} (${e.class})`).join('\n')}\n`);
   const summary = summarize(rows, strokeCounts);
   for (const s of summary) emit({ case: 'devset summary', ...s });

@@ -56,7 +56,13 @@ interface Scored {
 }
 
 /** Loss (the run's normalized weights) and Chamfer distance of canvas strokes. */
-async function score(model: LossModel, target: TargetFeatures, edges: FidelityEdges, points: Float32Array, result: SketchResult): Promise<Scored> {
+async function score(
+  model: LossModel,
+  target: TargetFeatures,
+  edges: FidelityEdges,
+  points: Float32Array,
+  result: SketchResult,
+): Promise<Scored> {
   const raster = createCpuRasterizer();
   const { loss } = await cleanTerms(model, raster, points, target, result.weights, { width: result.canvasWidth });
   const gray = await renderClean(raster, points, SIZE, { width: result.canvasWidth });
@@ -67,7 +73,8 @@ async function score(model: LossModel, target: TargetFeatures, edges: FidelityEd
 /** Halves a PNG by 2x2 box filtering (the copy in docs/). */
 function halfPng(bytes: Uint8Array): Uint8Array {
   const src = PNG.sync.read(Buffer.from(bytes));
-  const w = src.width >> 1, h = src.height >> 1;
+  const w = src.width >> 1,
+    h = src.height >> 1;
   const out = new PNG({ width: w, height: h });
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
@@ -88,7 +95,10 @@ async function sheet(model: LossModel, images: string[], preset: Preset): Promis
     const image: RgbaImage = loadFixture(name);
     const pre = preprocess(image, SIZE);
     const edges = fidelityEdges(pre, SIZE);
-    const sides: Side[] = [...(pre.map.offsetY > 0 ? (['top', 'bottom'] as const) : []), ...(pre.map.offsetX > 0 ? (['left', 'right'] as const) : [])];
+    const sides: Side[] = [
+      ...(pre.map.offsetY > 0 ? (['top', 'bottom'] as const) : []),
+      ...(pre.map.offsetX > 0 ? (['left', 'right'] as const) : []),
+    ];
     const target = await model.targetFeatures(pre.rgb, 1);
     const row: Float32Array[] = [pre.rgb];
     for (const n of strokeCounts) {
@@ -142,7 +152,10 @@ async function sheet(model: LossModel, images: string[], preset: Preset): Promis
     });
   }
   // The table of docs/evaluation.md: one line per image and stroke count.
-  const lines = ['| image | strokes | its | s | loss (init / random) | Chamfer px (init / random) | beats both | raw-XDoG Chamfer px (init / random) |', '|---|---|---|---|---|---|---|---|'];
+  const lines = [
+    '| image | strokes | its | s | loss (init / random) | Chamfer px (init / random) | beats both | raw-XDoG Chamfer px (init / random) |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
   for (const r of rows.filter((row) => row.case === 'sketch')) {
     lines.push(
       `| ${String(r.image).replace(/\..*/, '')} | ${r.strokes} | ${r.iterations} | ${((r.ms_total as number) / 1000).toFixed(1)} | ` +
@@ -162,7 +175,18 @@ async function convergence(model: LossModel, images: string[]): Promise<void> {
     const standard = await sketchify(image, { preset: 'standard', strokes: 16, backend: 'cpu' }, { model });
     const reference = await sketchify(
       image,
-      { preset: 'best', strokes: 16, iterations: referenceIterations, views: 4, seeds: 1, lr: 1, lrSchedule: 'constant', evalEvery: 10, earlyStop: false, backend: 'cpu' },
+      {
+        preset: 'best',
+        strokes: 16,
+        iterations: referenceIterations,
+        views: 4,
+        seeds: 1,
+        lr: 1,
+        lrSchedule: 'constant',
+        evalEvery: 10,
+        earlyStop: false,
+        backend: 'cpu',
+      },
       { model },
     );
     const goal = 1.05 * reference.lossFinal;
@@ -189,14 +213,21 @@ async function loadOnNode(): Promise<{ model: LossModel; loadMs: number }> {
   const t0 = performance.now();
   const runtime = await cpuRuntime('node');
   if (runtime.name !== 'onnxruntime-node') throw new Error('EVAL_ORT=node: onnxruntime-node does not load here');
-  const model = await embeddedLossModel(await readEmbeddedWeights(embeddedModelCandidates(new URL('../src/cli/models.ts', import.meta.url).href).slice(1, 2)), runtime);
+  const model = await embeddedLossModel(
+    await readEmbeddedWeights(embeddedModelCandidates(new URL('../src/cli/models.ts', import.meta.url).href).slice(1, 2)),
+    runtime,
+  );
   return { model, loadMs: performance.now() - t0 };
 }
 
 mkdirSync(OUT, { recursive: true });
 const sections = (process.env.EVAL_SECTIONS ?? 'sheet,convergence').split(',');
 const { model, loadMs } = process.env.EVAL_ORT === 'node' ? await loadOnNode() : await loadEmbedded();
-emit({ case: 'embedded model load', ms: Math.round(loadMs), runtime: process.env.EVAL_ORT === 'node' ? 'onnxruntime-node' : 'onnxruntime-web (wasm)' });
+emit({
+  case: 'embedded model load',
+  ms: Math.round(loadMs),
+  runtime: process.env.EVAL_ORT === 'node' ? 'onnxruntime-node' : 'onnxruntime-web (wasm)',
+});
 if (sections.includes('sheet')) await sheet(model, fixturesFromEnv('EVAL_IMAGES'), (process.env.EVAL_PRESET ?? 'draft') as Preset);
 if (sections.includes('convergence')) await convergence(model, fixturesFromEnv('EVAL_CONVERGENCE_IMAGES'));
 if (sections.includes('devset')) await evalDevset(model, emit);

@@ -62,12 +62,16 @@ async function timeGraph(rt: Runtime, graph: Graph, runs: number): Promise<{ wal
   const session = await rt.ort.InferenceSession.create(serializeModel(graph), rt.options);
   const feeds = feedsFor(rt.ort, graph);
   let cpu = Infinity;
-  const wall = await medianMs(async () => {
-    const c0 = process.cpuUsage();
-    await session.run(feeds);
-    const c = process.cpuUsage(c0);
-    cpu = Math.min(cpu, (c.user + c.system) / 1000);
-  }, runs, 2);
+  const wall = await medianMs(
+    async () => {
+      const c0 = process.cpuUsage();
+      await session.run(feeds);
+      const c = process.cpuUsage(c0);
+      cpu = Math.min(cpu, (c.user + c.system) / 1000);
+    },
+    runs,
+    2,
+  );
   await session.release();
   return { wall, cpu };
 }
@@ -76,16 +80,29 @@ export async function run(emit: Emit): Promise<void> {
   // The embedded model (nsfwjs MobileNetV2 read from node_modules, packed up to out_relu
   // exactly as the build does, models/build-embedded.ts) in its shipped configuration, then
   // the full network at 224 that it replaced (bench/embedded-config.ts compares their sketches).
-  const { model: keras } = unpackLayersModel(packLayersModel(readNsfwjsMobileNetV2().model, ['out_relu'], { origin: 'bench', licence: 'MIT' }));
+  const { model: keras } = unpackLayersModel(
+    packLayersModel(readNsfwjsMobileNetV2().model, ['out_relu'], { origin: 'bench', licence: 'MIT' }),
+  );
   const models: { model: string; arch: Architecture; size: number; batches: number[]; wasmOnly?: boolean }[] = [
     {
       model: `embedded (shipped): mobilenet_v2 run at ${EMBEDDED_INPUT_SIZE} inside a ${MOBILENET_V2_SIZE} graph, taps ${MOBILENET_V2_DEFAULT_TAPS.join(' + ')} (${EMBEDDED_TAP_NORMALIZATION}-normalized), embedding pooled ${EMBEDDED_EMBEDDING_LAYER}`,
-      arch: mobileNetV2(keras, { taps: MOBILENET_V2_DEFAULT_TAPS, inputSize: EMBEDDED_INPUT_SIZE, embedding: EMBEDDED_EMBEDDING_LAYER, tapNormalization: EMBEDDED_TAP_NORMALIZATION }),
+      arch: mobileNetV2(keras, {
+        taps: MOBILENET_V2_DEFAULT_TAPS,
+        inputSize: EMBEDDED_INPUT_SIZE,
+        embedding: EMBEDDED_EMBEDDING_LAYER,
+        tapNormalization: EMBEDDED_TAP_NORMALIZATION,
+      }),
       size: MOBILENET_V2_SIZE,
       batches: [1, 5],
     },
     // The previous configuration, for the ratio: the full network at 224 with the out_relu embedding.
-    { model: 'mobilenet_v2 full network at 224, taps block_5_add + block_12_add, embedding out_relu', arch: mobileNetV2(keras, { taps: ['block_5_add', 'block_12_add'] }), size: 224, batches: [5], wasmOnly: true },
+    {
+      model: 'mobilenet_v2 full network at 224, taps block_5_add + block_12_add, embedding out_relu',
+      arch: mobileNetV2(keras, { taps: ['block_5_add', 'block_12_add'] }),
+      size: 224,
+      batches: [5],
+      wasmOnly: true,
+    },
   ];
   const runtimes: Runtime[] = [
     { name: 'onnxruntime-web wasm 1 thread', ort: ortWeb, options: { executionProviders: ['wasm'], graphOptimizationLevel: 'all' } },
@@ -93,8 +110,16 @@ export async function run(emit: Emit): Promise<void> {
   const node = await loadNodeRuntime();
   if (typeof node === 'string') emit({ case: 'onnxruntime-node', skipped: node });
   else {
-    runtimes.push({ name: 'onnxruntime-node cpu 1 thread', ort: node, options: { executionProviders: ['cpu'], intraOpNumThreads: 1, graphOptimizationLevel: 'all' } });
-    runtimes.push({ name: 'onnxruntime-node cpu 2 threads', ort: node, options: { executionProviders: ['cpu'], intraOpNumThreads: 2, graphOptimizationLevel: 'all' } });
+    runtimes.push({
+      name: 'onnxruntime-node cpu 1 thread',
+      ort: node,
+      options: { executionProviders: ['cpu'], intraOpNumThreads: 1, graphOptimizationLevel: 'all' },
+    });
+    runtimes.push({
+      name: 'onnxruntime-node cpu 2 threads',
+      ort: node,
+      options: { executionProviders: ['cpu'], intraOpNumThreads: 2, graphOptimizationLevel: 'all' },
+    });
   }
   const runs = Number(process.env.BENCH_RUNS ?? 7);
   for (const { model, arch, size, batches, wasmOnly } of models) {

@@ -10,7 +10,18 @@
 // loss weights of the independent series' largest sketch), so the two series compare.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpuRuntime, embeddedLossModel, embeddedModelCandidates, readEmbeddedWeights } from '../src/cli/models.ts';
-import { cleanTerms, createCpuRasterizer, preprocess, renderClean, sketchify, sketchNestedSeries, toSvg, type LossModel, type Preset, type SketchResult } from '../src/engine/index.ts';
+import {
+  cleanTerms,
+  createCpuRasterizer,
+  preprocess,
+  renderClean,
+  sketchify,
+  sketchNestedSeries,
+  toSvg,
+  type LossModel,
+  type Preset,
+  type SketchResult,
+} from '../src/engine/index.ts';
 import { sheetPng } from './_sheet.ts';
 import { loadFixture } from './_sketch-util.ts';
 
@@ -25,17 +36,23 @@ const emit = (row: Record<string, unknown>) => console.log(JSON.stringify(row));
 
 async function loadModel(): Promise<LossModel> {
   const runtime = await cpuRuntime('node');
-  return embeddedLossModel(await readEmbeddedWeights(embeddedModelCandidates(new URL('../src/cli/models.ts', import.meta.url).href).slice(1, 2)), runtime);
+  return embeddedLossModel(
+    await readEmbeddedWeights(embeddedModelCandidates(new URL('../src/cli/models.ts', import.meta.url).href).slice(1, 2)),
+    runtime,
+  );
 }
 
 /** Halves a PNG by 2x2 box filtering. */
 async function halfPng(bytes: Uint8Array): Promise<Uint8Array> {
   const { PNG } = await import('pngjs');
   const src = PNG.sync.read(Buffer.from(bytes));
-  const w = src.width >> 1, h = src.height >> 1;
+  const w = src.width >> 1,
+    h = src.height >> 1;
   const out = new PNG({ width: w, height: h });
   for (let i = 0; i < w * h * 4; i++) {
-    const x = (i >> 2) % w, y = Math.floor((i >> 2) / w), k = i & 3;
+    const x = (i >> 2) % w,
+      y = Math.floor((i >> 2) / w),
+      k = i & 3;
     const at = (dx: number, dy: number) => src.data[4 * ((2 * y + dy) * src.width + 2 * x + dx) + k];
     out.data[i] = Math.round((at(0, 0) + at(1, 0) + at(0, 1) + at(1, 1)) / 4);
   }
@@ -61,14 +78,33 @@ const yardstick = independent[levels.indexOf(Math.max(...levels))].weights;
 const target = await model.targetFeatures(preprocess(photo, model.size).rgb, 1);
 const raster = createCpuRasterizer();
 const rows: Float32Array[][] = [];
-for (const [mode, series] of [['independent', independent], ['nested', nested]] as const) {
+for (const [mode, series] of [
+  ['independent', independent],
+  ['nested', nested],
+] as const) {
   const row: Float32Array[] = [pre.rgb];
   for (const r of series) {
     writeFileSync(new URL(`${image.replace(/\..*/, '')}-${mode}-${r.strokes}.svg`, OUT), toSvg(r, { background: true }));
     const f = SIZE / r.canvasSize;
-    row.push(await renderClean(raster, r.canvasPoints.map((v) => v * f), SIZE, { width: r.canvasWidth * f }));
+    row.push(
+      await renderClean(
+        raster,
+        r.canvasPoints.map((v) => v * f),
+        SIZE,
+        { width: r.canvasWidth * f },
+      ),
+    );
     const { loss } = await cleanTerms(model, raster, r.canvasPoints, target, yardstick, { width: r.canvasWidth });
-    emit({ mode, image, preset, strokes: r.strokes, iterations: r.iterations, ms_total: Math.round(r.timings.totalMs), loss: +loss.toFixed(4), origin: r.origin ?? null });
+    emit({
+      mode,
+      image,
+      preset,
+      strokes: r.strokes,
+      iterations: r.iterations,
+      ms_total: Math.round(r.timings.totalMs),
+      loss: +loss.toFixed(4),
+      origin: r.origin ?? null,
+    });
   }
   rows.push(row);
 }

@@ -75,7 +75,15 @@ async function cpuSection(emit: Emit): Promise<void> {
     for (const spec of cases(model, false)) {
       for (const rt of rts) {
         const row = await runCase(spec, arch, { kind: 'cpu', ort: rt.ort, sessionOptions: rt.sessionOptions });
-        emit({ case: 'iteration', backend: `cpu raster + ${rt.name} 1 thread (Node)`, model: MODEL_LABELS[model], B: spec.batch, N: spec.strokes, timed: spec.iterations, ...row });
+        emit({
+          case: 'iteration',
+          backend: `cpu raster + ${rt.name} 1 thread (Node)`,
+          model: MODEL_LABELS[model],
+          B: spec.batch,
+          N: spec.strokes,
+          timed: spec.iterations,
+          ...row,
+        });
       }
     }
   }
@@ -91,9 +99,26 @@ async function webgpuSection(emit: Emit): Promise<void> {
     for (const model of ['embedded'] as ModelName[]) {
       for (const spec of cases(model, true)) {
         const row = (await session.page.evaluate(`runPipelineCase(${JSON.stringify(spec)})`)) as Record<string, unknown>;
-        if (row.error) emit({ case: 'iteration', backend: 'webgpu (Chromium)', model: MODEL_LABELS[model], B: spec.batch, N: spec.strokes, error: String(row.error).slice(0, 400), logs: session.logs.slice(-5) });
+        if (row.error)
+          emit({
+            case: 'iteration',
+            backend: 'webgpu (Chromium)',
+            model: MODEL_LABELS[model],
+            B: spec.batch,
+            N: spec.strokes,
+            error: String(row.error).slice(0, 400),
+            logs: session.logs.slice(-5),
+          });
         else {
-          emit({ case: 'iteration', backend: 'webgpu one-device pipeline (headless Chromium)', B: spec.batch, N: spec.strokes, timed: spec.iterations, ...row, target_share_non_model: 0.1 });
+          emit({
+            case: 'iteration',
+            backend: 'webgpu one-device pipeline (headless Chromium)',
+            B: spec.batch,
+            N: spec.strokes,
+            timed: spec.iterations,
+            ...row,
+            target_share_non_model: 0.1,
+          });
           embeddedGflops = Math.max(embeddedGflops, Number(row.model_gflop_s));
         }
       }

@@ -24,18 +24,30 @@ function scene(strokes: number, views: number): RasterScene {
 async function time(raster: Rasterizer, s: RasterScene, runs: number): Promise<number> {
   const r = rng(1);
   const grad = Float32Array.from({ length: (s.views.length / 9) * SIZE * SIZE }, () => r() - 0.5);
-  return medianMs(async () => {
-    await raster.forward(s);
-    await raster.backward(grad);
-  }, runs, 4);
+  return medianMs(
+    async () => {
+      await raster.forward(s);
+      await raster.backward(grad);
+    },
+    runs,
+    4,
+  );
 }
 
 /** The one-device pipeline: GPU buffers in and out, a single wait for the queue at the end. */
 async function timeGpuBuffers(raster: WebGpuRasterizer, s: RasterScene, runs: number): Promise<number> {
   const r = rng(1);
   const pixels = (s.views.length / 9) * SIZE * SIZE;
-  const grad = raster.device.createBuffer({ label: 'bench.gradImages', size: pixels * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
-  raster.device.queue.writeBuffer(grad, 0, Float32Array.from({ length: pixels }, () => r() - 0.5));
+  const grad = raster.device.createBuffer({
+    label: 'bench.gradImages',
+    size: pixels * 4,
+    usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
+  });
+  raster.device.queue.writeBuffer(
+    grad,
+    0,
+    Float32Array.from({ length: pixels }, () => r() - 0.5),
+  );
   const ms = await medianMs(async () => {
     raster.forwardToBuffer(s);
     raster.backwardFromBuffer(grad);
@@ -67,12 +79,32 @@ export async function run(emit: Emit): Promise<void> {
       const binned = await time(createCpuRasterizer(), s, 15);
       const naive = await time(createCpuRasterizer({ binning: false }), s, strokes >= 64 ? 3 : 7);
       emit({ case: `fwd+bwd N=${strokes} B=${views}`, backend: 'cpu-binned', ...row, median_ms: +binned.toFixed(2) });
-      emit({ case: `fwd+bwd N=${strokes} B=${views}`, backend: 'cpu-naive', ...row, median_ms: +naive.toFixed(2), naive_over_binned: +(naive / binned).toFixed(1) });
+      emit({
+        case: `fwd+bwd N=${strokes} B=${views}`,
+        backend: 'cpu-naive',
+        ...row,
+        median_ms: +naive.toFixed(2),
+        naive_over_binned: +(naive / binned).toFixed(1),
+      });
       if (gpu) {
         const readback = await time(gpu.raster, s, 5);
-        emit({ case: `fwd+bwd N=${strokes} B=${views}`, backend: 'webgpu', ...row, median_ms: +readback.toFixed(2), readback: true, device: gpu.device });
+        emit({
+          case: `fwd+bwd N=${strokes} B=${views}`,
+          backend: 'webgpu',
+          ...row,
+          median_ms: +readback.toFixed(2),
+          readback: true,
+          device: gpu.device,
+        });
         const buffers = await timeGpuBuffers(gpu.raster, s, 5);
-        emit({ case: `fwd+bwd N=${strokes} B=${views}`, backend: 'webgpu', ...row, median_ms: +buffers.toFixed(2), readback: false, device: gpu.device });
+        emit({
+          case: `fwd+bwd N=${strokes} B=${views}`,
+          backend: 'webgpu',
+          ...row,
+          median_ms: +buffers.toFixed(2),
+          readback: false,
+          device: gpu.device,
+        });
       }
     }
   }

@@ -63,7 +63,15 @@ export async function run(emit: Emit): Promise<void> {
     const ms = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
     const bytes = 4 * (views.length * 2 + batch * Object.values(shape.taps).reduce((a, b) => a + b, 0));
-    emit({ case: `lossAndGradient B=${batch} S=${shape.size}`, batch, calls, callsPerSecond: Math.round((calls / ms) * 1000), usPerCall: Number(((ms / calls) * 1000).toFixed(1)), cpuUsPerCall: Number(((cpu.user + cpu.system) / calls).toFixed(1)), bytesPerCall: bytes });
+    emit({
+      case: `lossAndGradient B=${batch} S=${shape.size}`,
+      batch,
+      calls,
+      callsPerSecond: Math.round((calls / ms) * 1000),
+      usPerCall: Number(((ms / calls) * 1000).toFixed(1)),
+      cpuUsPerCall: Number(((cpu.user + cpu.system) / calls).toFixed(1)),
+      bytesPerCall: bytes,
+    });
     await remote.dispose();
     stop();
     port1.close();

@@ -26,7 +26,9 @@ export async function run(emit: Emit): Promise<void> {
       stopped_early: result.stoppedEarly,
       loss_initial: +result.lossInitial.toFixed(4),
       loss_final: +result.lossFinal.toFixed(4),
-      ...(preset === 'draft' ? { target_total_ms: 30000, target_first_preview_ms: 2000, meets: t.totalMs <= 30000 && t.firstPreviewMs <= 2000 } : {}),
+      ...(preset === 'draft'
+        ? { target_total_ms: 30000, target_first_preview_ms: 2000, meets: t.totalMs <= 30000 && t.firstPreviewMs <= 2000 }
+        : {}),
     });
     cold = false;
   }

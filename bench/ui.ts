@@ -33,12 +33,23 @@ function summarize(trace: UiTrace & { now: number }, t0: number) {
   const firstStrokes = trace.its.find(([, it]) => it >= 0)?.[0];
   const phase = (from: number, to: number) => {
     const d = trace.tasks.filter(([start]) => start >= from && start < to).map(([, ms]) => ms);
-    return { count: d.length, maxMs: Math.round(d.length ? Math.max(...d) : 0), totalMs: Math.round(d.reduce((x, y) => x + y, 0)), over100: d.filter((ms) => ms > 100).length };
+    return {
+      count: d.length,
+      maxMs: Math.round(d.length ? Math.max(...d) : 0),
+      totalMs: Math.round(d.reduce((x, y) => x + y, 0)),
+      over100: d.filter((ms) => ms > 100).length,
+    };
   };
   const steps = trace.its.filter(([, it]) => it >= 1);
   const [a, b] = [steps[0], steps.at(-1)];
   const itPerS = a && b && b[0] > a[0] ? ((b[1] - a[1]) / (b[0] - a[0])) * 1000 : null;
-  return { firstPreviewMs: firstStrokes === undefined ? null : Math.round(firstStrokes - t0), setupMs: Math.round(firstStep - t0), setupLongTasks: phase(t0, firstStep), iterationLongTasks: phase(firstStep, trace.now + 1), itPerS: itPerS && Number(itPerS.toFixed(3)) };
+  return {
+    firstPreviewMs: firstStrokes === undefined ? null : Math.round(firstStrokes - t0),
+    setupMs: Math.round(firstStep - t0),
+    setupLongTasks: phase(t0, firstStep),
+    iterationLongTasks: phase(firstStep, trace.now + 1),
+    itPerS: itPerS && Number(itPerS.toFixed(3)),
+  };
 }
 
 async function uiRun(s: UiSession, compute: 'Automatic (GPU when it helps)' | 'GPU (WebGPU)', iterations: number) {
@@ -46,8 +57,18 @@ async function uiRun(s: UiSession, compute: 'Automatic (GPU when it helps)' | 'G
   await s.chooseCompute(compute);
   const t0 = await s.ui.evaluate(installTrace);
   await s.click('run');
-  await s.ui.waitForFunction(() => /Done after|Stopped after/.test(document.querySelector('[data-testid=summary]')?.textContent ?? '') || !!document.querySelector('[data-testid=problem]'), undefined, { timeout: 600_000 });
-  const summary = (await s.ui.getByTestId('summary').textContent().catch(() => null)) ?? (await s.ui.getByTestId('problem').textContent());
+  await s.ui.waitForFunction(
+    () =>
+      /Done after|Stopped after/.test(document.querySelector('[data-testid=summary]')?.textContent ?? '') ||
+      !!document.querySelector('[data-testid=problem]'),
+    undefined,
+    { timeout: 600_000 },
+  );
+  const summary =
+    (await s.ui
+      .getByTestId('summary')
+      .textContent()
+      .catch(() => null)) ?? (await s.ui.getByTestId('problem').textContent());
   return { ...summarize(await s.ui.evaluate(readTrace), t0), summary };
 }
 
@@ -65,8 +86,15 @@ export async function run(emit: Emit): Promise<void> {
   if (wanted('cpu-worker') || wanted('gpu-worker')) {
     s = await page('');
     try {
-      if (wanted('cpu-worker')) emit({ case: 'cpu-worker', iterations: CPU_ITERATIONS, engineAtRun: await engineState(s), ...(await uiRun(s, 'Automatic (GPU when it helps)', CPU_ITERATIONS)) });
-      if (wanted('gpu-worker')) emit({ case: 'gpu-worker', iterations: GPU_ITERATIONS, ...(await uiRun(s, 'GPU (WebGPU)', GPU_ITERATIONS)) });
+      if (wanted('cpu-worker'))
+        emit({
+          case: 'cpu-worker',
+          iterations: CPU_ITERATIONS,
+          engineAtRun: await engineState(s),
+          ...(await uiRun(s, 'Automatic (GPU when it helps)', CPU_ITERATIONS)),
+        });
+      if (wanted('gpu-worker'))
+        emit({ case: 'gpu-worker', iterations: GPU_ITERATIONS, ...(await uiRun(s, 'GPU (WebGPU)', GPU_ITERATIONS)) });
     } finally {
       await s.close();
     }
@@ -76,7 +104,12 @@ export async function run(emit: Emit): Promise<void> {
     try {
       const since = Date.now();
       await s.ui.locator('[data-engine=warm]').waitFor({ timeout: 180_000 });
-      emit({ case: 'cpu-worker-warm', iterations: CPU_ITERATIONS, warmWaitMs: Date.now() - since, ...(await uiRun(s, 'Automatic (GPU when it helps)', CPU_ITERATIONS)) });
+      emit({
+        case: 'cpu-worker-warm',
+        iterations: CPU_ITERATIONS,
+        warmWaitMs: Date.now() - since,
+        ...(await uiRun(s, 'Automatic (GPU when it helps)', CPU_ITERATIONS)),
+      });
     } finally {
       await s.close();
     }
@@ -106,7 +139,9 @@ type PoolScope = typeof globalThis & { sketchifyLossWorkers: { ready(): unknown[
 async function poolReady(s: UiSession) {
   for (let tries = 0; tries < 600; tries++) {
     for (const w of s.page.workers()) {
-      const ready = await w.evaluate(() => ('sketchifyLossWorkers' in globalThis ? (globalThis as PoolScope).sketchifyLossWorkers.ready().length : -1)).catch(() => -1);
+      const ready = await w
+        .evaluate(() => ('sketchifyLossWorkers' in globalThis ? (globalThis as PoolScope).sketchifyLossWorkers.ready().length : -1))
+        .catch(() => -1);
       if (ready >= 1) return { worker: w, bootMs: await w.evaluate(() => (globalThis as PoolScope).sketchifyLossWorkers.bootMs) };
     }
     await new Promise((r) => setTimeout(r, 200));
@@ -122,7 +157,10 @@ async function shards(emit: Emit): Promise<void> {
     await s.click('advanced');
     await s.ui.locator('[data-engine=warm]').waitFor({ timeout: 180_000 });
     const pool = await poolReady(s);
-    for (const [preset, iterations] of [['draft', 100], ['standard', 400]] as const) {
+    for (const [preset, iterations] of [
+      ['draft', 100],
+      ['standard', 400],
+    ] as const) {
       await s.choose(preset);
       await s.setNumber('iterations', String(iterations));
       const rows: Record<number, { wallMs: number; msPerIteration: number | null }> = {};
@@ -131,9 +169,19 @@ async function shards(emit: Emit): Promise<void> {
         const t0 = await s.ui.evaluate(installTrace);
         const wall0 = Date.now();
         await s.click('run');
-        await s.ui.waitForFunction(() => /Done after|Stopped after/.test(document.querySelector('[data-testid=summary]')?.textContent ?? '') || !!document.querySelector('[data-testid=problem]'), undefined, { timeout: 600_000 });
+        await s.ui.waitForFunction(
+          () =>
+            /Done after|Stopped after/.test(document.querySelector('[data-testid=summary]')?.textContent ?? '') ||
+            !!document.querySelector('[data-testid=problem]'),
+          undefined,
+          { timeout: 600_000 },
+        );
         const wallMs = Date.now() - wall0;
-        const summary = (await s.ui.getByTestId('summary').textContent().catch(() => null)) ?? (await s.ui.getByTestId('problem').textContent());
+        const summary =
+          (await s.ui
+            .getByTestId('summary')
+            .textContent()
+            .catch(() => null)) ?? (await s.ui.getByTestId('problem').textContent());
         const done = Number(/after (\d+) iterations/.exec(summary ?? '')?.[1] ?? NaN);
         const { itPerS, setupMs } = summarize(await s.ui.evaluate(readTrace), t0);
         const msPerIteration = itPerS ? Math.round((1000 / itPerS) * 10) / 10 : null;
@@ -141,7 +189,12 @@ async function shards(emit: Emit): Promise<void> {
         emit({ case: 'cpu-shards', preset, strokes: 16, shards: k, iterations: done, wallMs, msPerIteration, setupMs, summary });
       }
       const ratio = (a: number | null, b: number | null) => (a && b ? Number((a / b).toFixed(2)) : null);
-      emit({ case: 'cpu-shards-ratio', preset, wallK1overK2: ratio(rows[1].wallMs, rows[2].wallMs), msPerIterationK1overK2: ratio(rows[1].msPerIteration, rows[2].msPerIteration) });
+      emit({
+        case: 'cpu-shards-ratio',
+        preset,
+        wallK1overK2: ratio(rows[1].wallMs, rows[2].wallMs),
+        msPerIterationK1overK2: ratio(rows[1].msPerIteration, rows[2].msPerIteration),
+      });
     }
     // One loss worker's memory: the browser's RSS with it, then without it (stopped, settled).
     const settle = () => new Promise((r) => setTimeout(r, 3000));
@@ -150,7 +203,13 @@ async function shards(emit: Emit): Promise<void> {
     await pool.worker.evaluate(() => (globalThis as PoolScope).sketchifyLossWorkers.crash(0));
     await settle();
     const without = chromiumRssMiB();
-    emit({ case: 'cpu-shards-memory', lossWorkerBootMs: pool.bootMs, chromiumRssMiB: withWorker, afterStoppingLossWorkerMiB: without, lossWorkerMiB: withWorker - without });
+    emit({
+      case: 'cpu-shards-memory',
+      lossWorkerBootMs: pool.bootMs,
+      chromiumRssMiB: withWorker,
+      afterStoppingLossWorkerMiB: without,
+      lossWorkerMiB: withWorker - without,
+    });
   } finally {
     await s.close();
   }

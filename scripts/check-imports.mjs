@@ -63,7 +63,9 @@ function resolveSpecifier(from, spec) {
   return null;
 }
 
-const files = ROOTS.flatMap((root) => listFiles(join(ROOT, root))).map(rel).sort();
+const files = ROOTS.flatMap((root) => listFiles(join(ROOT, root)))
+  .map(rel)
+  .sort();
 /** file → [{ to, line }] for every import that names a file of ours (in any folder). */
 const edges = new Map();
 for (const file of files) {

@@ -57,7 +57,10 @@ export async function checkAgainstCpu(ort: typeof Ort, device: GPUDevice, precis
   const session = await GpuLossSession.create({ ort, device, id: 'check', architecture: pipelineTestNet, size: SIZE, batch: B, precision });
   session.setWeights({ geometric: taps, semantic: 0.1 });
   session.setTargetPool({ batch: B, tensors: targets });
-  const viewsBuffer = device.createBuffer({ size: views.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC });
+  const viewsBuffer = device.createBuffer({
+    size: views.byteLength,
+    usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC,
+  });
   device.queue.writeBuffer(viewsBuffer, 0, views);
   const enc = device.createCommandEncoder();
   session.selectTargets(enc, [0, 1]);
@@ -77,5 +80,11 @@ export async function checkAgainstCpu(ort: typeof Ort, device: GPUDevice, precis
   });
   const lossRel = Math.abs(lossGpu - lossCpu) / Math.abs(lossCpu);
   const gradRel = maxErr / maxRef;
-  return { loss_gpu: lossGpu, loss_cpu: lossCpu, loss_rel_err: +lossRel.toExponential(2), grad_rel_err: +gradRel.toExponential(2), ok: lossRel < (precision === 'float16' ? 1e-2 : 1e-3) && gradRel < (precision === 'float16' ? 0.1 : 1e-2) && maxRef > 0 };
+  return {
+    loss_gpu: lossGpu,
+    loss_cpu: lossCpu,
+    loss_rel_err: +lossRel.toExponential(2),
+    grad_rel_err: +gradRel.toExponential(2),
+    ok: lossRel < (precision === 'float16' ? 1e-2 : 1e-3) && gradRel < (precision === 'float16' ? 0.1 : 1e-2) && maxRef > 0,
+  };
 }

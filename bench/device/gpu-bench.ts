@@ -39,7 +39,8 @@ function parseCases(text: string): { model: ModelName; batch: number; strokes: n
   return text.split(',').map((c) => {
     const [model, b, n, precision] = c.split(':');
     if (model !== 'rn101' && model !== 'embedded') throw new Error(`DEVICE_CASES: unknown model '${model}'`);
-    if (precision !== undefined && precision !== 'float32' && precision !== 'float16') throw new Error(`DEVICE_CASES: unknown precision '${precision}'`);
+    if (precision !== undefined && precision !== 'float32' && precision !== 'float16')
+      throw new Error(`DEVICE_CASES: unknown precision '${precision}'`);
     return { model, batch: Number(b), strokes: Number(n), ...(precision ? { precision } : {}) };
   });
 }
@@ -58,7 +59,9 @@ async function main(): Promise<void> {
   emit({ case: 'adapter', backend: BACKEND, node: process.version, dawn_flags: flags, ...gpu.info });
 
   ort.env.wasm.numThreads = 1;
-  ort.env.wasm.wasmBinary = readFileSync(locate('ORT_WASM', 'ort-wasm-simd-threaded.asyncify.wasm', 'node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.asyncify.wasm'));
+  ort.env.wasm.wasmBinary = readFileSync(
+    locate('ORT_WASM', 'ort-wasm-simd-threaded.asyncify.wasm', 'node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.asyncify.wasm'),
+  );
   ort.env.logLevel = 'warning';
 
   if (process.env.DEVICE_CHECK !== '0') {
@@ -76,7 +79,12 @@ async function main(): Promise<void> {
   const arch = (model: ModelName): Architecture => {
     let a = archs.get(model);
     if (!a) {
-      a = model === 'rn101' ? rn101Random() : embeddedArchitecture(new Uint8Array(readFileSync(locate('EMBEDDED_BIN', 'embedded-mobilenetv2.bin', 'build/models/embedded-mobilenetv2.bin'))));
+      a =
+        model === 'rn101'
+          ? rn101Random()
+          : embeddedArchitecture(
+              new Uint8Array(readFileSync(locate('EMBEDDED_BIN', 'embedded-mobilenetv2.bin', 'build/models/embedded-mobilenetv2.bin'))),
+            );
       archs.set(model, a);
     }
     return a;
@@ -84,7 +92,15 @@ async function main(): Promise<void> {
   const adapter = `${gpu.info.vendor} ${gpu.info.architecture} ${gpu.info.description}`.trim();
   for (const c of cases) {
     const spec = { ...c, iterations };
-    const head = { case: 'iteration', backend: BACKEND, adapter, model: MODEL_LABELS[c.model], model_key: c.model, B: c.batch, N: c.strokes };
+    const head = {
+      case: 'iteration',
+      backend: BACKEND,
+      adapter,
+      model: MODEL_LABELS[c.model],
+      model_key: c.model,
+      B: c.batch,
+      N: c.strokes,
+    };
     if (c.model === 'rn101' && gpu.info.is_fallback && !process.env.DEVICE_ALLOW_FALLBACK) {
       // A software adapter (SwiftShader: ~0.02 GFLOP/s here) would spend hours on RN101.
       emit({ ...head, blocked: 'not run on a fallback (software) adapter; DEVICE_ALLOW_FALLBACK=1 forces it' });
@@ -93,7 +109,14 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     try {
       const row = await runCase(spec, arch(c.model), { kind: 'webgpu', ort, device });
-      emit({ ...head, timed: iterations, ...row, target_share_non_model: 0.1, gpu_errors: gpuErrors, ms_case_wall: Math.round(performance.now() - t0) });
+      emit({
+        ...head,
+        timed: iterations,
+        ...row,
+        target_share_non_model: 0.1,
+        gpu_errors: gpuErrors,
+        ms_case_wall: Math.round(performance.now() - t0),
+      });
     } catch (e) {
       emit({ ...head, error: String((e as Error).stack ?? e).slice(0, 800), gpu_errors: gpuErrors });
     }

@@ -94,7 +94,20 @@ const NUMERIC: Record<string, keyof SketchOptions> = {
   '--add': 'add',
   '--remove': 'remove',
 };
-const STRING = new Set(['--preset', '--model', '--backend', '--subject', '-o', '--output', '-d', '--out-dir', '--png', '--series', '--init', '--freeze']);
+const STRING = new Set([
+  '--preset',
+  '--model',
+  '--backend',
+  '--subject',
+  '-o',
+  '--output',
+  '-d',
+  '--out-dir',
+  '--png',
+  '--series',
+  '--init',
+  '--freeze',
+]);
 const BOOLEAN = new Set(['--json', '-q', '--quiet', '-h', '--help', '--version', '--nested']);
 
 function parseNumber(flag: string, text: string): number {
@@ -111,7 +124,8 @@ function pickAlias(values: Record<string, string>, short: string, long: string):
 function parseSeries(text: string): number[] {
   const counts = text.split(',').map((part) => {
     const n = Number(part.trim());
-    if (!/^\d+$/.test(part.trim()) || n < 1 || n > MAX_STROKES) throw new UsageError(`--series expects stroke counts from 1 to ${MAX_STROKES} separated by commas, got '${text}'`);
+    if (!/^\d+$/.test(part.trim()) || n < 1 || n > MAX_STROKES)
+      throw new UsageError(`--series expects stroke counts from 1 to ${MAX_STROKES} separated by commas, got '${text}'`);
     return n;
   });
   if (counts.length > MAX_SERIES) throw new UsageError(`--series holds at most ${MAX_SERIES} sketches, got ${counts.length}`);
@@ -121,12 +135,14 @@ function parseSeries(text: string): number[] {
 
 /** '1,3,5-8' (strokes numbered from 1) -> [0, 2, 4, 5, 6, 7]: distinct 0-based indices. */
 export function parseFreeze(text: string): number[] {
-  const bad = () => new UsageError(`--freeze expects stroke numbers from 1 (the SVG's first path) separated by commas, or ranges like 5-8, got '${text}'`);
+  const bad = () =>
+    new UsageError(`--freeze expects stroke numbers from 1 (the SVG's first path) separated by commas, or ranges like 5-8, got '${text}'`);
   const out: number[] = [];
   for (const part of text.split(',').map((p) => p.trim())) {
     const m = /^(\d+)(?:-(\d+))?$/.exec(part);
     if (!m) throw bad();
-    const from = Number(m[1]), to = Number(m[2] ?? m[1]);
+    const from = Number(m[1]),
+      to = Number(m[2] ?? m[1]);
     if (from < 1 || to < from) throw bad();
     for (let n = from; n <= to; n++) {
       if (out.includes(n - 1)) throw new UsageError(`--freeze lists stroke ${n} twice: '${text}'`);
@@ -172,7 +188,8 @@ export function parseArgs(argv: readonly string[]): Command {
   if ('--preset' in values) options.preset = values['--preset'] as Preset;
   if ('--model' in values) {
     const known = MODEL_REGISTRY.map((m) => m.id);
-    if (!known.includes(values['--model'])) throw new UsageError(`unknown model '${values['--model']}': known models are ${known.join(', ')}`);
+    if (!known.includes(values['--model']))
+      throw new UsageError(`unknown model '${values['--model']}': known models are ${known.join(', ')}`);
     options.model = values['--model'];
   }
   if ('--backend' in values) options.backend = values['--backend'] as BackendChoice;
@@ -186,12 +203,15 @@ export function parseArgs(argv: readonly string[]): Command {
   if (output !== null && outDir !== null) throw new UsageError('-o and -d both given: -o names one file, -d a directory for all of them');
   if (positional.length > 1 && outDir === null) throw new UsageError(`${positional.length} images need -d DIR for their SVGs`);
   if (series && '--strokes' in values) throw new UsageError('--strokes and --series both given: the series sets the stroke counts');
-  if (png !== null && (outDir !== null || series || output === null)) throw new UsageError('--png works with -o and one sketch (no -d, no --series)');
-  if (json && output === null && outDir === null) throw new UsageError('--json needs -o FILE or -d DIR: stdout carries the JSON, so the SVG needs a file');
+  if (png !== null && (outDir !== null || series || output === null))
+    throw new UsageError('--png works with -o and one sketch (no -d, no --series)');
+  if (json && output === null && outDir === null)
+    throw new UsageError('--json needs -o FILE or -d DIR: stdout carries the JSON, so the SVG needs a file');
   const nested = flags.has('--nested');
   if (nested && !series) throw new UsageError('--nested needs --series (the stroke counts of the levels)');
   const initPath = values['--init'] ?? null;
-  for (const flag of ['--freeze', '--add', '--remove']) if (flag in values && initPath === null) throw new UsageError(`${flag} needs --init FILE.svg (the strokes to continue)`);
+  for (const flag of ['--freeze', '--add', '--remove'])
+    if (flag in values && initPath === null) throw new UsageError(`${flag} needs --init FILE.svg (the strokes to continue)`);
   if (initPath !== null && positional.length > 1) throw new UsageError('--init holds the strokes of one image: give one image');
   if (initPath !== null && series) throw new UsageError('--init and --series both given: --init continues one sketch');
   const init = initPath === null ? null : { path: initPath, freeze: '--freeze' in values ? parseFreeze(values['--freeze']) : [] };
@@ -201,5 +221,17 @@ export function parseArgs(argv: readonly string[]): Command {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  return { kind: 'run', images: positional, options, output, outDir, png, series, nested, init, json, quiet: flags.has('-q') || flags.has('--quiet') };
+  return {
+    kind: 'run',
+    images: positional,
+    options,
+    output,
+    outDir,
+    png,
+    series,
+    nested,
+    init,
+    json,
+    quiet: flags.has('-q') || flags.has('--quiet'),
+  };
 }

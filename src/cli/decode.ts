@@ -54,9 +54,12 @@ export function headerSize(bytes: Uint8Array, format: ImageFormat): { width: num
 }
 
 function checkSize(width: number, height: number): void {
-  if (width < MIN_IMAGE_SIDE || height < MIN_IMAGE_SIDE) throw new ImageDecodeError(`image is ${width}x${height}: each side must be at least ${MIN_IMAGE_SIDE} px`);
+  if (width < MIN_IMAGE_SIDE || height < MIN_IMAGE_SIDE)
+    throw new ImageDecodeError(`image is ${width}x${height}: each side must be at least ${MIN_IMAGE_SIDE} px`);
   if (width * height > MAX_DECODE_PIXELS) {
-    throw new ImageDecodeError(`image is ${width}x${height} (${Math.round((width * height) / 1e6)} megapixels): at most ${MAX_DECODE_PIXELS / 1e6} megapixels can be read; use a smaller copy`);
+    throw new ImageDecodeError(
+      `image is ${width}x${height} (${Math.round((width * height) / 1e6)} megapixels): at most ${MAX_DECODE_PIXELS / 1e6} megapixels can be read; use a smaller copy`,
+    );
   }
   // Downscaled to MAX_IMAGE_SIDE, the short side must still hold something.
   const f = Math.min(1, MAX_IMAGE_SIDE / Math.max(width, height));
@@ -85,7 +88,8 @@ export interface DecodedImage extends RgbaImage {
  * nothing to a user, so every decoder failure is reported as a damaged file.
  */
 export function decodeImage(bytes: Uint8Array): DecodedImage {
-  if (bytes.length > MAX_IMAGE_BYTES) throw new ImageDecodeError(`the file is ${Math.round(bytes.length / 2 ** 20)} MB: at most ${MAX_IMAGE_BYTES / 2 ** 20} MB can be read`);
+  if (bytes.length > MAX_IMAGE_BYTES)
+    throw new ImageDecodeError(`the file is ${Math.round(bytes.length / 2 ** 20)} MB: at most ${MAX_IMAGE_BYTES / 2 ** 20} MB can be read`);
   const format = detectFormat(bytes);
   const size = headerSize(bytes, format);
   if (!size) throw new ImageDecodeError(`corrupt ${format.toUpperCase()} file: no readable image header`);

@@ -29,12 +29,18 @@ export function parseSketchSvg(text: string, name: string): SketchSvg {
   const fail = (why: string): never => {
     throw new InitSvgError(`--init ${name}: ${why}`);
   };
-  const body = text.replace(/^\uFEFF/, '').replace(/<\?xml[^>]*\?>/, '').replace(/<!--[\s\S]*?-->/g, '');
+  const body = text
+    .replace(/^\uFEFF/, '')
+    .replace(/<\?xml[^>]*\?>/, '')
+    .replace(/<!--[\s\S]*?-->/g, '');
   const tags = [...body.matchAll(/<(\/?)([A-Za-z][\w:.-]*)([^>]*)>/g)];
   if (tags.length === 0 || tags[0][2] !== 'svg' || tags[0][1]) fail('not an SVG (no <svg> element first)');
-  for (const [, , tag] of tags) if (!ALLOWED.has(tag)) fail(`holds a <${tag}> element: only SVGs that Sketchify wrote can be read (<path d="M x y C x y x y x y"/> strokes)`);
+  for (const [, , tag] of tags)
+    if (!ALLOWED.has(tag))
+      fail(`holds a <${tag}> element: only SVGs that Sketchify wrote can be read (<path d="M x y C x y x y x y"/> strokes)`);
   const svgAttrs = tags[0][3];
-  const width = Number(attribute(svgAttrs, 'width')), height = Number(attribute(svgAttrs, 'height'));
+  const width = Number(attribute(svgAttrs, 'width')),
+    height = Number(attribute(svgAttrs, 'height'));
   const viewBox = attribute(svgAttrs, 'viewBox');
   if (!(width > 0 && height > 0)) fail('the <svg> element has no positive width and height');
   if (viewBox === null || viewBox.trim().split(/\s+/).map(Number).join(' ') !== `0 0 ${width} ${height}`) {
@@ -42,7 +48,9 @@ export function parseSketchSvg(text: string, name: string): SketchSvg {
   }
   const groups = tags.filter(([, close, tag]) => tag === 'g' && !close);
   if (groups.length > 1 || groups.some(([, , , attrs]) => attribute(attrs, 'transform') !== null)) {
-    fail(`holds ${groups.length} sketches side by side (a --series SVG): --init takes the SVG of one sketch (-d writes one per count, NAME-N.svg)`);
+    fail(
+      `holds ${groups.length} sketches side by side (a --series SVG): --init takes the SVG of one sketch (-d writes one per count, NAME-N.svg)`,
+    );
   }
   const points: number[] = [];
   let strokes = 0;
@@ -64,14 +72,22 @@ export function parseSketchSvg(text: string, name: string): SketchSvg {
  */
 export function strokesForImage(svg: SketchSvg, image: DecodedImage, name: string, input: string): number[] {
   if (svg.width !== image.sourceWidth || svg.height !== image.sourceHeight) {
-    throw new InitSvgError(`--init ${name} is ${svg.width}x${svg.height} px but ${input} is ${image.sourceWidth}x${image.sourceHeight}: the strokes must come from a sketch of this image`);
+    throw new InitSvgError(
+      `--init ${name} is ${svg.width}x${svg.height} px but ${input} is ${image.sourceWidth}x${image.sourceHeight}: the strokes must come from a sketch of this image`,
+    );
   }
-  const fx = image.sourceWidth / image.width, fy = image.sourceHeight / image.height;
+  const fx = image.sourceWidth / image.width,
+    fy = image.sourceHeight / image.height;
   return fx === 1 && fy === 1 ? svg.points : svg.points.map((v, i) => v / (i % 2 === 0 ? fx : fy));
 }
 
 /** Puts the SVG's own numbers back into the frozen strokes of a result in the file's frame (no float round trip). */
-export function restoreFrozen(points: Float32Array, origin: readonly number[] | undefined, frozen: readonly number[], svg: SketchSvg): Float32Array {
+export function restoreFrozen(
+  points: Float32Array,
+  origin: readonly number[] | undefined,
+  frozen: readonly number[],
+  svg: SketchSvg,
+): Float32Array {
   if (!origin || frozen.length === 0) return points;
   const out = points.slice();
   origin.forEach((o, j) => {

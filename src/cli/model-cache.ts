@@ -28,7 +28,8 @@ export function modelCacheDir(env: Record<string, string | undefined> = process.
  * One file per model and revision: a safetensors file holding only the tensors we read (its
  * metadata keeps the commit that answered, which matters for an unpinned revision).
  */
-export const cachedWeightsPath = (dir: string, entry: ClipModelEntry): string => join(dir, 'models', `${entry.id}@${entry.weights.revision}.safetensors`);
+export const cachedWeightsPath = (dir: string, entry: ClipModelEntry): string =>
+  join(dir, 'models', `${entry.id}@${entry.weights.revision}.safetensors`);
 
 export interface CachedWeightsOptions {
   cacheDir?: string;

@@ -27,10 +27,15 @@ export async function readEmbeddedWeights(candidates = embeddedModelCandidates()
       // try the next location
     }
   }
-  throw new Error(`embedded model not found (looked in ${candidates.join(', ')}): build it with 'npx tsx models/build-embedded.ts' or 'npm run build'`);
+  throw new Error(
+    `embedded model not found (looked in ${candidates.join(', ')}): build it with 'npx tsx models/build-embedded.ts' or 'npm run build'`,
+  );
 }
 
-export function embeddedLossModel(bytes: Uint8Array, runtime: Pick<CpuRuntime, 'ort' | 'sessionOptions'> & { name?: string } = { ort }): Promise<LossModel> {
+export function embeddedLossModel(
+  bytes: Uint8Array,
+  runtime: Pick<CpuRuntime, 'ort' | 'sessionOptions'> & { name?: string } = { ort },
+): Promise<LossModel> {
   return loadEmbeddedModel(bytes, { ort: runtime.ort, sessionOptions: runtime.sessionOptions, runtimeName: runtime.name });
 }
 
@@ -45,7 +50,12 @@ export async function cpuRuntime(prefer = process.env.SKETCHIFY_ORT): Promise<Cp
   try {
     if (prefer === 'wasm') throw new Error('wasm requested');
     const node = (await import('onnxruntime-node')) as unknown as OrtModule;
-    const sessionOptions = { executionProviders: ['cpu'], graphOptimizationLevel: 'extended', intraOpNumThreads: 1, interOpNumThreads: 1 } as const;
+    const sessionOptions = {
+      executionProviders: ['cpu'],
+      graphOptimizationLevel: 'extended',
+      intraOpNumThreads: 1,
+      interOpNumThreads: 1,
+    } as const;
     return { name: 'onnxruntime-node', ort: node, sessionOptions: sessionOptions as OnnxLossModelOptions['sessionOptions'] };
   } catch {
     ort.env.wasm.numThreads = 1;

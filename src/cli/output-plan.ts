@@ -56,7 +56,11 @@ async function resolveOutput(path: string, io: PathIo): Promise<{ real: string; 
   try {
     realDir = await io.realpath(dir);
   } catch (error) {
-    throw new OutputError(errorCode(error) === 'ENOENT' ? `cannot write ${path}: the directory ${dir} does not exist` : `cannot write ${path}: ${errorCode(error)}`);
+    throw new OutputError(
+      errorCode(error) === 'ENOENT'
+        ? `cannot write ${path}: the directory ${dir} does not exist`
+        : `cannot write ${path}: ${errorCode(error)}`,
+    );
   }
   return { real: join(realDir, basename(path)), exists: false };
 }
@@ -83,7 +87,10 @@ export async function checkOutputs(plans: readonly ImageOutputs[], io: PathIo, i
   for (const path of plans.flatMap(outputPaths)) {
     const { real, exists } = await resolveOutput(path, io);
     const owner = owners.get(real);
-    if (owner) throw new UsageError(owner.startsWith('the ') ? `output ${path} is ${owner}: choose another output name` : `output ${path} is the same file as ${owner}`);
+    if (owner)
+      throw new UsageError(
+        owner.startsWith('the ') ? `output ${path} is ${owner}: choose another output name` : `output ${path} is the same file as ${owner}`,
+      );
     owners.set(real, `output ${path}`);
     if (exists) existing.add(path);
     dirs.add(dirname(real));

@@ -48,7 +48,9 @@ export function createProgressLines(write: (s: string) => void, label: string): 
       const decile = Math.floor((10 * e.iteration) / e.iterations);
       if (decile <= lastDecile) return;
       lastDecile = decile;
-      write(`${label ? `${label}: ` : ''}${10 * decile}% (${e.iteration}/${e.iterations} iterations, best loss ${num(e.bestLoss)}, ${seconds(e.elapsedMs)})\n`);
+      write(
+        `${label ? `${label}: ` : ''}${10 * decile}% (${e.iteration}/${e.iterations} iterations, best loss ${num(e.bestLoss)}, ${seconds(e.elapsedMs)})\n`,
+      );
     },
     done() {},
   };

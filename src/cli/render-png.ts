@@ -7,10 +7,16 @@ export const MAX_PNG_SIDE = 2048;
 
 export async function renderSketchPng(result: Pick<SketchResult, 'points' | 'width' | 'imageWidth' | 'imageHeight'>): Promise<Uint8Array> {
   const f = Math.min(1, MAX_PNG_SIDE / Math.max(result.imageWidth, result.imageHeight));
-  const w = Math.max(1, Math.round(result.imageWidth * f)), h = Math.max(1, Math.round(result.imageHeight * f));
+  const w = Math.max(1, Math.round(result.imageWidth * f)),
+    h = Math.max(1, Math.round(result.imageHeight * f));
   const side = Math.max(w, h);
   const points = result.points.map((v) => v * f);
-  const gray = await createCpuRasterizer().forward({ points, views: Float32Array.from(IDENTITY_VIEW), size: side, width: Math.max(0.5, result.width * f) });
+  const gray = await createCpuRasterizer().forward({
+    points,
+    views: Float32Array.from(IDENTITY_VIEW),
+    size: side,
+    width: Math.max(0.5, result.width * f),
+  });
   const png = new PNG({ width: w, height: h });
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {

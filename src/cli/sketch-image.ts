@@ -1,7 +1,17 @@
 // One input image, start to finish: read and decode it (and the --init SVG), sketch it once,
 // once per series count or as a nested series (progress on stderr), map the strokes back to
 // the file's own pixels, write its files.
-import { type LossModel, resolveOptions, type SketchOptions, type SketchProgress, type SketchResult, sketchify, sketchNestedSeries, toSeriesSvg, toSvg } from '../engine/index.ts';
+import {
+  type LossModel,
+  resolveOptions,
+  type SketchOptions,
+  type SketchProgress,
+  type SketchResult,
+  sketchify,
+  sketchNestedSeries,
+  toSeriesSvg,
+  toSvg,
+} from '../engine/index.ts';
 import { UsageError, type RunCommand } from './args.ts';
 import { decodeImage, ImageDecodeError, type DecodedImage } from './decode.ts';
 import { InitSvgError, parseSketchSvg, restoreFrozen, strokesForImage, type SketchSvg } from './init-svg.ts';
@@ -44,7 +54,8 @@ export interface ImageJobResult {
 
 /** The strokes in the file's own pixels: the engine saw a copy downscaled to MAX_IMAGE_SIDE. */
 export function toSourceFrame(result: SketchResult, image: DecodedImage): SketchResult {
-  const fx = image.sourceWidth / image.width, fy = image.sourceHeight / image.height;
+  const fx = image.sourceWidth / image.width,
+    fy = image.sourceHeight / image.height;
   if (fx === 1 && fy === 1) return result;
   const points = result.points.map((v, i) => v * (i % 2 === 0 ? fx : fy));
   return { ...result, points, width: result.width * fx, imageWidth: image.sourceWidth, imageHeight: image.sourceHeight };
@@ -65,7 +76,12 @@ async function readInput(path: string, io: ImageJobIo): Promise<DecodedImage> {
 }
 
 /** The --init strokes (engine frame) and the SVG they came from; checked against the options before any work. */
-async function readInit(cmd: RunCommand, image: DecodedImage, input: string, io: ImageJobIo): Promise<{ options: SketchOptions; svg: SketchSvg; frozen: number[] } | null> {
+async function readInit(
+  cmd: RunCommand,
+  image: DecodedImage,
+  input: string,
+  io: ImageJobIo,
+): Promise<{ options: SketchOptions; svg: SketchSvg; frozen: number[] } | null> {
   if (!cmd.init) return null;
   const { path, freeze } = cmd.init;
   let text: string;
@@ -82,7 +98,8 @@ async function readInit(cmd: RunCommand, image: DecodedImage, input: string, io:
     throw error instanceof InitSvgError ? new InputError(error.message) : error;
   }
   const frozenText = freeze.map((f) => f + 1).join(',');
-  if (freeze.some((f) => 8 * f >= points.length)) throw new UsageError(`--freeze ${frozenText}: ${path} holds ${points.length / 8} strokes (numbered from 1)`);
+  if (freeze.some((f) => 8 * f >= points.length))
+    throw new UsageError(`--freeze ${frozenText}: ${path} holds ${points.length / 8} strokes (numbered from 1)`);
   const options: SketchOptions = { ...cmd.options, initial: { points, frozen: freeze } };
   try {
     resolveOptions(options);
@@ -95,7 +112,14 @@ async function readInit(cmd: RunCommand, image: DecodedImage, input: string, io:
 type Init = Awaited<ReturnType<typeof readInit>>;
 
 /** One sketch per count (or the one sketch), or the nested series; results in the order asked, and the one that ran last. */
-async function runSketches(job: ImageJob, io: ImageJobIo, image: DecodedImage, model: LossModel, init: Init, onFirst: () => void): Promise<{ results: SketchResult[]; lastRun: SketchResult }> {
+async function runSketches(
+  job: ImageJob,
+  io: ImageJobIo,
+  image: DecodedImage,
+  model: LossModel,
+  init: Init,
+  onFirst: () => void,
+): Promise<{ results: SketchResult[]; lastRun: SketchResult }> {
   const { cmd } = job;
   const runtime = (onProgress: (e: SketchProgress) => void) => ({
     model,
@@ -132,7 +156,14 @@ async function runSketches(job: ImageJob, io: ImageJobIo, image: DecodedImage, m
     if (io.signal?.aborted && results.length > 0) break; // between two sketches of a series
     const reporter = io.progress(cmd.series ? `${job.label} ${strokes} strokes` : job.label);
     try {
-      const result = toSourceFrame(await sketchify(image, init?.options ?? { ...cmd.options, strokes }, runtime((e) => reporter.update(e))), image);
+      const result = toSourceFrame(
+        await sketchify(
+          image,
+          init?.options ?? { ...cmd.options, strokes },
+          runtime((e) => reporter.update(e)),
+        ),
+        image,
+      );
       results.push(init ? { ...result, points: restoreFrozen(result.points, result.origin, init.frozen, init.svg) } : result);
     } finally {
       reporter.done();
@@ -185,7 +216,15 @@ export async function sketchImage(job: ImageJob, io: ImageJobIo): Promise<ImageJ
   const askedSeed = resolveOptions(init?.options ?? cmd.options).seed;
   const one = (r: SketchResult, svgPath: string | null) => ({ svg: svgPath, ...sketchSummary(r, askedSeed, times) });
   const summary = cmd.series
-    ? { input: outputs.input, svg: outputs.svg, written, seed: askedSeed, nested: cmd.nested, cancelled: interrupted, sketches: results.map((r) => one(r, perCount(r))) }
+    ? {
+        input: outputs.input,
+        svg: outputs.svg,
+        written,
+        seed: askedSeed,
+        nested: cmd.nested,
+        cancelled: interrupted,
+        sketches: results.map((r) => one(r, perCount(r))),
+      }
     : { input: outputs.input, ...(cmd.init ? { init: cmd.init.path } : {}), ...one(results[0], outputs.svg), png: outputs.png, written };
   return { interrupted, summary };
 }

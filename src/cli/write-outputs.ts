@@ -51,6 +51,7 @@ export interface InterruptedLosses {
 export function interruptedWriteDecision(path: string, existedBefore: boolean, losses: InterruptedLosses): { write: boolean; why: string } {
   const lossText = `loss ${losses.lossInitial.toFixed(4)} -> ${losses.lossFinal.toFixed(4)}`;
   if (!existedBefore) return { write: true, why: `interrupted: wrote the best strokes so far to ${path} (a new file; ${lossText})` };
-  if (losses.lossFinal < losses.lossInitial) return { write: true, why: `interrupted: replaced ${path} with the best strokes so far (they beat the initial strokes: ${lossText})` };
+  if (losses.lossFinal < losses.lossInitial)
+    return { write: true, why: `interrupted: replaced ${path} with the best strokes so far (they beat the initial strokes: ${lossText})` };
   return { write: false, why: `interrupted: kept the existing ${path} (the strokes so far do not beat the initial ones: ${lossText})` };
 }

@@ -48,7 +48,9 @@ export function iframeTransport(win: MessageWindow, hosted?: HostedWindow): Tran
         // Other traffic (devtools, extensions) carries no pluginMessage: not ours, ignore it.
         if (!carriesPluginMessage(data)) return;
         if (hosted && (event.source !== win.parent || event.origin !== hosted.parentOrigin)) {
-          hosted.onRefused?.(`a message from ${JSON.stringify(event.origin)}${event.source !== win.parent ? ' (not the parent window)' : ''}`);
+          hosted.onRefused?.(
+            `a message from ${JSON.stringify(event.origin)}${event.source !== win.parent ? ' (not the parent window)' : ''}`,
+          );
           return;
         }
         handler(data.pluginMessage);

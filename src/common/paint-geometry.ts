@@ -88,7 +88,10 @@ export function computePaintLayout(paint: PaintInput, image: Size, node: Size): 
 
   if (paint.scaleMode === 'CROP') {
     // node px -> node unit -> (imageTransform) -> image unit -> image px
-    const nodeToImage = compose(scale(image.width, image.height), compose(asAffine(paint.imageTransform), scale(1 / node.width, 1 / node.height)));
+    const nodeToImage = compose(
+      scale(image.width, image.height),
+      compose(asAffine(paint.imageTransform), scale(1 / node.width, 1 / node.height)),
+    );
     imageToNode = invert(nodeToImage);
   } else {
     const turned = rotateImage(quarterTurns(paint.rotation), image);
@@ -119,7 +122,11 @@ export function computePaintLayout(paint: PaintInput, image: Size, node: Size): 
  * order of CanvasRenderingContext2D.setTransform(a, b, c, d, e, f). Set it, then draw the
  * image at (0, 0) with its natural size; the canvas shows exactly what the node shows.
  */
-export function subjectCanvasTransform(unitToImage: Affine, width: number, height: number): [number, number, number, number, number, number] {
+export function subjectCanvasTransform(
+  unitToImage: Affine,
+  width: number,
+  height: number,
+): [number, number, number, number, number, number] {
   const m = compose(scale(width, height), invert(unitToImage));
   return [m[0], m[3], m[1], m[4], m[2], m[5]];
 }

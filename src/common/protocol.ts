@@ -211,7 +211,10 @@ export const UI_TO_PLUGIN = {
   /** Replaces the selected sketch's strokes by a refined drawing (one undo step). */
   refineSketch: { request: refineSketch, response: refined },
   notify: { request: object({ message: str({ min: 1, max: 200 }), error: optional(bool) }), response: empty },
-  resize: { request: object({ width: num({ min: 240, max: 1600, integer: true }), height: num({ min: 240, max: 1600, integer: true }) }), response: empty },
+  resize: {
+    request: object({ width: num({ min: 240, max: 1600, integer: true }), height: num({ min: 240, max: 1600, integer: true }) }),
+    response: empty,
+  },
   close: { request: empty, response: empty },
 };
 
@@ -220,10 +223,18 @@ export type UiToPlugin = MapOf<typeof UI_TO_PLUGIN>;
 
 /** The sandbox's side: receives UiToPlugin, sends PluginToUi. */
 export function createPluginEndpoint(transport: Transport, options?: EndpointOptions): Endpoint<UiToPlugin, PluginToUi> {
-  return createEndpoint<UiToPlugin, PluginToUi>({ protocol: PLUGIN_PROTOCOL, receives: UI_TO_PLUGIN, sends: PLUGIN_TO_UI }, transport, options);
+  return createEndpoint<UiToPlugin, PluginToUi>(
+    { protocol: PLUGIN_PROTOCOL, receives: UI_TO_PLUGIN, sends: PLUGIN_TO_UI },
+    transport,
+    options,
+  );
 }
 
 /** The iframe's side: receives PluginToUi, sends UiToPlugin. */
 export function createUiEndpoint(transport: Transport, options?: EndpointOptions): Endpoint<PluginToUi, UiToPlugin> {
-  return createEndpoint<PluginToUi, UiToPlugin>({ protocol: PLUGIN_PROTOCOL, receives: PLUGIN_TO_UI, sends: UI_TO_PLUGIN }, transport, options);
+  return createEndpoint<PluginToUi, UiToPlugin>(
+    { protocol: PLUGIN_PROTOCOL, receives: PLUGIN_TO_UI, sends: UI_TO_PLUGIN },
+    transport,
+    options,
+  );
 }

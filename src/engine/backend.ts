@@ -14,7 +14,11 @@ export interface BackendSelection {
 }
 
 export async function selectBackend(choice: BackendChoice, count: number, device?: GPUDevice): Promise<BackendSelection> {
-  const cpu = (reason: string): BackendSelection => ({ backend: 'cpu', reason, rasterizers: Array.from({ length: count }, () => createCpuRasterizer()) });
+  const cpu = (reason: string): BackendSelection => ({
+    backend: 'cpu',
+    reason,
+    rasterizers: Array.from({ length: count }, () => createCpuRasterizer()),
+  });
   if (choice === 'cpu') return cpu('cpu requested');
   if (!device) {
     if (choice === 'webgpu') throw new Error("backend 'webgpu' needs a GPUDevice (pass runtime.gpuDevice)");

@@ -4,7 +4,18 @@
 
 // Sketching: the pipeline and its options.
 export { sketchify, type SketchRuntime } from './sketch.ts';
-export { resolveOptions, PRESETS, LIMITS, type SketchOptions, type Preset, type BackendChoice, type SubjectChoice, type ResolvedOptions, type InitialStrokes, type ResolvedInitial } from './options.ts';
+export {
+  resolveOptions,
+  PRESETS,
+  LIMITS,
+  type SketchOptions,
+  type Preset,
+  type BackendChoice,
+  type SubjectChoice,
+  type ResolvedOptions,
+  type InitialStrokes,
+  type ResolvedInitial,
+} from './options.ts';
 // A nested abstraction series: each level the one above with its least useful strokes removed.
 export { sketchNestedSeries, checkNestedLevels, NESTED_ITERATION_FRACTION } from './series.ts';
 
@@ -16,7 +27,15 @@ export { toSvg, toSeriesSvg, strokePath, type SvgOptions } from './svg.ts';
 export { validateImage, type RgbaImage } from './preprocess/image.ts';
 export { MIN_IMAGE_SIDE, MAX_IMAGE_SIDE, MAX_STROKES } from '../common/limits.ts';
 export { blankImageReason, downscaleToFit } from './preprocess/downscale.ts';
-export { preprocess, canvasToImage, imageToCanvas, contentMask, contentRect, type CanvasMap, type Preprocessed } from './preprocess/preprocess.ts';
+export {
+  preprocess,
+  canvasToImage,
+  imageToCanvas,
+  contentMask,
+  contentRect,
+  type CanvasMap,
+  type Preprocessed,
+} from './preprocess/preprocess.ts';
 
 // Loss models: the contract, the onnxruntime one, the embedded MobileNetV2.
 export type { LossModel, LossResult, LossWeights, OrtModule, TargetFeatures } from './models/types.ts';

@@ -119,7 +119,8 @@ const INTEGER_OPTIONS = new Set(['strokes', 'iterations', 'views', 'seeds', 'eva
 
 function check(name: keyof typeof LIMITS, value: number): number {
   const [lo, hi] = LIMITS[name];
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new RangeError(`option '${name}' must be a finite number, got ${String(value)}`);
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw new RangeError(`option '${name}' must be a finite number, got ${String(value)}`);
   if (INTEGER_OPTIONS.has(name) && !Number.isInteger(value)) throw new RangeError(`option '${name}' must be an integer, got ${value}`);
   if (value < lo || value > hi) throw new RangeError(`option '${name}' must be between ${lo} and ${hi}, got ${value}`);
   return value;
@@ -131,7 +132,8 @@ function checkBoolean(name: string, value: unknown): boolean {
 }
 
 function checkSchedule(value: unknown): LrSchedule {
-  if (value !== 'constant' && value !== 'cosine') throw new RangeError(`option 'lrSchedule' must be constant or cosine, got '${String(value)}'`);
+  if (value !== 'constant' && value !== 'cosine')
+    throw new RangeError(`option 'lrSchedule' must be constant or cosine, got '${String(value)}'`);
   return value;
 }
 
@@ -140,25 +142,52 @@ function checkSubject(value: unknown): SubjectChoice {
   return value;
 }
 
-const KNOWN = new Set(['strokes', 'width', 'preset', 'iterations', 'views', 'seeds', 'evalEvery', 'lr', 'seed', 'model', 'weights', 'backend', 'earlyStop', 'lrSchedule', 'subject', 'initial', 'add', 'remove']);
+const KNOWN = new Set([
+  'strokes',
+  'width',
+  'preset',
+  'iterations',
+  'views',
+  'seeds',
+  'evalEvery',
+  'lr',
+  'seed',
+  'model',
+  'weights',
+  'backend',
+  'earlyStop',
+  'lrSchedule',
+  'subject',
+  'initial',
+  'add',
+  'remove',
+]);
 
 function checkInitial(value: unknown): ResolvedInitial {
-  if (typeof value !== 'object' || value === null) throw new TypeError(`option 'initial' must be an object { points, frozen? }, got ${String(value)}`);
-  for (const key of Object.keys(value)) if (key !== 'points' && key !== 'frozen') throw new TypeError(`unknown option 'initial.${key}' (known: points, frozen)`);
+  if (typeof value !== 'object' || value === null)
+    throw new TypeError(`option 'initial' must be an object { points, frozen? }, got ${String(value)}`);
+  for (const key of Object.keys(value))
+    if (key !== 'points' && key !== 'frozen') throw new TypeError(`unknown option 'initial.${key}' (known: points, frozen)`);
   const { points, frozen = [] } = value as InitialStrokes;
-  if (typeof points !== 'object' || points === null || typeof points.length !== 'number') throw new TypeError(`option 'initial.points' must be an array of numbers, got ${String(points)}`);
-  if (points.length === 0 || points.length % 8 !== 0) throw new RangeError(`option 'initial.points' must hold 8 numbers per stroke (4 control points x, y), got ${points.length} numbers`);
+  if (typeof points !== 'object' || points === null || typeof points.length !== 'number')
+    throw new TypeError(`option 'initial.points' must be an array of numbers, got ${String(points)}`);
+  if (points.length === 0 || points.length % 8 !== 0)
+    throw new RangeError(`option 'initial.points' must hold 8 numbers per stroke (4 control points x, y), got ${points.length} numbers`);
   const copy = new Float64Array(points.length);
   for (let i = 0; i < points.length; i++) {
     const v = points[i];
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new RangeError(`option 'initial.points' must be finite numbers: value ${i} (stroke ${Math.floor(i / 8)}) is ${String(v)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw new RangeError(`option 'initial.points' must be finite numbers: value ${i} (stroke ${Math.floor(i / 8)}) is ${String(v)}`);
     copy[i] = v;
   }
   const n = points.length / 8;
   if (!Array.isArray(frozen)) throw new TypeError(`option 'initial.frozen' must be an array of stroke indices, got ${String(frozen)}`);
   const seen = new Set<number>();
   for (const f of frozen as unknown[]) {
-    if (typeof f !== 'number' || !Number.isInteger(f) || f < 0 || f >= n) throw new RangeError(`option 'initial.frozen' holds ${String(f)}: indices are whole numbers from 0 to ${n - 1} (${n} initial strokes)`);
+    if (typeof f !== 'number' || !Number.isInteger(f) || f < 0 || f >= n)
+      throw new RangeError(
+        `option 'initial.frozen' holds ${String(f)}: indices are whole numbers from 0 to ${n - 1} (${n} initial strokes)`,
+      );
     if (seen.has(f)) throw new RangeError(`option 'initial.frozen' lists stroke ${f} twice`);
     seen.add(f);
   }
@@ -174,7 +203,8 @@ function continuedStrokes(initial: ResolvedInitial, add: number, remove: number,
   const sum = `${n} initial strokes - remove ${remove} + add ${add} = ${total}`;
   if (total < 1) throw new RangeError(`${sum}: a sketch needs at least 1 stroke`);
   if (total > MAX_STROKES) throw new RangeError(`${sum}: more than ${MAX_STROKES} strokes`);
-  if (strokes !== undefined && strokes !== total) throw new RangeError(`option 'strokes' (${strokes}) does not match ${sum}: leave 'strokes' out or make it agree`);
+  if (strokes !== undefined && strokes !== total)
+    throw new RangeError(`option 'strokes' (${strokes}) does not match ${sum}: leave 'strokes' out or make it agree`);
   return total;
 }
 
@@ -187,13 +217,18 @@ export function resolveOptions(options: SketchOptions = {}): ResolvedOptions {
   const model = options.model ?? 'embedded';
   if (typeof model !== 'string' || model.length === 0) throw new TypeError(`option 'model' must be a model id string`);
   const p = PRESETS[preset];
-  const pick = (name: keyof typeof LIMITS, fallback: number): number => check(name, (options as Record<string, number | undefined>)[name] ?? fallback);
+  const pick = (name: keyof typeof LIMITS, fallback: number): number =>
+    check(name, (options as Record<string, number | undefined>)[name] ?? fallback);
   const views = pick('views', p.views);
   const seeds = pick('seeds', p.seeds);
-  const add = pick('add', 0), remove = pick('remove', 0);
+  const add = pick('add', 0),
+    remove = pick('remove', 0);
   const initial = options.initial === undefined ? null : checkInitial(options.initial);
-  if (!initial && (options.add !== undefined || options.remove !== undefined)) throw new RangeError(`option '${options.add !== undefined ? 'add' : 'remove'}' needs 'initial' (the strokes to continue)`);
-  const strokes = initial ? continuedStrokes(initial, add, remove, options.strokes === undefined ? undefined : pick('strokes', 16)) : pick('strokes', 16);
+  if (!initial && (options.add !== undefined || options.remove !== undefined))
+    throw new RangeError(`option '${options.add !== undefined ? 'add' : 'remove'}' needs 'initial' (the strokes to continue)`);
+  const strokes = initial
+    ? continuedStrokes(initial, add, remove, options.strokes === undefined ? undefined : pick('strokes', 16))
+    : pick('strokes', 16);
   return {
     ...p,
     preset,

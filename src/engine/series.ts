@@ -15,11 +15,14 @@ const PER_LEVEL = ['strokes', 'initial', 'add', 'remove'] as const;
 
 /** Checks the levels: whole stroke counts within the limits, strictly decreasing (largest first). */
 export function checkNestedLevels(levels: readonly number[]): void {
-  if (!Array.isArray(levels) || levels.length === 0) throw new RangeError('a nested series needs at least one level (stroke counts, largest first)');
+  if (!Array.isArray(levels) || levels.length === 0)
+    throw new RangeError('a nested series needs at least one level (stroke counts, largest first)');
   if (levels.length > MAX_SERIES) throw new RangeError(`a nested series holds at most ${MAX_SERIES} levels, got ${levels.length}`);
   levels.forEach((n, i) => {
-    if (!Number.isInteger(n) || n < 1 || n > MAX_STROKES) throw new RangeError(`nested series level ${i} must be a whole stroke count from 1 to ${MAX_STROKES}, got ${String(n)}`);
-    if (i > 0 && n >= levels[i - 1]) throw new RangeError(`nested series levels must decrease (each level removes strokes of the one above): ${levels.join(', ')}`);
+    if (!Number.isInteger(n) || n < 1 || n > MAX_STROKES)
+      throw new RangeError(`nested series level ${i} must be a whole stroke count from 1 to ${MAX_STROKES}, got ${String(n)}`);
+    if (i > 0 && n >= levels[i - 1])
+      throw new RangeError(`nested series levels must decrease (each level removes strokes of the one above): ${levels.join(', ')}`);
   });
 }
 
@@ -30,9 +33,15 @@ export function checkNestedLevels(levels: readonly number[]): void {
  * level that was running: the levels done so far come back (the last one marked cancelled,
  * unless the abort came while a level was still removing strokes: that level is left out).
  */
-export async function sketchNestedSeries(image: RgbaImage, levels: readonly number[], options: SketchOptions = {}, runtime: SketchRuntime = {}): Promise<SketchResult[]> {
+export async function sketchNestedSeries(
+  image: RgbaImage,
+  levels: readonly number[],
+  options: SketchOptions = {},
+  runtime: SketchRuntime = {},
+): Promise<SketchResult[]> {
   checkNestedLevels(levels);
-  for (const key of PER_LEVEL) if (options[key] !== undefined) throw new TypeError(`option '${key}' is set per level by a nested series: leave it out`);
+  for (const key of PER_LEVEL)
+    if (options[key] !== undefined) throw new TypeError(`option '${key}' is set per level by a nested series: leave it out`);
   const { iterations } = resolveOptions(options);
   const brief = Math.ceil(iterations * NESTED_ITERATION_FRACTION);
   const results: SketchResult[] = [];
@@ -40,10 +49,15 @@ export async function sketchNestedSeries(image: RgbaImage, levels: readonly numb
     if (index > 0 && runtime.signal?.aborted) break;
     const above = results[index - 1];
     const level = { index, count: levels.length, strokes };
-    const levelOptions: SketchOptions = above ? { ...options, iterations: brief, initial: { points: above.points }, remove: above.strokes - strokes } : { ...options, strokes };
+    const levelOptions: SketchOptions = above
+      ? { ...options, iterations: brief, initial: { points: above.points }, remove: above.strokes - strokes }
+      : { ...options, strokes };
     let result: SketchResult;
     try {
-      result = await sketchify(image, levelOptions, { ...runtime, onProgress: runtime.onProgress && ((event) => runtime.onProgress!({ ...event, level })) });
+      result = await sketchify(image, levelOptions, {
+        ...runtime,
+        onProgress: runtime.onProgress && ((event) => runtime.onProgress!({ ...event, level })),
+      });
     } catch (error) {
       // Aborted while a smaller level was still removing strokes (before it could return a best so far): keep the levels done.
       if (index > 0 && runtime.signal?.aborted) break;

@@ -53,7 +53,8 @@ const now = (): number => performance.now();
 
 async function obtainModel(opts: ResolvedOptions, explicitModel: boolean, runtime: SketchRuntime): Promise<LossModel> {
   if (runtime.model) {
-    if (explicitModel && runtime.model.id !== opts.model) throw new Error(`option model '${opts.model}' does not match the given model '${runtime.model.id}'`);
+    if (explicitModel && runtime.model.id !== opts.model)
+      throw new Error(`option model '${opts.model}' does not match the given model '${runtime.model.id}'`);
     return runtime.model;
   }
   if (!runtime.loadModel) throw new Error('sketchify needs runtime.model or runtime.loadModel');
@@ -86,15 +87,45 @@ export async function sketchify(image: RgbaImage, options: SketchOptions = {}, r
     const saliency = await model.saliency(seen.rgb);
     const box = contentBox(pre.map);
     const edges = seen === pre ? photoEdges : xdogEdges(seen.gray, size);
-    const seedState = (points: Float32Array, s: number): SeedState => ({ seed: opts.seed + s, points, best: points.slice(), bestLoss: Infinity, initLoss: NaN, bestTrail: [], evals: [] });
+    const seedState = (points: Float32Array, s: number): SeedState => ({
+      seed: opts.seed + s,
+      points,
+      best: points.slice(),
+      bestLoss: Infinity,
+      initLoss: NaN,
+      bestTrail: [],
+      evals: [],
+    });
     const region = startRegion(pre.map);
     // Some strokes start along the subject's outline (its gesture), the rest where detail is.
-    const fresh = opts.initial ? [] : freshStrokes({ saliency, edges, region, subjectMask: seen === pre ? null : subject!.mask, size, strokes: opts.strokes, seeds: selection.rasterizers.length, seed: opts.seed, box });
+    const fresh = opts.initial
+      ? []
+      : freshStrokes({
+          saliency,
+          edges,
+          region,
+          subjectMask: seen === pre ? null : subject!.mask,
+          size,
+          strokes: opts.strokes,
+          seeds: selection.rasterizers.length,
+          seed: opts.seed,
+          box,
+        });
     let seeds: SeedState[] = fresh.map(seedState);
     let firstPreviewMs = NaN;
     const previewInit = (): void => {
       firstPreviewMs = now() - start;
-      runtime.onProgress?.({ phase: 'init', iteration: 0, iterations: opts.iterations, loss: NaN, bestLoss: NaN, elapsedMs: firstPreviewMs, etaMs: NaN, subject: subjectSummary, ...report(seeds[0].points) });
+      runtime.onProgress?.({
+        phase: 'init',
+        iteration: 0,
+        iterations: opts.iterations,
+        loss: NaN,
+        bestLoss: NaN,
+        elapsedMs: firstPreviewMs,
+        etaMs: NaN,
+        subject: subjectSummary,
+        ...report(seeds[0].points),
+      });
     };
     if (!opts.initial) previewInit();
     const tInit = now();
@@ -103,7 +134,23 @@ export async function sketchify(image: RgbaImage, options: SketchOptions = {}, r
     const targets: TargetPool = await buildTargetPool(model, seen.rgb, viewPool(size, opts.poolSize, poolRandom), signal);
     const clean = gatherTargets(targets, [0]);
     // Continuing given strokes needs the clean target (to rank strokes for removal): it starts here.
-    const continued = opts.initial ? await continueDrawing({ ...opts, initial: opts.initial, seeds: selection.rasterizers.length, model, map: pre.map, box, clean, weights, style, saliency, edges, region, signal }) : null;
+    const continued = opts.initial
+      ? await continueDrawing({
+          ...opts,
+          initial: opts.initial,
+          seeds: selection.rasterizers.length,
+          model,
+          map: pre.map,
+          box,
+          clean,
+          weights,
+          style,
+          saliency,
+          edges,
+          region,
+          signal,
+        })
+      : null;
     if (continued) {
       seeds = continued.seeds.map(seedState);
       report = (points) => continued.restore(mapStrokes(points, pre.map));
@@ -114,7 +161,8 @@ export async function sketchify(image: RgbaImage, options: SketchOptions = {}, r
     // A device lost here or while the GPU session builds sends the whole run to the CPU.
     const raw = await guard.beforeLoop(async (rasterizers) => {
       const terms: Record<string, number>[] = [];
-      for (let s = 0; s < seeds.length; s++) terms.push((await cleanTerms(model, rasterizers[s], seeds[s].points, clean, unitWeights(weights), style)).terms);
+      for (let s = 0; s < seeds.length; s++)
+        terms.push((await cleanTerms(model, rasterizers[s], seeds[s].points, clean, unitWeights(weights), style)).terms);
       return terms;
     });
     const norm: LossWeights = normalizeWeights(weights, raw[0]);
@@ -124,8 +172,24 @@ export async function sketchify(image: RgbaImage, options: SketchOptions = {}, r
       st.evals.push({ iteration: 0, loss: st.initLoss });
     });
 
-    const setup: StepperSetup = { model, targets, weights: norm, strokes: opts.strokes, width: opts.width, lr: opts.lr, box, frozen: continued?.frozen };
-    const chosen = await guard.stepper(model, setup, opts.seeds * (1 + opts.views), opts.evalEvery + 1, seeds.map((st) => st.points), seeds.map((st) => st.initLoss));
+    const setup: StepperSetup = {
+      model,
+      targets,
+      weights: norm,
+      strokes: opts.strokes,
+      width: opts.width,
+      lr: opts.lr,
+      box,
+      frozen: continued?.frozen,
+    };
+    const chosen = await guard.stepper(
+      model,
+      setup,
+      opts.seeds * (1 + opts.views),
+      opts.evalEvery + 1,
+      seeds.map((st) => st.points),
+      seeds.map((st) => st.initLoss),
+    );
     stepper = chosen.stepper;
     let backendReason = selection.reason + chosen.note;
     const pipeline = chosen.stepper.kind;
@@ -173,7 +237,9 @@ export async function sketchify(image: RgbaImage, options: SketchOptions = {}, r
       cancelled: outcome.cancelled,
       stoppedEarly: outcome.stoppedEarly,
       backend: selection.backend,
-      backendReason: fallback ? `${backendReason}; ${fallback.reason} at iteration ${fallback.iteration}: continued on the CPU from iteration ${fallback.resumedFrom}${fallback.adamRestarted ? ' (Adam restarted)' : ''}` : backendReason,
+      backendReason: fallback
+        ? `${backendReason}; ${fallback.reason} at iteration ${fallback.iteration}: continued on the CPU from iteration ${fallback.resumedFrom}${fallback.adamRestarted ? ' (Adam restarted)' : ''}`
+        : backendReason,
       pipeline,
       ...(fallback ? { fallback } : {}),
       model: model.id,

@@ -43,7 +43,9 @@ function checkColor(color: string): string {
 function strokeGroup(sketch: SvgSketch, color: string, dx = 0): string[] {
   const points = pointsInFrame(sketch.points, sketch.imageWidth, sketch.imageHeight);
   const shift = dx ? ` transform="translate(${fmt(dx)} 0)"` : '';
-  const lines = [`<g${shift} fill="none" stroke="${color}" stroke-width="${fmt(sketch.width)}" stroke-linecap="round" stroke-linejoin="round">`];
+  const lines = [
+    `<g${shift} fill="none" stroke="${color}" stroke-width="${fmt(sketch.width)}" stroke-linecap="round" stroke-linejoin="round">`,
+  ];
   for (let s = 0; s < points.length / 8; s++) lines.push(`<path d="${strokePath(points, s)}"/>`);
   lines.push('</g>');
   return lines;

@@ -96,7 +96,12 @@ export function detectEdits(record: SketchRecord, children: readonly ChildState[
     if (!edited && cubics.length !== 1) return { id: rec.id, edited: true, cubics, unread: undefined };
     const far = cubics.filter((c) => c.some((v) => !Number.isFinite(v) || Math.abs(v) > SUBJECT_COORD_LIMIT));
     if (far.length === 0) return { id: rec.id, edited, cubics };
-    return { id: rec.id, edited: true, cubics: cubics.filter((c) => !far.includes(c)), unread: `${far.length} segment(s) lie far outside the image` };
+    return {
+      id: rec.id,
+      edited: true,
+      cubics: cubics.filter((c) => !far.includes(c)),
+      unread: `${far.length} segment(s) lie far outside the image`,
+    };
   });
   return { motion, strokes, deleted: record.strokes.length - present.length, extras: children.filter((c) => !recorded.has(c.id)).length };
 }

@@ -28,7 +28,11 @@ async function readLayoutAsync(nodeId: string) {
   if (!image) throw new Error(`The image in ${displayName(scene)} is not available in this file.`);
   const size = await image.getSizeAsync();
   const t = lookup.paint.imageTransform;
-  const layout = computePaintLayout({ ...lookup.paint, imageTransform: t ? [...t[0], ...t[1]] as unknown as Affine : undefined }, size, scene);
+  const layout = computePaintLayout(
+    { ...lookup.paint, imageTransform: t ? ([...t[0], ...t[1]] as unknown as Affine) : undefined },
+    size,
+    scene,
+  );
   return { node: scene, layout, size };
 }
 
@@ -41,7 +45,12 @@ export async function insertSketchesAsync(options: InsertOptions, sketches: read
   // Map and check every stroke before creating anything.
   const planned = sketches.map((sketch, k) => {
     const toLocal = compose(translate(seriesSlotX(firstSlot + k, node.width), 0), layout.unitToNode);
-    return { sketch, toLocal, paths: buildStrokePaths(sketch.strokes, toLocal), weight: Math.max(0.01, (sketch.width / options.canvasSize) * longSide) };
+    return {
+      sketch,
+      toLocal,
+      paths: buildStrokePaths(sketch.strokes, toLocal),
+      weight: Math.max(0.01, (sketch.width / options.canvasSize) * longSide),
+    };
   });
 
   const created: SceneNode[] = [];
@@ -81,13 +90,18 @@ export async function insertSketchesAsync(options: InsertOptions, sketches: read
       created.push(result);
       result.name = `Abstraction series · ${sketches.map((s) => s.strokes.length).join(', ')} strokes`;
     }
-    if ('layoutMode' in target.parent && target.parent.layoutMode !== 'NONE' && 'layoutPositioning' in result) result.layoutPositioning = 'ABSOLUTE';
+    if ('layoutMode' in target.parent && target.parent.layoutMode !== 'NONE' && 'layoutPositioning' in result)
+      result.layoutPositioning = 'ABSOLUTE';
     result.setPluginData(SOURCE_KEY, node.id);
     result.setRelaunchData({ [RELAUNCH_COMMAND]: 'Sketch the source image again' });
     figma.currentPage.selection = [result];
     figma.commitUndo();
     const vectorCount = planned.reduce((n, p) => n + (options.layout === 'single-vector' ? 1 : p.paths.length), 0);
-    notifyShort(sketches.length === 1 ? `Inserted a sketch of ${plural(sketches[0].strokes.length)}` : `Inserted ${sketches.length} sketches side by side`);
+    notifyShort(
+      sketches.length === 1
+        ? `Inserted a sketch of ${plural(sketches[0].strokes.length)}`
+        : `Inserted ${sketches.length} sketches side by side`,
+    );
     return { nodeId: result.id, vectorCount };
   } catch (e) {
     for (const n of created.reverse()) if (!n.removed) n.remove();

@@ -22,11 +22,12 @@ export function pathCubics(data: string): number[][] {
   let startY = 0;
   let command = '';
   const line = (x1: number, y1: number) => {
-    if (x1 !== x || y1 !== y) cubics.push([x, y, x + (x1 - x) / 3, y + (y1 - y) / 3, x + (2 * (x1 - x)) / 3, y + (2 * (y1 - y)) / 3, x1, y1]);
+    if (x1 !== x || y1 !== y)
+      cubics.push([x, y, x + (x1 - x) / 3, y + (y1 - y) / 3, x + (2 * (x1 - x)) / 3, y + (2 * (y1 - y)) / 3, x1, y1]);
     x = x1;
     y = y1;
   };
-  for (let i = 0; i < tokens.length; ) {
+  for (let i = 0; i < tokens.length;) {
     if (/[A-Za-z]/.test(tokens[i])) {
       command = tokens[i++];
       if (!COMMAND.test(command)) throw new Error(`path command "${command}" is not one Figma writes`);

@@ -17,17 +17,29 @@ export async function readImageSourceAsync(node: SceneNode & LayoutMixin, paint:
   try {
     size = await image.getSizeAsync();
     if (Math.max(size.width, size.height) > MAX_IMAGE_SIDE) {
-      return { ok: false, code: 'too-large', message: `The image in ${name} is ${size.width} × ${size.height} px; Sketchify reads up to ${MAX_IMAGE_SIDE} px per side. Use a smaller copy.` };
+      return {
+        ok: false,
+        code: 'too-large',
+        message: `The image in ${name} is ${size.width} × ${size.height} px; Sketchify reads up to ${MAX_IMAGE_SIDE} px per side. Use a smaller copy.`,
+      };
     }
     if (Math.min(size.width, size.height) < MIN_IMAGE_SIDE) {
-      return { ok: false, code: 'too-small', message: `The image in ${name} is ${size.width} × ${size.height} px; it needs at least ${MIN_IMAGE_SIDE} px per side.` };
+      return {
+        ok: false,
+        code: 'too-small',
+        message: `The image in ${name} is ${size.width} × ${size.height} px; it needs at least ${MIN_IMAGE_SIDE} px per side.`,
+      };
     }
     bytes = await image.getBytesAsync();
   } catch (e) {
     return { ok: false, code: 'unavailable', message: `The image in ${name} could not be read: ${(e as Error).message}`.slice(0, 300) };
   }
   if (bytes.byteLength > MAX_IMAGE_BYTES) {
-    return { ok: false, code: 'too-large', message: `The image file in ${name} is ${(bytes.byteLength / 2 ** 20).toFixed(0)} MB; Sketchify reads up to ${MAX_IMAGE_BYTES / 2 ** 20} MB.` };
+    return {
+      ok: false,
+      code: 'too-large',
+      message: `The image file in ${name} is ${(bytes.byteLength / 2 ** 20).toFixed(0)} MB; Sketchify reads up to ${MAX_IMAGE_BYTES / 2 ** 20} MB.`,
+    };
   }
   if (node.width < 1 || node.height < 1) {
     return { ok: false, code: 'too-small', message: `${name} is under 1 px on the canvas; resize it to sketch it.` };
@@ -36,7 +48,8 @@ export async function readImageSourceAsync(node: SceneNode & LayoutMixin, paint:
     scaleMode: paint.scaleMode,
     rotation: paint.rotation ?? 0,
     scalingFactor: paint.scalingFactor ?? 1,
-    imageTransform: paint.scaleMode === 'CROP' && paint.imageTransform ? ([...paint.imageTransform[0], ...paint.imageTransform[1]] as const) : undefined,
+    imageTransform:
+      paint.scaleMode === 'CROP' && paint.imageTransform ? ([...paint.imageTransform[0], ...paint.imageTransform[1]] as const) : undefined,
   };
   let layout: ReturnType<typeof computePaintLayout>;
   try {

@@ -76,7 +76,11 @@ export async function readSketchAsync(node: SceneNode): Promise<SketchLookup> {
   if (read === null) return { kind: 'none' };
   const unrefinable = (why: string): SketchLookup => ({
     kind: 'sketch',
-    state: { status: 'unrefinable', groupId: node.id, message: `${displayName(node)} cannot be refined: ${why}. Sketch the image again instead.`.slice(0, 300) },
+    state: {
+      status: 'unrefinable',
+      groupId: node.id,
+      message: `${displayName(node)} cannot be refined: ${why}. Sketch the image again instead.`.slice(0, 300),
+    },
   });
   if (!read.ok) return unrefinable(read.reason);
   const { record } = read;
@@ -92,7 +96,9 @@ export async function readSketchAsync(node: SceneNode): Promise<SketchLookup> {
     const image = lookup.paint.imageHash ? figma.getImageByHash(lookup.paint.imageHash) : null;
     const size = image ? await image.getSizeAsync() : null;
     if (size && (size.width !== record.image[0] || size.height !== record.image[1])) {
-      return unrefinable(`the image in ${displayName(source)} is now ${size.width} × ${size.height} px, not the ${record.image[0]} × ${record.image[1]} px it was drawn on`);
+      return unrefinable(
+        `the image in ${displayName(source)} is now ${size.width} × ${size.height} px, not the ${record.image[0]} × ${record.image[1]} px it was drawn on`,
+      );
     }
   }
   const reading = readSketchState(node, record, text);

@@ -25,7 +25,8 @@ async function readAgainAsync(req: RefineSketchRequest): Promise<SketchReading> 
   if (!read?.ok) throw new Error('The selected layer is no longer a sketch Sketchify can refine.');
   const reading = readSketchState(node as SceneNode, read.record, text);
   if (typeof reading === 'string') throw new Error(`The sketch cannot be refined: ${reading}.`);
-  if (reading.state.stateKey !== req.stateKey) throw new Error('The sketch changed while it was being refined; nothing was replaced. Refine it again.');
+  if (reading.state.stateKey !== req.stateKey)
+    throw new Error('The sketch changed while it was being refined; nothing was replaced. Refine it again.');
   return reading;
 }
 
@@ -137,7 +138,12 @@ export async function refineSketchAsync(req: RefineSketchRequest): Promise<Refin
     added: created.length,
     removed: removed.length,
   };
-  const parts = [`${plural(result.moved, 'stroke')} redrawn`, result.kept ? `${result.kept} of yours kept` : '', result.added ? `${result.added} added` : '', result.removed ? `${result.removed} removed` : ''];
+  const parts = [
+    `${plural(result.moved, 'stroke')} redrawn`,
+    result.kept ? `${result.kept} of yours kept` : '',
+    result.added ? `${result.added} added` : '',
+    result.removed ? `${result.removed} removed` : '',
+  ];
   notifyShort(`Refined the sketch: ${parts.filter(Boolean).join(', ')}`);
   return result;
 }

@@ -21,7 +21,11 @@ export function resolveInsertionTarget(node: SceneNode): InsertionTarget {
   const parent = node.parent;
   if (!parent || !('children' in parent)) throw new Error('The image layer has no parent to insert the sketch into');
   if (!insideInstance(node)) {
-    return { parent: parent as BaseNode & ChildrenMixin, index: parent.children.indexOf(node) + 1, frame: fromRows(node.relativeTransform) };
+    return {
+      parent: parent as BaseNode & ChildrenMixin,
+      index: parent.children.indexOf(node) + 1,
+      frame: fromRows(node.relativeTransform),
+    };
   }
   let top: BaseNode = node;
   while (top.parent && top.parent.type !== 'PAGE') top = top.parent;

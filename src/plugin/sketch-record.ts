@@ -69,7 +69,8 @@ export const roundAffine = (m: Affine): Affine => m.map(round6) as unknown as Af
 
 export function encodeRecord(record: SketchRecord): string {
   const text = JSON.stringify(sketchRecord(record, 'record'));
-  if (text.length > MAX_RECORD_CHARS) throw new Error(`the sketch's record would be ${text.length} characters; the limit is ${MAX_RECORD_CHARS}`);
+  if (text.length > MAX_RECORD_CHARS)
+    throw new Error(`the sketch's record would be ${text.length} characters; the limit is ${MAX_RECORD_CHARS}`);
   return text;
 }
 
@@ -78,7 +79,8 @@ export type RecordRead = { ok: true; record: SketchRecord } | { ok: false; reaso
 /** The record in `text` (plugin data), or why it cannot be used. '' means none. */
 export function decodeRecord(text: string): RecordRead | null {
   if (text === '') return null;
-  if (text.length > MAX_RECORD_CHARS) return { ok: false, reason: `its data is ${text.length} characters long, more than Sketchify ever writes` };
+  if (text.length > MAX_RECORD_CHARS)
+    return { ok: false, reason: `its data is ${text.length} characters long, more than Sketchify ever writes` };
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -86,7 +88,8 @@ export function decodeRecord(text: string): RecordRead | null {
     return { ok: false, reason: 'its data is not valid JSON' };
   }
   const version = (raw as { v?: unknown } | null)?.v;
-  if (typeof version === 'number' && version > RECORD_VERSION) return { ok: false, reason: `it was made by a newer Sketchify (data version ${version})` };
+  if (typeof version === 'number' && version > RECORD_VERSION)
+    return { ok: false, reason: `it was made by a newer Sketchify (data version ${version})` };
   try {
     const record = sketchRecord(raw, 'record');
     const ids = new Set(record.strokes.map((s) => s.id));
@@ -100,7 +103,11 @@ export function decodeRecord(text: string): RecordRead | null {
 /** What a vector looks like now, as the record keeps it; `frozen` marks the user's stroke. */
 export function strokeEntry(vector: Pick<VectorNode, 'id' | 'vectorPaths' | 'relativeTransform'>, frozen = false): RecordedStroke {
   const t = vector.relativeTransform;
-  const entry: RecordedStroke = { id: vector.id, h: fingerprint(pathData(vector.vectorPaths)), t: roundAffine([t[0][0], t[0][1], t[0][2], t[1][0], t[1][1], t[1][2]]) };
+  const entry: RecordedStroke = {
+    id: vector.id,
+    h: fingerprint(pathData(vector.vectorPaths)),
+    t: roundAffine([t[0][0], t[0][1], t[0][2], t[1][0], t[1][1], t[1][2]]),
+  };
   if (frozen) entry.f = 1;
   return entry;
 }

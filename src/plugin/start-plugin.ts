@@ -18,7 +18,12 @@ const BUILT_WINDOW_URL = typeof __SKETCHIFY_WINDOW_URL__ === 'string' ? __SKETCH
 
 export function startPlugin(window: Partial<WindowSetup> = {}): () => void {
   const gate = new WindowGate(
-    { url: window.url ?? BUILT_WINDOW_URL, pluginId: window.pluginId ?? figma.pluginId ?? '', answerMs: window.answerMs, readyMs: window.readyMs },
+    {
+      url: window.url ?? BUILT_WINDOW_URL,
+      pluginId: window.pluginId ?? figma.pluginId ?? '',
+      answerMs: window.answerMs,
+      readyMs: window.readyMs,
+    },
     {
       show: (html) => figma.showUI(html, { ...UI_SIZE, themeColors: true }),
       bundledHtml: __html__,
@@ -28,9 +33,12 @@ export function startPlugin(window: Partial<WindowSetup> = {}): () => void {
     },
   );
   gate.open();
-  const endpoint = createPluginEndpoint(createFigmaTransport((message, origin) => gate.accept(message, origin)), {
-    onReject: (e) => console.warn(`[sketchify] rejected a message from the UI: ${e.message}`),
-  });
+  const endpoint = createPluginEndpoint(
+    createFigmaTransport((message, origin) => gate.accept(message, origin)),
+    {
+      onReject: (e) => console.warn(`[sketchify] rejected a message from the UI: ${e.message}`),
+    },
+  );
   let uiReady = false;
   let queueIndex = 0;
   let generation = 0;

@@ -91,7 +91,10 @@ export class WindowGate {
     this.mode = 'hosted';
     this.driver.show(loaderHtml(this.setup.url, this.setup.pluginId));
     const seconds = Math.round((this.setup.answerMs ?? WINDOW_ANSWER_MS) / 1000);
-    this.arm(this.setup.answerMs ?? WINDOW_ANSWER_MS, `The hosted window (${this.hostedOrigin}) did not answer within ${seconds} s (offline, blocked or not found)`);
+    this.arm(
+      this.setup.answerMs ?? WINDOW_ANSWER_MS,
+      `The hosted window (${this.hostedOrigin}) did not answer within ${seconds} s (offline, blocked or not found)`,
+    );
   }
 
   /** Whether a message from the window (Figma's `origin` for it) may reach the endpoint. */
@@ -101,7 +104,8 @@ export class WindowGate {
       if (this.hostedOrigin && origin === this.hostedOrigin) return this.refuse(`a message from the replaced hosted window (${origin})`);
       return true;
     }
-    if (origin !== this.hostedOrigin) return this.refuse(`a message from ${JSON.stringify(origin)}, not the window's origin ${this.hostedOrigin}`);
+    if (origin !== this.hostedOrigin)
+      return this.refuse(`a message from ${JSON.stringify(origin)}, not the window's origin ${this.hostedOrigin}`);
     if (isLoadingSignal(message)) {
       if (!this.answered) {
         this.answered = true;

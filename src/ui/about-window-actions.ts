@@ -23,7 +23,13 @@ export async function gatherWindowReport(): Promise<void> {
   windowReport.value = null;
   copyOutcome.value = null;
   const [window, worker] = await Promise.all([gatherScopeFacts(), workerFacts()]);
-  windowReport.value = { window, worker, build: uiBuild(), backend: backend.value, mode: { mode: windowMode.value, note: windowNote.value } };
+  windowReport.value = {
+    window,
+    worker,
+    build: uiBuild(),
+    backend: backend.value,
+    mode: { mode: windowMode.value, note: windowNote.value },
+  };
 }
 
 /**

@@ -5,8 +5,9 @@ import type { InsertOptions, SelectionState, SketchPayload } from '../common/pro
 import { connectSandbox, sandbox } from './bridge.ts';
 import type { EngineNotice } from './engine/engine-client.ts';
 import { engine } from './engine/engine.ts';
-import { endProgress, showModelFailed, showModelReady, showNotice, showRunEvent, showStoredModels, startProgress } from './engine-events.ts';
+import { endProgress, showNotice, showRunEvent, startProgress } from './engine-events.ts';
 import { describeError, type Problem } from './errors.ts';
+import { downloadModel, refreshStoredModels } from './model-actions.ts';
 import * as s from './state.ts';
 import { renderSubject, type Subject } from './subject.ts';
 import type { RunRequest, WireResult } from './engine/protocol.ts';
@@ -35,15 +36,6 @@ export function startApp(): void {
   refreshStoredModels();
 }
 
-function refreshStoredModels(): void {
-  engine.storedModels().then(showStoredModels, (error: unknown) => console.warn(`Sketchify: the kept models could not be listed (${String(error)})`));
-}
-
-/** Removes the CLIP weights this window keeps (the answer updates storedModels). */
-export function removeStoredModels(): void {
-  engine.removeStoredModels().then(showStoredModels, (error: unknown) => console.warn(`Sketchify: the kept models could not be removed (${String(error)})`));
-}
-
 async function onSelection(sel: SelectionState): Promise<void> {
   const token = ++selectionToken;
   s.selection.value = sel;
@@ -63,7 +55,12 @@ async function onSelection(sel: SelectionState): Promise<void> {
     // The same check as the CLI's: a blank or fully transparent fill has nothing to sketch.
     const blank = blankImageReason(subject.image);
     s.subject.value = blank ? null : subject;
-    if (blank) s.problem.value = { title: 'Nothing to sketch in this image', detail: `${blank[0].toUpperCase()}${blank.slice(1)}.`, remedies: ['select-image'] };
+    if (blank)
+      s.problem.value = {
+        title: 'Nothing to sketch in this image',
+        detail: `${blank[0].toUpperCase()}${blank.slice(1)}.`,
+        remedies: ['select-image'],
+      };
   } catch (error) {
     if (token !== selectionToken) return;
     s.subject.value = null;
@@ -98,7 +95,16 @@ export function runOnce(strokes: number, seed: number, overrides: RunOverrides =
           width: subject.image.width,
           height: subject.image.height,
           pixels,
-          options: { strokes, width: s.strokeWidth.value, preset: s.preset.value, seed, model: s.modelId.value, iterations: s.iterationsOverride.value ?? undefined, subject: s.subjectChoice.value, ...overrides.options },
+          options: {
+            strokes,
+            width: s.strokeWidth.value,
+            preset: s.preset.value,
+            seed,
+            model: s.modelId.value,
+            iterations: s.iterationsOverride.value ?? undefined,
+            subject: s.subjectChoice.value,
+            ...overrides.options,
+          },
           backend: s.backendChoice.value,
           webgpuUnavailable: gpu ? undefined : noWebGpuReason(),
         },
@@ -168,7 +174,13 @@ export function toSketchPayload(r: WireResult): SketchPayload {
 }
 
 export function insertOptions(r: WireResult, placement: InsertOptions['placement']): InsertOptions {
-  return { nodeId: s.subject.value!.source.nodeId, canvasSize: r.canvasSize, color: hexToRgb(s.colorHex.value), layout: 'per-stroke', placement };
+  return {
+    nodeId: s.subject.value!.source.nodeId,
+    canvasSize: r.canvasSize,
+    color: hexToRgb(s.colorHex.value),
+    layout: 'per-stroke',
+    placement,
+  };
 }
 
 export async function withInsert(work: () => Promise<{ vectorCount: number }>, what: string): Promise<void> {
@@ -196,7 +208,10 @@ export async function insert(): Promise<void> {
   }
   const r = s.result.value;
   if (!r || !s.subject.value) return;
-  await withInsert(() => sandbox.emit('insertSketch', { ...insertOptions(r, 'over'), sketch: toSketchPayload(r) }), `${r.unitPoints.length / 8} strokes`);
+  await withInsert(
+    () => sandbox.emit('insertSketch', { ...insertOptions(r, 'over'), sketch: toSketchPayload(r) }),
+    `${r.unitPoints.length / 8} strokes`,
+  );
 }
 
 /** The Picasso "Bull" sequence: 4, 8, 16 and 32 strokes, inserted side by side. */
@@ -231,33 +246,6 @@ export async function runSeries(): Promise<void> {
   } finally {
     s.seriesIndex.value = null;
   }
-}
-
-export function downloadModel(model: string): void {
-  s.problem.value = null;
-  s.modelStatus.value = { ...s.modelStatus.value, [model]: { state: 'downloading', done: 0, total: 0 } };
-  engine.download(model).then(
-    (got) => {
-      showModelReady(model, got);
-      if (got.source === 'download') refreshStoredModels();
-    },
-    (error: unknown) => showModelFailed(model, error),
-  );
-}
-
-export function cancelDownload(model: string): void {
-  engine.cancelDownload(model);
-}
-
-/** A weights file the user picked; its bytes move to the worker (transferred, not copied). */
-export async function loadWeightsFile(model: string, file: File): Promise<void> {
-  s.problem.value = null;
-  s.modelStatus.value = { ...s.modelStatus.value, [model]: { state: 'loading' } };
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  engine.loadWeights(model, bytes, file.name).then(
-    (repoCommit) => showModelReady(model, { source: 'file', repoCommit }),
-    (error: unknown) => showModelFailed(model, error),
-  );
 }
 
 export function applyRemedy(remedy: Problem['remedies'][number]): void {

@@ -26,7 +26,12 @@ function Actions() {
           {result.value ? 'Run' : 'Sketch'}
         </Button>
       )}
-      <Button disabled={!hasStrokes || inserting.value || !subject.value} loading={inserting.value} onClick={() => void insert()} data-testid="insert">
+      <Button
+        disabled={!hasStrokes || inserting.value || !subject.value}
+        loading={inserting.value}
+        onClick={() => void insert()}
+        data-testid="insert"
+      >
         Insert
       </Button>
       <Button secondary disabled={!canRun.value || !result.value} onClick={() => void sketchAgain()} data-testid="again">
@@ -35,7 +40,13 @@ function Actions() {
       <Button secondary disabled={!canRun.value} onClick={() => void runSeries()} data-testid="series">
         Series 4·8·16·32
       </Button>
-      <Button secondary disabled={!canRun.value} onClick={() => void runNestedSeries()} data-testid="series-nested" title="One drawing simplified: 32 strokes, then each level keeps the most useful strokes of the one above">
+      <Button
+        secondary
+        disabled={!canRun.value}
+        onClick={() => void runNestedSeries()}
+        data-testid="series-nested"
+        title="One drawing simplified: 32 strokes, then each level keeps the most useful strokes of the one above"
+      >
         Nested series
       </Button>
     </div>

@@ -34,7 +34,12 @@ export async function probeWebGpu(gpu: GPU | undefined = (navigator as Navigator
     const info = adapter.info;
     const software = isSoftwareAdapter(adapter);
     const name = [info?.vendor, info?.architecture || info?.description].filter(Boolean).join(' ') || 'GPU';
-    return { device, software, label: `WebGPU (${name})`, reason: software ? 'the only WebGPU adapter is a software renderer' : 'a WebGPU device is available' };
+    return {
+      device,
+      software,
+      label: `WebGPU (${name})`,
+      reason: software ? 'the only WebGPU adapter is a software renderer' : 'a WebGPU device is available',
+    };
   } catch (error) {
     return cpu(`the graphics adapter would not open a device (${(error as Error).message})`);
   }

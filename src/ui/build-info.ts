@@ -10,7 +10,9 @@ export interface UiBuild {
   bytes: number | null;
 }
 
-export function uiBuild(stamp: string | undefined = typeof __SKETCHIFY_UI_BUILD__ === 'string' ? __SKETCHIFY_UI_BUILD__ : undefined): UiBuild {
+export function uiBuild(
+  stamp: string | undefined = typeof __SKETCHIFY_UI_BUILD__ === 'string' ? __SKETCHIFY_UI_BUILD__ : undefined,
+): UiBuild {
   const m = stamp && /^sketchify-ui:([0-9a-f]{12}):(\d{10})$/.exec(stamp);
   return m ? { id: m[1], bytes: Number(m[2]) } : { id: 'unbuilt', bytes: null };
 }

@@ -62,13 +62,20 @@ export function showNotice(m: Exclude<EngineNotice, { type: 'failed' }>): void {
   } else {
     // Only a state: a run that needs what failed here reports it in plain words.
     s.engineWarmth.value = m.state;
-    if (m.state === 'failed') console.info(`Sketchify: the warm-up did not finish (${m.message ?? 'unknown'}); the first sketch prepares the model itself.`);
+    if (m.state === 'failed')
+      console.info(`Sketchify: the warm-up did not finish (${m.message ?? 'unknown'}); the first sketch prepares the model itself.`);
   }
 }
 
 /** source 'stored': this window's kept copy, re-verified; notKept: why a download lives only in memory. */
-export function showModelReady(model: string, got: { source: 'download' | 'file' | 'stored'; repoCommit?: string; notKept?: string }): void {
-  s.modelStatus.value = { ...s.modelStatus.value, [model]: { state: 'ready', source: got.source, repoCommit: got.repoCommit, notKept: got.notKept } };
+export function showModelReady(
+  model: string,
+  got: { source: 'download' | 'file' | 'stored'; repoCommit?: string; notKept?: string },
+): void {
+  s.modelStatus.value = {
+    ...s.modelStatus.value,
+    [model]: { state: 'ready', source: got.source, repoCommit: got.repoCommit, notKept: got.notKept },
+  };
 }
 
 export function showStoredModels(kept: typeof s.storedModels.value): void {

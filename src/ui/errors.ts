@@ -18,7 +18,9 @@ function isOutOfMemory(error: unknown): boolean {
   const text = technical(error);
   return (
     (typeof GPUOutOfMemoryError !== 'undefined' && error instanceof GPUOutOfMemoryError) ||
-    /out of memory|outofmemory|array buffer allocation failed|cannot allocate|failed to allocate|memory access out of bounds|Aborted\(OOM\)/i.test(text)
+    /out of memory|outofmemory|array buffer allocation failed|cannot allocate|failed to allocate|memory access out of bounds|Aborted\(OOM\)/i.test(
+      text,
+    )
   );
 }
 
@@ -60,7 +62,8 @@ export function describeError(error: unknown): Problem {
   if (isOutOfMemory(error)) {
     return {
       title: 'Not enough memory',
-      detail: 'The sketch needed more memory than the plugin may use. Try the draft preset, fewer strokes or the embedded model; closing other plugins and tabs helps too.',
+      detail:
+        'The sketch needed more memory than the plugin may use. Try the draft preset, fewer strokes or the embedded model; closing other plugins and tabs helps too.',
       remedies: ['lighter-settings', 'use-embedded'],
       technical: technical(error),
     };
@@ -68,7 +71,8 @@ export function describeError(error: unknown): Problem {
   if (/device (was )?lost|GPUDevice.*lost|DeviceLost/i.test(technical(error))) {
     return {
       title: 'The graphics device stopped',
-      detail: 'The GPU was reset (a driver update, sleep, or memory pressure). Run again on the CPU; it is slower but gives the same kind of result.',
+      detail:
+        'The GPU was reset (a driver update, sleep, or memory pressure). Run again on the CPU; it is slower but gives the same kind of result.',
       remedies: ['use-cpu', 'retry'],
       technical: technical(error),
     };
@@ -76,7 +80,8 @@ export function describeError(error: unknown): Problem {
   if (/weights file|safetensors|sha-?256|digest/i.test(technical(error))) {
     return {
       title: 'That file is not the expected model',
-      detail: 'The weights file could not be used: it is not the right checkpoint or it is damaged. Pick the original open_clip_model.safetensors from Hugging Face, or use the embedded model.',
+      detail:
+        'The weights file could not be used: it is not the right checkpoint or it is damaged. Pick the original open_clip_model.safetensors from Hugging Face, or use the embedded model.',
       remedies: ['load-file', 'use-embedded'],
       technical: technical(error),
     };

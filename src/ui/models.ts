@@ -23,7 +23,12 @@ const CLIP_NOTES: Record<string, string> = {
 };
 
 export const UI_MODELS: UiModel[] = [
-  { id: 'embedded', label: 'Embedded (offline)', downloadBytes: 0, note: 'MobileNetV2 features: instant and offline. Not CLIP: faithful outlines, less abstraction.' },
+  {
+    id: 'embedded',
+    label: 'Embedded (offline)',
+    downloadBytes: 0,
+    note: 'MobileNetV2 features: instant and offline. Not CLIP: faithful outlines, less abstraction.',
+  },
   ...MODEL_REGISTRY.filter(isClipEntry).map((e) => ({
     id: e.id,
     // The registry's label carries its own size note; the UI shows the exact size.

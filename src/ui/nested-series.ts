@@ -25,7 +25,9 @@ export async function runNestedSeries(): Promise<void> {
       const above = results[i - 1];
       const points = above && Array.from(above.unitPoints, (v, k) => v * (k % 2 === 0 ? width : height));
       const r = above
-        ? await runOnce(strokes, s.seed.value, { options: { initial: { points, frozen: [] }, remove: above.unitPoints.length / 8 - strokes, iterations: brief } })
+        ? await runOnce(strokes, s.seed.value, {
+            options: { initial: { points, frozen: [] }, remove: above.unitPoints.length / 8 - strokes, iterations: brief },
+          })
         : await runOnce(strokes, s.seed.value);
       s.result.value = r;
       recordTiming(r);

@@ -29,7 +29,10 @@ export function refineAllowed(kind: RefineKind, t: RefinableSketch): boolean {
 async function refineSubject(t: RefinableSketch): Promise<Subject> {
   const current = s.subject.value!;
   const src = current.source;
-  const same = src.subjectWidth === t.subjectWidth && src.subjectHeight === t.subjectHeight && src.unitToImage.every((v, i) => Math.abs(v - t.unitToImage[i]) < 1e-6 * Math.max(1, Math.abs(v)));
+  const same =
+    src.subjectWidth === t.subjectWidth &&
+    src.subjectHeight === t.subjectHeight &&
+    src.unitToImage.every((v, i) => Math.abs(v - t.unitToImage[i]) < 1e-6 * Math.max(1, Math.abs(v)));
   if (same) return current;
   return renderSubject({ ...src, unitToImage: t.unitToImage, subjectWidth: t.subjectWidth, subjectHeight: t.subjectHeight });
 }
@@ -61,14 +64,26 @@ export async function refine(kind: RefineKind): Promise<void> {
       s.notice.value = 'Refine stopped: the sketch was not changed.';
       return;
     }
-    if (!r.origin || r.origin.length * 8 !== r.unitPoints.length) throw new Error('The engine did not say which strokes it kept, so the sketch was not changed.');
+    if (!r.origin || r.origin.length * 8 !== r.unitPoints.length)
+      throw new Error('The engine did not say which strokes it kept, so the sketch was not changed.');
     const strokes: number[][] = [];
     for (let i = 0; i < r.unitPoints.length; i += 8) strokes.push(Array.from(r.unitPoints.subarray(i, i + 8)));
     s.runStatus.value = 'done';
     s.inserting.value = true;
     try {
-      const done = await sandbox.emit('refineSketch', { groupId: t.groupId, stateKey: t.stateKey, strokes, origin: r.origin, color: hexToRgb(s.colorHex.value) });
-      const parts = [`${plural(done.moved, 'stroke')} redrawn`, done.kept ? `${done.kept} of yours kept` : '', done.added ? `${done.added} added` : '', done.removed ? `${done.removed} removed` : ''];
+      const done = await sandbox.emit('refineSketch', {
+        groupId: t.groupId,
+        stateKey: t.stateKey,
+        strokes,
+        origin: r.origin,
+        color: hexToRgb(s.colorHex.value),
+      });
+      const parts = [
+        `${plural(done.moved, 'stroke')} redrawn`,
+        done.kept ? `${done.kept} of yours kept` : '',
+        done.added ? `${done.added} added` : '',
+        done.removed ? `${done.removed} removed` : '',
+      ];
       s.notice.value = `Refined the sketch: ${parts.filter(Boolean).join(', ')} (loss ${r.lossInitial.toFixed(3)} → ${r.bestLoss.toFixed(3)}).`;
     } catch (error) {
       s.problem.value = { title: 'The sketch was not changed', detail: (error as Error).message, remedies: [] };

@@ -63,12 +63,19 @@ export const inserting = signal(false);
 export const engineWarmth = signal<'cold' | WarmState>('cold');
 
 // ---- models -------------------------------------------------------------------------
-export type ModelStatus = { state: 'ready'; source?: 'download' | 'file' | 'stored'; repoCommit?: string; notKept?: string } | { state: 'absent' } | { state: 'loading' } | { state: 'downloading'; done: number; total: number } | { state: 'failed' };
+export type ModelStatus =
+  | { state: 'ready'; source?: 'download' | 'file' | 'stored'; repoCommit?: string; notKept?: string }
+  | { state: 'absent' }
+  | { state: 'loading' }
+  | { state: 'downloading'; done: number; total: number }
+  | { state: 'failed' };
 export const modelStatus = signal<Record<string, ModelStatus>>({ embedded: { state: 'ready' } });
 /** Runs need the chosen model compiled in the worker (CLIP: downloaded or loaded from a file). */
 export const modelReady = computed(() => modelStatus.value[modelId.value]?.state === 'ready');
 
-export const canRun = computed(() => subject.value !== null && modelReady.value && runStatus.value !== 'running' && runStatus.value !== 'cancelling');
+export const canRun = computed(
+  () => subject.value !== null && modelReady.value && runStatus.value !== 'running' && runStatus.value !== 'cancelling',
+);
 export const running = computed(() => runStatus.value === 'running' || runStatus.value === 'cancelling');
 
 // ---- the window ---------------------------------------------------------------------
@@ -77,4 +84,6 @@ export const windowMode = signal<'bundled' | 'hosted'>('bundled');
 /** Why the built-in window replaced a configured hosted one (one line), else null. */
 export const windowNote = signal<string | null>(null);
 /** CLIP weights this window keeps between sessions (hosted window only); `unavailable` says why none. */
-export const storedModels = signal<{ models: { id: string; revision: string; bytes: number }[]; unavailable?: string; freed?: number }>({ models: [] });
+export const storedModels = signal<{ models: { id: string; revision: string; bytes: number }[]; unavailable?: string; freed?: number }>({
+  models: [],
+});

@@ -45,7 +45,12 @@ const PROBE_TIMEOUT_MS = 5_000;
 const message = (error: unknown): string => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
 
 function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
-  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} did not answer in ${PROBE_TIMEOUT_MS / 1000} s`)), PROBE_TIMEOUT_MS))]);
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) =>
+      setTimeout(() => reject(new Error(`${what} did not answer in ${PROBE_TIMEOUT_MS / 1000} s`)), PROBE_TIMEOUT_MS),
+    ),
+  ]);
 }
 
 async function probeGpu(): Promise<GpuFacts> {
@@ -71,7 +76,8 @@ async function probeGpu(): Promise<GpuFacts> {
 
 /** Opens a database, writes and reads a record, then deletes the database. */
 async function probeIndexedDb(): Promise<StorageFacts> {
-  const request = <T>(r: IDBRequest<T>): Promise<T> => new Promise((resolve, reject) => ((r.onsuccess = () => resolve(r.result)), (r.onerror = () => reject(r.error))));
+  const request = <T>(r: IDBRequest<T>): Promise<T> =>
+    new Promise((resolve, reject) => ((r.onsuccess = () => resolve(r.result)), (r.onerror = () => reject(r.error))));
   try {
     if (typeof indexedDB === 'undefined') return { works: false, detail: 'indexedDB is not defined here' };
     const db = await withTimeout(
@@ -108,7 +114,9 @@ async function probeCacheStorage(): Promise<StorageFacts> {
     await cache.put(key, new Response('42'));
     const back = await (await cache.match(key))?.text();
     await caches.delete(PROBE_NAME);
-    return back === '42' ? { works: true, detail: 'wrote and read back' } : { works: false, detail: `read back ${String(back)} instead of 42` };
+    return back === '42'
+      ? { works: true, detail: 'wrote and read back' }
+      : { works: false, detail: `read back ${String(back)} instead of 42` };
   } catch (error) {
     return { works: false, detail: message(error) };
   }

@@ -19,7 +19,9 @@ export interface WindowReport {
 
 function modeText(m: NonNullable<WindowReport['mode']>): string {
   if (m.mode === 'hosted') return 'hosted: the plugin’s own https page (a secure context where the browser allows it)';
-  return m.note ? `built-in, since ${m.note.charAt(0).toLowerCase()}${m.note.slice(1)}` : 'built-in (the plugin’s single file, as Figma loads it)';
+  return m.note
+    ? `built-in, since ${m.note.charAt(0).toLowerCase()}${m.note.slice(1)}`
+    : 'built-in (the plugin’s single file, as Figma loads it)';
 }
 
 export interface ReportLine {
@@ -64,7 +66,10 @@ export function reportLines(r: WindowReport): ReportLine[] {
   if (typeof r.worker === 'string') lines.push({ label: 'Engine worker', value: `not asked (${r.worker})` });
   const size = r.build.bytes === null ? 'size unknown' : `${(r.build.bytes / 1e6).toFixed(1)} MB`;
   lines.push({ label: 'UI build', value: `${r.build.id}, ${size}` });
-  lines.push({ label: 'Engine backend', value: r.backend ? `${r.backend.label}: ${r.backend.reason}` : 'not chosen yet (the first sketch chooses)' });
+  lines.push({
+    label: 'Engine backend',
+    value: r.backend ? `${r.backend.label}: ${r.backend.reason}` : 'not chosen yet (the first sketch chooses)',
+  });
   return lines;
 }
 

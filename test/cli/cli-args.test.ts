@@ -1,23 +1,49 @@
 import { describe, expect, it } from 'vitest';
 import { parseArgs, UsageError } from '../../src/cli/args.ts';
 
-const base = { kind: 'run', images: ['cat.png'], output: null, outDir: null, png: null, series: null, nested: false, init: null, json: false, quiet: false };
+const base = {
+  kind: 'run',
+  images: ['cat.png'],
+  output: null,
+  outDir: null,
+  png: null,
+  series: null,
+  nested: false,
+  init: null,
+  json: false,
+  quiet: false,
+};
 
 describe('parseArgs', () => {
   it.each([
     [['cat.png'], { ...base, options: {} }],
     [['cat.png', '--strokes', '8', '--preset', 'draft'], { ...base, options: { strokes: 8, preset: 'draft' } }],
-    [['--strokes=32', 'cat.png', '--seeds', '1', '--seed', '5', '--width', '1.5'], { ...base, options: { strokes: 32, seeds: 1, seed: 5, width: 1.5 } }],
-    [['cat.png', '--iterations', '50', '--views', '2', '--model', 'embedded', '--backend', 'cpu'], { ...base, options: { iterations: 50, views: 2, model: 'embedded', backend: 'cpu' } }],
+    [
+      ['--strokes=32', 'cat.png', '--seeds', '1', '--seed', '5', '--width', '1.5'],
+      { ...base, options: { strokes: 32, seeds: 1, seed: 5, width: 1.5 } },
+    ],
+    [
+      ['cat.png', '--iterations', '50', '--views', '2', '--model', 'embedded', '--backend', 'cpu'],
+      { ...base, options: { iterations: 50, views: 2, model: 'embedded', backend: 'cpu' } },
+    ],
     [['cat.png', '--subject', 'off'], { ...base, options: { subject: 'off' } }],
-    [['cat.png', '-o', 'out.svg', '--png', 'out.png', '--json', '-q'], { ...base, options: {}, output: 'out.svg', png: 'out.png', json: true, quiet: true }],
+    [
+      ['cat.png', '-o', 'out.svg', '--png', 'out.png', '--json', '-q'],
+      { ...base, options: {}, output: 'out.svg', png: 'out.png', json: true, quiet: true },
+    ],
     [['--output=x.svg', '--', '-weird.png'], { ...base, images: ['-weird.png'], options: {}, output: 'x.svg' }],
     [['a.png', 'b.jpg', '-d', 'out'], { ...base, images: ['a.png', 'b.jpg'], options: {}, outDir: 'out' }],
-    [['cat.png', '--series', '4,8,16,32', '--out-dir=out', '--json'], { ...base, options: {}, outDir: 'out', series: [4, 8, 16, 32], json: true }],
+    [
+      ['cat.png', '--series', '4,8,16,32', '--out-dir=out', '--json'],
+      { ...base, options: {}, outDir: 'out', series: [4, 8, 16, 32], json: true },
+    ],
     [['cat.png', '--series', '32, 2', '-o', 's.svg'], { ...base, options: {}, output: 's.svg', series: [32, 2] }],
     [['cat.png', '--series', '4,8', '--nested', '-o', 's.svg'], { ...base, options: {}, output: 's.svg', series: [4, 8], nested: true }],
     [['cat.png', '--init', 'a.svg', '-o', 'b.svg'], { ...base, options: {}, output: 'b.svg', init: { path: 'a.svg', freeze: [] } }],
-    [['cat.png', '--init', 'a.svg', '--freeze', '1, 3,5-7', '--add', '4', '--remove', '2'], { ...base, options: { add: 4, remove: 2 }, init: { path: 'a.svg', freeze: [0, 2, 4, 5, 6] } }],
+    [
+      ['cat.png', '--init', 'a.svg', '--freeze', '1, 3,5-7', '--add', '4', '--remove', '2'],
+      { ...base, options: { add: 4, remove: 2 }, init: { path: 'a.svg', freeze: [0, 2, 4, 5, 6] } },
+    ],
     [['--help'], { kind: 'help' }],
     [['cat.png', '-h'], { kind: 'help' }],
     [['--version'], { kind: 'version' }],
@@ -49,7 +75,10 @@ describe('parseArgs', () => {
     [['cat.png', '--width', '-1'], /'width' must be between/],
     [['cat.png', '--subject', 'background'], /'subject' must be auto or off, got 'background'/],
     [['cat.png', '--colour', 'red'], /unknown option --colour/],
-    [['cat.png', '--model', 'clip-vit-l14'], /unknown model 'clip-vit-l14': known models are embedded, clip-rn50, clip-rn101, clip-vit-b32/],
+    [
+      ['cat.png', '--model', 'clip-vit-l14'],
+      /unknown model 'clip-vit-l14': known models are embedded, clip-rn50, clip-rn101, clip-vit-b32/,
+    ],
     [['cat.png', '--json=yes'], /--json takes no value/],
     [['cat.png', '--seed', '1', '--seed', '2'], /--seed given twice/],
     [['cat.png', '-o', 'a.svg', '--output', 'b.svg'], /-o and --output both given/],

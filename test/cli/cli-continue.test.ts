@@ -11,7 +11,12 @@ import { fakeIo } from '../helpers/cli-io.ts';
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../fixtures/${name}`, import.meta.url)));
 const FAST = ['--iterations', '4', '--seeds', '1'];
 const pathsOf = (svg: string) => [...svg.matchAll(/<path d="([^"]*)"\/>/g)].map((m) => m[1]);
-const sketch = (points: number[], imageWidth = 100, imageHeight = 80) => ({ points: Float32Array.from(points), width: 2, imageWidth, imageHeight });
+const sketch = (points: number[], imageWidth = 100, imageHeight = 80) => ({
+  points: Float32Array.from(points),
+  width: 2,
+  imageWidth,
+  imageHeight,
+});
 const TWO = [10.25, 20.5, 30, 40.75, 50.125, 60, 70, 79.99, 1, 2, 3, 4, 5, 6, 7, 8];
 
 describe('reading a Sketchify SVG (--init)', () => {
@@ -30,9 +35,21 @@ describe('reading a Sketchify SVG (--init)', () => {
     ['a series SVG', toSeriesSvg([sketch(TWO), sketch(TWO)]), /holds 2 sketches side by side \(a --series SVG\)/],
     ['not SVG', 'hello', /not an SVG/],
     ['another element', '<svg width="10" height="10" viewBox="0 0 10 10"><circle r="2"/></svg>', /holds a <circle> element/],
-    ['a line path', '<svg width="10" height="10" viewBox="0 0 10 10"><g><path d="M 1 2 L 3 4"/></g></svg>', /path 1 is 'M 1 2 L 3 4': each stroke must be one cubic/],
-    ['two cubics in one path', '<svg width="10" height="10" viewBox="0 0 10 10"><g><path d="M 1 2 C 1 2 3 4 5 6 C 1 2 3 4 5 6"/></g></svg>', /path 1 is/],
-    ['another frame', '<svg width="10" height="10" viewBox="0 0 20 20"><g><path d="M 1 2 C 1 2 3 4 5 6"/></g></svg>', /viewBox '0 0 20 20' is not '0 0 10 10'/],
+    [
+      'a line path',
+      '<svg width="10" height="10" viewBox="0 0 10 10"><g><path d="M 1 2 L 3 4"/></g></svg>',
+      /path 1 is 'M 1 2 L 3 4': each stroke must be one cubic/,
+    ],
+    [
+      'two cubics in one path',
+      '<svg width="10" height="10" viewBox="0 0 10 10"><g><path d="M 1 2 C 1 2 3 4 5 6 C 1 2 3 4 5 6"/></g></svg>',
+      /path 1 is/,
+    ],
+    [
+      'another frame',
+      '<svg width="10" height="10" viewBox="0 0 20 20"><g><path d="M 1 2 C 1 2 3 4 5 6"/></g></svg>',
+      /viewBox '0 0 20 20' is not '0 0 10 10'/,
+    ],
     ['no size', '<svg viewBox="0 0 10 10"><g></g></svg>', /no positive width and height/],
     ['no stroke', '<svg width="10" height="10" viewBox="0 0 10 10"><g></g></svg>', /holds no stroke/],
   ])('rejects %s', (_, text, message) => {
@@ -44,7 +61,9 @@ describe('reading a Sketchify SVG (--init)', () => {
     const svg = parseSketchSvg(toSvg(sketch(TWO, 200, 160)), 'a.svg');
     const image = { width: 100, height: 80, sourceWidth: 200, sourceHeight: 160, data: new Uint8Array(0) } as DecodedImage;
     expect(strokesForImage(svg, image, 'a.svg', 'big.png')).toEqual(svg.points.map((v) => v / 2));
-    expect(() => strokesForImage(svg, { ...image, sourceWidth: 201 }, 'a.svg', 'big.png')).toThrow(/a.svg is 200x160 px but big.png is 201x160/);
+    expect(() => strokesForImage(svg, { ...image, sourceWidth: 201 }, 'a.svg', 'big.png')).toThrow(
+      /a.svg is 200x160 px but big.png is 201x160/,
+    );
     // Output stroke 0 is added, 1 continues initial stroke 1 (frozen), 2 continues stroke 0 (free).
     const result = Float32Array.from({ length: 24 }, (_, i) => i + 0.3);
     const restored = restoreFrozen(result, [-1, 1, 0], [1], svg);
@@ -59,9 +78,14 @@ describe('sketchify --init', () => {
     const { io, written, out } = fakeIo({ 'horse.png': fixture('horse.png') });
     expect(await runCli(['horse.png', ...FAST, '--strokes', '4', '-o', 'a.svg'], io)).toBe(0);
     const first = String(written['a.svg']);
-    const { io: io2, written: written2, out: out2 } = fakeIo({ 'horse.png': fixture('horse.png'), 'a.svg': new TextEncoder().encode(first) });
+    const {
+      io: io2,
+      written: written2,
+      out: out2,
+    } = fakeIo({ 'horse.png': fixture('horse.png'), 'a.svg': new TextEncoder().encode(first) });
     expect(await runCli(['horse.png', ...FAST, '--init', 'a.svg', '--freeze', '1,3', '--add', '2', '-o', 'b.svg', '--json'], io2)).toBe(0);
-    const before = pathsOf(first), after = pathsOf(String(written2['b.svg']));
+    const before = pathsOf(first),
+      after = pathsOf(String(written2['b.svg']));
     expect(after).toHaveLength(6);
     expect([after[0], after[2]]).toEqual([before[0], before[2]]);
     expect([after[1], after[3]]).not.toEqual([before[1], before[3]]);
@@ -72,7 +96,10 @@ describe('sketchify --init', () => {
   });
 
   it('--remove drops strokes and reports their origin', async () => {
-    const files = { 'horse.png': fixture('horse.png'), 'a.svg': new TextEncoder().encode(toSvg(sketch([...TWO, ...TWO, ...TWO], 224, 184))) };
+    const files = {
+      'horse.png': fixture('horse.png'),
+      'a.svg': new TextEncoder().encode(toSvg(sketch([...TWO, ...TWO, ...TWO], 224, 184))),
+    };
     const { io, written, out } = fakeIo(files);
     expect(await runCli(['horse.png', ...FAST, '--init', 'a.svg', '--remove', '3', '-o', 'b.svg', '--json'], io)).toBe(0);
     expect(pathsOf(String(written['b.svg']))).toHaveLength(3);
@@ -82,7 +109,11 @@ describe('sketchify --init', () => {
   it.each([
     [['--init', 'a.svg', '--freeze', '9', '-o', 'b.svg'], 2, /--freeze 9: a.svg holds 2 strokes/],
     [['--init', 'a.svg', '--remove', '3', '-o', 'b.svg'], 2, /--init a.svg: option 'remove' \(3\) exceeds the 2 initial strokes/],
-    [['--init', 'a.svg', '--add', '2', '--strokes', '3', '-o', 'b.svg'], 2, /'strokes' \(3\) does not match 2 initial strokes - remove 0 \+ add 2 = 4/],
+    [
+      ['--init', 'a.svg', '--add', '2', '--strokes', '3', '-o', 'b.svg'],
+      2,
+      /'strokes' \(3\) does not match 2 initial strokes - remove 0 \+ add 2 = 4/,
+    ],
     [['--init', 'missing.svg', '-o', 'b.svg'], 3, /cannot read --init missing.svg: ENOENT/],
     [['--init', 'wrong.svg', '-o', 'b.svg'], 3, /--init wrong.svg is 100x80 px but horse.png is 224x184/],
     [['--init', 'series.svg', '-o', 'b.svg'], 3, /a --series SVG/],

@@ -54,13 +54,43 @@ const leftovers = () => readdirSync(dir).filter((f) => f.endsWith('.tmp') || f.s
 
 describe('output paths are checked before any work', () => {
   it.each([
-    ['output is the input', () => ['horse.png', '-o', 'horse.png'], 2, /output .*horse.png is the input .*horse.png: choose another output name/],
-    ['output is a symlink to the input', () => (symlinkSync(p('horse.png'), p('link.svg')), ['horse.png', '-o', 'link.svg']), 2, /link.svg is the input/],
-    ['output is the --init file', () => ['horse.png', '--init', 'good.svg', '-o', 'good.svg'], 2, /output .*good.svg is the --init file .*good.svg: choose another output name/],
-    ['output is a symlink to the --init file', () => (symlinkSync(p('good.svg'), p('link.svg')), ['horse.png', '--init', 'good.svg', '-o', 'link.svg']), 2, /link.svg is the --init file/],
+    [
+      'output is the input',
+      () => ['horse.png', '-o', 'horse.png'],
+      2,
+      /output .*horse.png is the input .*horse.png: choose another output name/,
+    ],
+    [
+      'output is a symlink to the input',
+      () => (symlinkSync(p('horse.png'), p('link.svg')), ['horse.png', '-o', 'link.svg']),
+      2,
+      /link.svg is the input/,
+    ],
+    [
+      'output is the --init file',
+      () => ['horse.png', '--init', 'good.svg', '-o', 'good.svg'],
+      2,
+      /output .*good.svg is the --init file .*good.svg: choose another output name/,
+    ],
+    [
+      'output is a symlink to the --init file',
+      () => (symlinkSync(p('good.svg'), p('link.svg')), ['horse.png', '--init', 'good.svg', '-o', 'link.svg']),
+      2,
+      /link.svg is the --init file/,
+    ],
     ['--png is the SVG', () => ['horse.png', '-o', 'x.svg', '--png', 'x.svg'], 2, /output .*x.svg is the same file as output .*x.svg/],
-    ['two images, one name in -d', () => (mkdirSync(p('a')), writeFileSync(p('a/horse.jpg'), HORSE), mkdirSync(p('out')), ['horse.png', 'a/horse.jpg', '-d', 'out']), 2, /out\/horse.svg is the same file as output/],
-    ['missing directory', () => ['horse.png', '-o', 'nowhere/x.svg'], 1, /cannot write .*nowhere\/x.svg: the directory .*nowhere does not exist/],
+    [
+      'two images, one name in -d',
+      () => (mkdirSync(p('a')), writeFileSync(p('a/horse.jpg'), HORSE), mkdirSync(p('out')), ['horse.png', 'a/horse.jpg', '-d', 'out']),
+      2,
+      /out\/horse.svg is the same file as output/,
+    ],
+    [
+      'missing directory',
+      () => ['horse.png', '-o', 'nowhere/x.svg'],
+      1,
+      /cannot write .*nowhere\/x.svg: the directory .*nowhere does not exist/,
+    ],
     ['output is a directory', () => (mkdirSync(p('d.svg')), ['horse.png', '-o', 'd.svg']), 1, /d.svg: it is a directory/],
   ])('%s: refused, no input read, no model loaded', async (_name, argv, code, message) => {
     const args = argv().map((a) => (a.startsWith('-') ? a : p(a)));
@@ -90,11 +120,21 @@ describe('output paths are checked before any work', () => {
 
 describe('a failed write', () => {
   it.each([
-    ['disk full half way through the write', { writeFile: async (path: string, data: string | Uint8Array) => {
-      writeFileSync(path, typeof data === 'string' ? data.slice(0, data.length / 2) : data.subarray(0, data.length / 2));
-      throw Object.assign(new Error('no space'), { code: 'ENOSPC' });
-    } }, /cannot write .*good.svg: ENOSPC/],
-    ['rename refused', { rename: async () => Promise.reject(Object.assign(new Error('busy'), { code: 'EBUSY' })) }, /cannot write .*good.svg: EBUSY/],
+    [
+      'disk full half way through the write',
+      {
+        writeFile: async (path: string, data: string | Uint8Array) => {
+          writeFileSync(path, typeof data === 'string' ? data.slice(0, data.length / 2) : data.subarray(0, data.length / 2));
+          throw Object.assign(new Error('no space'), { code: 'ENOSPC' });
+        },
+      },
+      /cannot write .*good.svg: ENOSPC/,
+    ],
+    [
+      'rename refused',
+      { rename: async () => Promise.reject(Object.assign(new Error('busy'), { code: 'EBUSY' })) },
+      /cannot write .*good.svg: EBUSY/,
+    ],
   ])('%s: exit 1, the old file intact, no temporary file left', async (_name, fault, message) => {
     const { io, err } = realIo(fault as Partial<CliIo>);
     expect(await runCli([p('horse.png'), ...FAST, '-o', p('good.svg')], io)).toBe(1);
@@ -115,7 +155,11 @@ describe('a failed write', () => {
   it('lists the temporary file while it is written (a forced exit removes it), and forgets it after', async () => {
     const files = nodeFileIo();
     let during: string[] = [];
-    await writeFileAtomic({ ...files, writeFile: (path, data) => ((during = pendingTemporaryFiles()), files.writeFile(path, data)) }, p('good.svg'), 'new');
+    await writeFileAtomic(
+      { ...files, writeFile: (path, data) => ((during = pendingTemporaryFiles()), files.writeFile(path, data)) },
+      p('good.svg'),
+      'new',
+    );
     expect(during).toHaveLength(1);
     expect(during[0]).toMatch(/\.good\.svg\.\d+-\d+\.tmp$/);
     expect(pendingTemporaryFiles()).toEqual([]);
@@ -124,28 +168,50 @@ describe('a failed write', () => {
 
 describe('an interrupted run', () => {
   // Aborted at the initial strokes: the best so far are the initial strokes themselves.
-  const abortAtFirstProgress = (controller: AbortController, io: CliIo): CliIo => ({ ...io, isTTY: true, stderr: (s) => (s.startsWith('\r') ? controller.abort() : io.stderr(s)) });
+  const abortAtFirstProgress = (controller: AbortController, io: CliIo): CliIo => ({
+    ...io,
+    isTTY: true,
+    stderr: (s) => (s.startsWith('\r') ? controller.abort() : io.stderr(s)),
+  });
 
   it('keeps an existing file when the strokes do not beat the initial ones, and says so', async () => {
     const controller = new AbortController();
     const { io, err } = realIo({ signal: controller.signal });
-    expect(await runCli([p('horse.png'), '--iterations', '400', '--seeds', '1', '--strokes', '4', '-o', p('good.svg')], abortAtFirstProgress(controller, io))).toBe(130);
+    expect(
+      await runCli(
+        [p('horse.png'), '--iterations', '400', '--seeds', '1', '--strokes', '4', '-o', p('good.svg')],
+        abortAtFirstProgress(controller, io),
+      ),
+    ).toBe(130);
     expect(readFileSync(p('good.svg'), 'utf8')).toBe(GOOD);
-    expect(err.join('')).toMatch(/interrupted: kept the existing .*good.svg \(the strokes so far do not beat the initial ones: loss (\S+) -> \1\)/);
+    expect(err.join('')).toMatch(
+      /interrupted: kept the existing .*good.svg \(the strokes so far do not beat the initial ones: loss (\S+) -> \1\)/,
+    );
     expect(leftovers()).toEqual([]);
   });
 
   it('writes a new file, and says it is new', async () => {
     const controller = new AbortController();
     const { io, err } = realIo({ signal: controller.signal });
-    expect(await runCli([p('horse.png'), '--iterations', '400', '--seeds', '1', '--strokes', '4', '-o', p('new.svg')], abortAtFirstProgress(controller, io))).toBe(130);
+    expect(
+      await runCli(
+        [p('horse.png'), '--iterations', '400', '--seeds', '1', '--strokes', '4', '-o', p('new.svg')],
+        abortAtFirstProgress(controller, io),
+      ),
+    ).toBe(130);
     expect(readFileSync(p('new.svg'), 'utf8')).toMatch(/<path /);
     expect(err.join('')).toMatch(/interrupted: wrote the best strokes so far to .*new.svg \(a new file/);
   });
 
   it.each([
     ['new file', false, { lossInitial: 2, lossFinal: 2 }, true, /a new file/],
-    ['existing file, better strokes', true, { lossInitial: 2, lossFinal: 1.5 }, true, /replaced .* \(they beat the initial strokes: loss 2.0000 -> 1.5000\)/],
+    [
+      'existing file, better strokes',
+      true,
+      { lossInitial: 2, lossFinal: 1.5 },
+      true,
+      /replaced .* \(they beat the initial strokes: loss 2.0000 -> 1.5000\)/,
+    ],
     ['existing file, no better', true, { lossInitial: 2, lossFinal: 2 }, false, /kept the existing/],
   ])('decision: %s', (_name, existed, losses, write, why) => {
     const decision = interruptedWriteDecision('x.svg', existed, losses);

@@ -61,9 +61,36 @@ describe('decoder errors in plain words', () => {
 
 describe('large images', () => {
   it.each([
-    ['opaque 2x2 blocks average', [[0, 0, 0, 255], [255, 255, 255, 255], [255, 255, 255, 255], [0, 0, 0, 255]], [128, 128, 128, 255]],
-    ['transparent pixels do not tint', [[0, 0, 0, 255], [255, 0, 0, 0], [255, 0, 0, 0], [0, 0, 0, 255]], [0, 0, 0, 128]],
-    ['fully transparent stays so', [[9, 9, 9, 0], [9, 9, 9, 0], [9, 9, 9, 0], [9, 9, 9, 0]], [0, 0, 0, 0]],
+    [
+      'opaque 2x2 blocks average',
+      [
+        [0, 0, 0, 255],
+        [255, 255, 255, 255],
+        [255, 255, 255, 255],
+        [0, 0, 0, 255],
+      ],
+      [128, 128, 128, 255],
+    ],
+    [
+      'transparent pixels do not tint',
+      [
+        [0, 0, 0, 255],
+        [255, 0, 0, 0],
+        [255, 0, 0, 0],
+        [0, 0, 0, 255],
+      ],
+      [0, 0, 0, 128],
+    ],
+    [
+      'fully transparent stays so',
+      [
+        [9, 9, 9, 0],
+        [9, 9, 9, 0],
+        [9, 9, 9, 0],
+        [9, 9, 9, 0],
+      ],
+      [0, 0, 0, 0],
+    ],
   ])('downscaleToFit: %s', (_name, pixels, expected) => {
     const image = { width: 2, height: 2, data: Uint8Array.from(pixels.flat()) };
     const out = downscaleToFit(image, 1);
@@ -72,7 +99,8 @@ describe('large images', () => {
   });
 
   it('are downscaled to MAX_IMAGE_SIDE right after decoding; the SVG keeps the file size and its points stay inside', async () => {
-    const width = MAX_IMAGE_SIDE + 904, height = 120; // 5000 x 120
+    const width = MAX_IMAGE_SIDE + 904,
+      height = 120; // 5000 x 120
     const bytes = png(width, height, (x, y) => (Math.abs(y - 60 - 40 * Math.sin(x / 300)) < 3 ? [0, 0, 0, 255] : [255, 255, 255, 255]));
     const decoded = decodeImage(bytes);
     expect([decoded.width, decoded.sourceWidth, decoded.sourceHeight]).toEqual([MAX_IMAGE_SIDE, width, height]);
@@ -91,7 +119,11 @@ describe('large images', () => {
 describe('one set of limits', () => {
   const strokes = (n: number) => Array.from({ length: n }, () => [0, 0, 0.1, 0.1, 0.2, 0.2, 0.3, 0.3]);
   const series = (count: number, n: number) => ({
-    nodeId: '1:2', canvasSize: 224, color: { r: 0, g: 0, b: 0 }, layout: 'per-stroke', placement: 'beside',
+    nodeId: '1:2',
+    canvasSize: 224,
+    color: { r: 0, g: 0, b: 0 },
+    layout: 'per-stroke',
+    placement: 'beside',
     sketches: Array.from({ length: count }, () => ({ strokes: strokes(n), width: 3 })),
   });
   const pluginAccepts = (payload: unknown) => {

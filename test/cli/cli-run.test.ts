@@ -21,7 +21,9 @@ describe('runCli', () => {
     expect([png.width, png.height]).toEqual([224, 184]);
     expect(png.data.some((v, i) => i % 4 === 0 && v < 128)).toBe(true); // some ink
     const json = JSON.parse(out.join(''));
-    expect(Object.keys(json)).toEqual(expect.arrayContaining(['strokes', 'iterations', 'loss_initial', 'loss_final', 'ms_total', 'backend', 'model']));
+    expect(Object.keys(json)).toEqual(
+      expect.arrayContaining(['strokes', 'iterations', 'loss_initial', 'loss_final', 'ms_total', 'backend', 'model']),
+    );
     expect(json).toMatchObject({ strokes: 4, iterations: 6, backend: 'cpu', model: 'embedded' });
     expect(json.loss_final).toBeLessThanOrEqual(json.loss_initial);
   });
@@ -36,12 +38,24 @@ describe('runCli', () => {
   it.each([
     ['usage error', ['--strokes', '500', 'x.png'], {}, 2, /usage error: option 'strokes' must be between 1 and 128/],
     ['out-of-range float', ['--width', '0.1', 'x.png'], {}, 2, /usage error: option 'width' must be between 0.25 and 32, got 0.1/],
-    ['unknown model', ['h.png', '--model', 'nope'], { 'h.png': fixture('horse.png') }, 2, /usage error: unknown model 'nope': known models are embedded, clip-rn50, clip-rn101, clip-vit-b32/],
+    [
+      'unknown model',
+      ['h.png', '--model', 'nope'],
+      { 'h.png': fixture('horse.png') },
+      2,
+      /usage error: unknown model 'nope': known models are embedded, clip-rn50, clip-rn101, clip-vit-b32/,
+    ],
     ['missing file', ['missing.png'], {}, 3, /error: cannot read missing.png: ENOENT/],
     ['unsupported format', ['a.gif'], { 'a.gif': new TextEncoder().encode('GIF89a....') }, 3, /a.gif: unsupported image format GIF/],
     ['not an image', ['a.png'], { 'a.png': new TextEncoder().encode('hello world') }, 3, /not a PNG or JPEG file/],
     ['corrupt PNG', ['a.png'], { 'a.png': fixture('horse.png').slice(0, 200) }, 3, /corrupt PNG file/],
-    ['image too small', ['s.png'], { 's.png': new Uint8Array(PNG.sync.write(new PNG({ width: 8, height: 40 }))) }, 3, /8x40: each side must be at least 16 px/],
+    [
+      'image too small',
+      ['s.png'],
+      { 's.png': new Uint8Array(PNG.sync.write(new PNG({ width: 8, height: 40 }))) },
+      3,
+      /8x40: each side must be at least 16 px/,
+    ],
     ['model fails to load', ['h.png', '--model', 'clip-rn50'], { 'h.png': fixture('horse.png') }, 1, /error: no network/],
   ])('%s', async (_name, argv, files, code, message) => {
     const { io, err } = fakeIo(files as Record<string, Uint8Array>);
@@ -65,7 +79,10 @@ describe('runCli', () => {
   });
 
   it('an unwritable output is a failure (1) with the path in the message', async () => {
-    const { io, err } = fakeIo({ 'h.png': fixture('horse.png') }, { writeFile: async () => Promise.reject(Object.assign(new Error('denied'), { code: 'EACCES' })) });
+    const { io, err } = fakeIo(
+      { 'h.png': fixture('horse.png') },
+      { writeFile: async () => Promise.reject(Object.assign(new Error('denied'), { code: 'EACCES' })) },
+    );
     expect(await runCli(['h.png', ...FAST, '-o', '/ro/out.svg'], io)).toBe(1);
     expect(err.join('')).toMatch(/cannot write \/ro\/out.svg: EACCES/);
   });

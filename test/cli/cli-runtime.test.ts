@@ -31,7 +31,8 @@ describe('CLI CPU runtime', () => {
     expect(Math.abs(a.loss - b.loss)).toBeLessThanOrEqual(1e-4 * b.loss);
     // Relative L2 error of the gradient: single pixels may differ more where a ReLU6 mask
     // flips on a float32 tie (measured 3.4e-4).
-    let norm = 0, diff = 0;
+    let norm = 0,
+      diff = 0;
     for (let i = 0; i < b.grad.length; i++) {
       norm += b.grad[i] ** 2;
       diff += (a.grad[i] - b.grad[i]) ** 2;

@@ -50,7 +50,11 @@ describe('several images with -d', () => {
     expect(await runCli(['horse.png', 'rocket.jpg', ...FAST, '--strokes', '3', '-d', 'out', '--json'], io)).toBe(0);
     expect(Object.keys(written).sort()).toEqual(['out/horse.svg', 'out/rocket.svg']);
     expect(String(written['out/rocket.svg'])).toMatch(/viewBox="0 0 224 149"/);
-    const lines = out.join('').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = out
+      .join('')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => [l.input, l.svg, l.written])).toEqual([
       ['horse.png', 'out/horse.svg', ['out/horse.svg']],
       ['rocket.jpg', 'out/rocket.svg', ['out/rocket.svg']],
@@ -64,7 +68,11 @@ describe('several images with -d', () => {
     expect(await runCli(['bad.png', 'horse.png', ...FAST, '-d', 'out', '--json'], io)).toBe(3);
     expect(err.join('')).toMatch(/error: bad.png: not a PNG or JPEG file .*\(skipped\)/);
     expect(Object.keys(written)).toEqual(['out/horse.svg']);
-    const lines = out.join('').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = out
+      .join('')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => [l.input, l.error ?? l.svg])).toEqual([
       ['bad.png', 'bad.png: not a PNG or JPEG file (unrecognized header)'],
       ['horse.png', 'out/horse.svg'],
@@ -74,7 +82,15 @@ describe('several images with -d', () => {
 
 describe('progress when stderr is not a terminal', () => {
   const event = (iteration: number, iterations = 100): SketchProgress => ({
-    phase: 'optimize', iteration, iterations, loss: 1, bestLoss: 0.5, elapsedMs: 1000, etaMs: 0, points: new Float32Array(8), unitPoints: new Float32Array(8),
+    phase: 'optimize',
+    iteration,
+    iterations,
+    loss: 1,
+    bestLoss: 0.5,
+    elapsedMs: 1000,
+    etaMs: 0,
+    points: new Float32Array(8),
+    unitPoints: new Float32Array(8),
   });
 
   it.each([
@@ -101,7 +117,9 @@ describe('progress when stderr is not a terminal', () => {
 describe('--json', () => {
   it('reports the SVG path written, the seed asked for and the winning internal seed', async () => {
     const { io, out } = fakeIo({ 'horse.png': fixture('horse.png') });
-    expect(await runCli(['horse.png', '--iterations', '2', '--seeds', '3', '--seed', '40', '--strokes', '3', '-o', 'h.svg', '--json'], io)).toBe(0);
+    expect(
+      await runCli(['horse.png', '--iterations', '2', '--seeds', '3', '--seed', '40', '--strokes', '3', '-o', 'h.svg', '--json'], io),
+    ).toBe(0);
     const json = JSON.parse(out.join(''));
     expect(json).toMatchObject({ input: 'horse.png', svg: 'h.svg', written: ['h.svg'], png: null, seed: 40, strokes: 3, iterations: 2 });
     expect([40, 41, 42]).toContain(json.winning_seed);

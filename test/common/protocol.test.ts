@@ -194,7 +194,14 @@ function request(payload: unknown, overrides: Record<string, unknown> = {}): Rec
 }
 
 function refine(patch: object): Record<string, unknown> {
-  const payload = { groupId: '3:4', stateKey: 'abc', strokes: [[0, 0, 0, 0, 1, 1, 1, 1]], origin: [0], color: { r: 0, g: 0, b: 0 }, ...patch };
+  const payload = {
+    groupId: '3:4',
+    stateKey: 'abc',
+    strokes: [[0, 0, 0, 0, 1, 1, 1, 1]],
+    origin: [0],
+    color: { r: 0, g: 0, b: 0 },
+    ...patch,
+  };
   return request(payload, { type: 'refineSketch' });
 }
 
@@ -223,9 +230,17 @@ describe('the receiving side rejects', () => {
     ['extra field', request({ ...validInsert(), script: 'x' }), 'payload: unexpected field "script"'],
     ['bad enum', request({ ...validInsert(), placement: 'under' }), 'payload.placement: expected one of "over", "beside", got "under"'],
     ['colour out of range', request({ ...validInsert(), color: { r: 2, g: 0, b: 0 } }), 'payload.color.r: 2 outside [0, 1]'],
-    ['zero width', request({ ...validInsert(), sketch: { ...validInsert().sketch, width: 0 } }), 'payload.sketch.width: 0 outside [0.01, 64]'],
+    [
+      'zero width',
+      request({ ...validInsert(), sketch: { ...validInsert().sketch, width: 0 } }),
+      'payload.sketch.width: 0 outside [0.01, 64]',
+    ],
     ['unknown type', request({}, { type: 'deleteEverything' }), 'message: unknown type "deleteEverything"'],
-    ['wrong version', request(validInsert(), { proto: 'sketchify-plugin/2' }), 'message: protocol "sketchify-plugin/2", expected "sketchify-plugin/1"'],
+    [
+      'wrong version',
+      request(validInsert(), { proto: 'sketchify-plugin/2' }),
+      'message: protocol "sketchify-plugin/2", expected "sketchify-plugin/1"',
+    ],
     ['unknown kind', request(validInsert(), { kind: 'broadcast' }), 'message: unknown kind "broadcast"'],
     ['extra envelope field', request(validInsert(), { extra: 1 }), 'message: unexpected field "extra"'],
     ['payload not an object', request([1, 2]), 'payload: expected an object, got array'],
@@ -242,15 +257,31 @@ describe('the receiving side rejects', () => {
     expect(handled).toBe(false);
     // A request of this protocol gets a specific error reply (one wire error) so the UI can show it.
     const ours = (raw as { kind?: string }).kind === 'request' && (raw as { proto?: string }).proto === PLUGIN_PROTOCOL;
-    if (ours) expect(reply).toEqual({ proto: PLUGIN_PROTOCOL, kind: 'response', id: 7, type: (raw as { type: string }).type, ok: false, error: { name: 'ProtocolError', message } });
+    if (ours)
+      expect(reply).toEqual({
+        proto: PLUGIN_PROTOCOL,
+        kind: 'response',
+        id: 7,
+        type: (raw as { type: string }).type,
+        ok: false,
+        error: { name: 'ProtocolError', message },
+      });
     else expect(reply).toBeUndefined();
   });
 
   const envelopeCases: [string, unknown, string][] = [
-    ['missing protocol', { kind: 'request', id: 1, type: 'close', payload: {} }, 'message: protocol undefined, expected "sketchify-plugin/1"'],
+    [
+      'missing protocol',
+      { kind: 'request', id: 1, type: 'close', payload: {} },
+      'message: protocol undefined, expected "sketchify-plugin/1"',
+    ],
     ['not an object', 'hello', 'message: expected an object'],
     ['null', null, 'message: expected an object'],
-    ['reply nobody asked for', { proto: PLUGIN_PROTOCOL, kind: 'response', id: 99, type: 'selection', ok: true, payload: {} }, 'message: reply to unknown request id 99'],
+    [
+      'reply nobody asked for',
+      { proto: PLUGIN_PROTOCOL, kind: 'response', id: 99, type: 'selection', ok: true, payload: {} },
+      'message: reply to unknown request id 99',
+    ],
   ];
   it.each(envelopeCases)('%s (no reply possible)', async (_name, raw, message) => {
     const { rejection, reply, handled } = await sendRawToPlugin(raw);
@@ -264,7 +295,14 @@ describe('the receiving side rejects', () => {
     const message = 'message: id must be an integer in [1, 2147483647], got 1.5';
     expect(rejection).toBe(message);
     expect(handled).toBe(false);
-    expect(reply).toEqual({ proto: PLUGIN_PROTOCOL, kind: 'response', id: null, type: 'insertSketch', ok: false, error: { name: 'ProtocolError', message } });
+    expect(reply).toEqual({
+      proto: PLUGIN_PROTOCOL,
+      kind: 'response',
+      id: null,
+      type: 'insertSketch',
+      ok: false,
+      error: { name: 'ProtocolError', message },
+    });
   });
 
   it('accepts the valid message the cases were made from', async () => {
@@ -288,7 +326,21 @@ describe('the UI rejects bad selection messages', () => {
   }
   const sel = validSelection() as Extract<SelectionState, { status: 'ready' }>;
   const withSource = (patch: object) => ({ ...sel, source: { ...sel.source, ...patch } });
-  const sketch = { status: 'refinable', groupId: '3:4', stateKey: 'k', strokes: [[0, 0, 0, 0, 1, 1, 1, 1]], frozen: [0], unitToImage: [640, 0, 0, 0, 480, 0], subjectWidth: 320, subjectHeight: 240, width: 3, canvasSize: 224, edited: 1, deleted: 0, extras: 0 };
+  const sketch = {
+    status: 'refinable',
+    groupId: '3:4',
+    stateKey: 'k',
+    strokes: [[0, 0, 0, 0, 1, 1, 1, 1]],
+    frozen: [0],
+    unitToImage: [640, 0, 0, 0, 480, 0],
+    subjectWidth: 320,
+    subjectHeight: 240,
+    width: 3,
+    canvasSize: 224,
+    edited: 1,
+    deleted: 0,
+    extras: 0,
+  };
   const withSketch = (patch: object) => ({ ...sel, sketch: { ...sketch, ...patch } });
 
   const cases: [string, unknown, string][] = [
@@ -298,13 +350,29 @@ describe('the UI rejects bad selection messages', () => {
     ['fractional pixel size', withSource({ imageHeight: 480.5 }), 'payload.source.imageHeight: expected an integer, got 480.5'],
     ['affine of 5 numbers', withSource({ unitToImage: [1, 0, 0, 0, 1] }), 'payload.source.unitToImage: expected exactly 6 items, got 5'],
     ['NaN in affine', withSource({ unitToImage: [1, 0, NaN, 0, 1, 0] }), 'payload.source.unitToImage[2]: not finite (NaN)'],
-    ['unknown scale mode', withSource({ paint: { ...sel.source.paint, scaleMode: 'STRETCH' } }), 'payload.source.paint.scaleMode: expected one of "FILL", "FIT", "CROP", "TILE", got "STRETCH"'],
+    [
+      'unknown scale mode',
+      withSource({ paint: { ...sel.source.paint, scaleMode: 'STRETCH' } }),
+      'payload.source.paint.scaleMode: expected one of "FILL", "FIT", "CROP", "TILE", got "STRETCH"',
+    ],
     ['unknown status', { ...sel, status: 'maybe' }, 'payload.status: unknown status "maybe"'],
-    ['refinable sketch with a frozen index past the limit', withSketch({ frozen: [MAX_STROKES] }), `payload.sketch.frozen[0]: ${MAX_STROKES} outside [0, ${MAX_STROKES - 1}]`],
+    [
+      'refinable sketch with a frozen index past the limit',
+      withSketch({ frozen: [MAX_STROKES] }),
+      `payload.sketch.frozen[0]: ${MAX_STROKES} outside [0, ${MAX_STROKES - 1}]`,
+    ],
     ['refinable sketch without strokes', withSketch({ strokes: [] }), 'payload.sketch.strokes: 0 items is fewer than 1'],
-    ['refinable sketch with a stroke of 6 numbers', withSketch({ strokes: [[0, 0, 1, 1, 2, 2]] }), 'payload.sketch.strokes[0]: expected exactly 8 items, got 6'],
+    [
+      'refinable sketch with a stroke of 6 numbers',
+      withSketch({ strokes: [[0, 0, 1, 1, 2, 2]] }),
+      'payload.sketch.strokes[0]: expected exactly 8 items, got 6',
+    ],
     ['unknown sketch status', { ...sel, sketch: { status: 'maybe' } }, 'payload.sketch.status: unknown status "maybe"'],
-    ['unknown problem code', { status: 'problem', code: 'sad', message: 'x', queue: sel.queue }, 'payload.code: expected one of "nothing-selected", "no-image", "hidden", "too-large", "too-small", "unavailable", "source-missing", got "sad"'],
+    [
+      'unknown problem code',
+      { status: 'problem', code: 'sad', message: 'x', queue: sel.queue },
+      'payload.code: expected one of "nothing-selected", "no-image", "hidden", "too-large", "too-small", "unavailable", "source-missing", got "sad"',
+    ],
   ];
   it.each(cases)('%s', async (_name, payload, message) => {
     expect(await sendToUi(payload)).toBe(message);
@@ -312,7 +380,9 @@ describe('the UI rejects bad selection messages', () => {
 
   it('accepts a refinable and an unrefinable sketch', async () => {
     expect(await sendToUi(withSketch({}))).toBeUndefined();
-    expect(await sendToUi({ ...sel, sketch: { status: 'unrefinable', groupId: '3:4', message: 'edited beyond recognition' } })).toBeUndefined();
+    expect(
+      await sendToUi({ ...sel, sketch: { status: 'unrefinable', groupId: '3:4', message: 'edited beyond recognition' } }),
+    ).toBeUndefined();
   });
 
   it('rejects bytes over the cap', async () => {

@@ -44,8 +44,12 @@ const flush = () => new Promise((r) => setTimeout(r, 0));
 /** `server` answers ASKS and tells TELLS; `client` is the other side. Rejections are collected. */
 function pair(transports: { a: Transport; b: Transport }) {
   const rejected = { server: [] as string[], client: [] as string[] };
-  const server: Endpoint<Asks, Tells> = createEndpoint({ protocol: PROTOCOL, receives: ASKS, sends: TELLS }, transports.a, { onReject: (e: ProtocolError) => rejected.server.push(e.message) });
-  const client: Endpoint<Tells, Asks> = createEndpoint({ protocol: PROTOCOL, receives: TELLS, sends: ASKS }, transports.b, { onReject: (e: ProtocolError) => rejected.client.push(e.message) });
+  const server: Endpoint<Asks, Tells> = createEndpoint({ protocol: PROTOCOL, receives: ASKS, sends: TELLS }, transports.a, {
+    onReject: (e: ProtocolError) => rejected.server.push(e.message),
+  });
+  const client: Endpoint<Tells, Asks> = createEndpoint({ protocol: PROTOCOL, receives: TELLS, sends: ASKS }, transports.b, {
+    onReject: (e: ProtocolError) => rejected.client.push(e.message),
+  });
   server.connect();
   client.connect();
   return { server, client, rejected };
@@ -74,19 +78,32 @@ describe('checks on arrival', () => {
     await flush();
     expect(called).toBe(false);
     expect(rejected.server).toEqual(['payload.values: expected a Float32Array, got array']);
-    expect(t.sentByA).toEqual([{ proto: PROTOCOL, kind: 'response', id: 4, type: 'double', ok: false, error: { name: 'ProtocolError', message: 'payload.values: expected a Float32Array, got array' } }]);
+    expect(t.sentByA).toEqual([
+      {
+        proto: PROTOCOL,
+        kind: 'response',
+        id: 4,
+        type: 'double',
+        ok: false,
+        error: { name: 'ProtocolError', message: 'payload.values: expected a Float32Array, got array' },
+      },
+    ]);
   });
 
   it('rejects the call a malformed reply answers, and logs it', async () => {
     const t = memoryPair();
     const rejected: string[] = [];
-    const client: Endpoint<Tells, Asks> = createEndpoint({ protocol: PROTOCOL, receives: TELLS, sends: ASKS }, t.b, { onReject: (e) => rejected.push(e.message) });
+    const client: Endpoint<Tells, Asks> = createEndpoint({ protocol: PROTOCOL, receives: TELLS, sends: ASKS }, t.b, {
+      onReject: (e) => rejected.push(e.message),
+    });
     client.connect();
     t.a.subscribe((m) => {
       const { id, type } = m as { id: number; type: string };
       t.a.post({ proto: PROTOCOL, kind: 'response', id, type, ok: true, payload: { values: new Float64Array(2) } });
     });
-    await expect(client.emit('double', { values: new Float32Array(2) })).rejects.toThrow('payload.values: expected a Float32Array, got object');
+    await expect(client.emit('double', { values: new Float32Array(2) })).rejects.toThrow(
+      'payload.values: expected a Float32Array, got object',
+    );
     expect(rejected).toEqual(['payload.values: expected a Float32Array, got object']);
   });
 
@@ -121,14 +138,20 @@ describe('checks on arrival', () => {
     t.b.post({ proto: 'other/1', kind: 'request', id: 1, type: 'double', payload: {} });
     t.b.post({ kind: 'request', id: 2, type: 'double', payload: {} });
     await flush();
-    expect(rejected.server).toEqual(['message: protocol "other/1", expected "test-rpc/1"', 'message: protocol undefined, expected "test-rpc/1"']);
+    expect(rejected.server).toEqual([
+      'message: protocol "other/1", expected "test-rpc/1"',
+      'message: protocol undefined, expected "test-rpc/1"',
+    ]);
     expect(t.sentByA).toEqual([]);
   });
 
   it('rejects every pending call when a message cannot be deserialized (its reply may be any of them)', async () => {
     const t = memoryPair();
     const rejected: string[] = [];
-    const client: Endpoint<Tells, Asks> = createEndpoint({ protocol: PROTOCOL, receives: TELLS, sends: ASKS }, t.a, { onReject: (e) => rejected.push(e.message), timeoutMs: 0 });
+    const client: Endpoint<Tells, Asks> = createEndpoint({ protocol: PROTOCOL, receives: TELLS, sends: ASKS }, t.a, {
+      onReject: (e) => rejected.push(e.message),
+      timeoutMs: 0,
+    });
     client.connect();
     const calls = [client.emit('fetchModel', { model: 'a' }), client.emit('fetchModel', { model: 'b' })];
     t.unreadable.a!();
@@ -160,13 +183,20 @@ describe('errors cross as one wire type', () => {
     expect(error).toBeInstanceOf(RemoteError);
     expect(error).toMatchObject({ name: 'DownloadError', message: 'HTTP 503', kind: 'http', status: 503, host: 'huggingface.co' });
     expect((error as { detail?: unknown }).detail).toBeUndefined(); // not a plain value: left behind
-    expect((t.sentByA[0] as { error: unknown }).error).toEqual({ name: 'DownloadError', message: 'HTTP 503', fields: { kind: 'http', status: 503, host: 'huggingface.co' } });
+    expect((t.sentByA[0] as { error: unknown }).error).toEqual({
+      name: 'DownloadError',
+      message: 'HTTP 503',
+      fields: { kind: 'http', status: 503, host: 'huggingface.co' },
+    });
   });
 
   it('anything thrown becomes a wire error; a rebuilt error crosses again unchanged', () => {
     expect(toWireError('plain text')).toEqual({ name: 'Error', message: 'plain text' });
     expect(toWireError(new RangeError('bad'))).toEqual({ name: 'RangeError', message: 'bad' });
-    expect(toWireError({ name: 'AbortError', message: 'The download was cancelled.' })).toEqual({ name: 'AbortError', message: 'The download was cancelled.' });
+    expect(toWireError({ name: 'AbortError', message: 'The download was cancelled.' })).toEqual({
+      name: 'AbortError',
+      message: 'The download was cancelled.',
+    });
     const wire = { name: 'DownloadError', message: 'blocked', fields: { kind: 'blocked', host: 'cdn.example' } };
     expect(toWireError(fromWireError(wire))).toEqual(wire);
     // Fields never overwrite what the error is.
@@ -176,11 +206,17 @@ describe('errors cross as one wire type', () => {
 
   it('a reply with a malformed wire error rejects the call with the reason', async () => {
     const t = memoryPair();
-    const client: Endpoint<Tells, Asks> = createEndpoint({ protocol: PROTOCOL, receives: TELLS, sends: ASKS }, t.b, { onReject: () => undefined });
+    const client: Endpoint<Tells, Asks> = createEndpoint({ protocol: PROTOCOL, receives: TELLS, sends: ASKS }, t.b, {
+      onReject: () => undefined,
+    });
     client.connect();
-    t.a.subscribe((m) => t.a.post({ proto: PROTOCOL, kind: 'response', id: (m as { id: number }).id, type: 'fetchModel', ok: false, error: 'it broke' }));
+    t.a.subscribe((m) =>
+      t.a.post({ proto: PROTOCOL, kind: 'response', id: (m as { id: number }).id, type: 'fetchModel', ok: false, error: 'it broke' }),
+    );
     await expect(client.emit('fetchModel', { model: 'a' })).rejects.toThrow('error: expected an object, got string');
-    expect(() => wireErrorSchema({ name: 'E', message: 'm', fields: { a: { b: 1 } } }, 'error')).toThrow('error.fields.a: expected a boolean, got object');
+    expect(() => wireErrorSchema({ name: 'E', message: 'm', fields: { a: { b: 1 } } }, 'error')).toThrow(
+      'error.fields.a: expected a boolean, got object',
+    );
   });
 
   it('a request whose id cannot be read is answered with id null: every pending call is rejected', async () => {
@@ -189,7 +225,10 @@ describe('errors cross as one wire type', () => {
     server.on('fetchModel', () => new Promise<void>(() => undefined)); // never answers
     const pending = client.emit('fetchModel', { model: 'a' });
     t.b.post({ proto: PROTOCOL, kind: 'request', id: -1, type: 'fetchModel', payload: { model: 'b' } });
-    await expect(pending).rejects.toMatchObject({ name: 'ProtocolError', message: 'message: id must be an integer in [1, 2147483647], got -1' });
+    await expect(pending).rejects.toMatchObject({
+      name: 'ProtocolError',
+      message: 'message: id must be an integer in [1, 2147483647], got -1',
+    });
     expect(rejected.server).toEqual(['message: id must be an integer in [1, 2147483647], got -1']);
   });
 

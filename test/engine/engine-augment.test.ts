@@ -53,7 +53,8 @@ describe('random views', () => {
   });
 
   it('pool is deterministic per seed and inverts cleanly', () => {
-    const a = viewPool(224, 4, createRandom(5)), b = viewPool(224, 4, createRandom(5));
+    const a = viewPool(224, 4, createRandom(5)),
+      b = viewPool(224, 4, createRandom(5));
     expect(Array.from(a)).toEqual(Array.from(b));
     const h = Array.from(a.subarray(0, 9));
     const product = multiplyMat3(h, invert3(h));
@@ -62,7 +63,7 @@ describe('random views', () => {
 });
 
 describe('warpImage', () => {
-  const image = new Float32Array(2 * SIZE * SIZE).map((_, i) => (i * 7919) % 101 / 100);
+  const image = new Float32Array(2 * SIZE * SIZE).map((_, i) => ((i * 7919) % 101) / 100);
 
   it('identity reproduces the image exactly', () => {
     expect(Array.from(warpImage(image, 2, SIZE, IDENTITY_VIEW))).toEqual(Array.from(image));
@@ -73,7 +74,8 @@ describe('warpImage', () => {
     for (const c of [0, 1]) {
       for (let y = 0; y < SIZE; y++) {
         for (let x = 0; x < SIZE; x++) {
-          const sx = x - 3, sy = y + 2;
+          const sx = x - 3,
+            sy = y + 2;
           const expected = sx < 0 || sy >= SIZE ? 1 : image[c * SIZE * SIZE + sy * SIZE + sx];
           expect(out[c * SIZE * SIZE + y * SIZE + x]).toBeCloseTo(expected, 6);
         }

@@ -40,9 +40,20 @@ export function ringStrokes({ cx, cy, r }: Ring): number[] {
   const k = 0.5523 * r;
   const out: number[] = [];
   for (let q = 0; q < 4; q++) {
-    const a0 = (q * Math.PI) / 2, a1 = a0 + Math.PI / 2;
-    const p0 = [cx + r * Math.cos(a0), cy + r * Math.sin(a0)], p3 = [cx + r * Math.cos(a1), cy + r * Math.sin(a1)];
-    out.push(p0[0], p0[1], p0[0] - k * Math.sin(a0), p0[1] + k * Math.cos(a0), p3[0] + k * Math.sin(a1), p3[1] - k * Math.cos(a1), p3[0], p3[1]);
+    const a0 = (q * Math.PI) / 2,
+      a1 = a0 + Math.PI / 2;
+    const p0 = [cx + r * Math.cos(a0), cy + r * Math.sin(a0)],
+      p3 = [cx + r * Math.cos(a1), cy + r * Math.sin(a1)];
+    out.push(
+      p0[0],
+      p0[1],
+      p0[0] - k * Math.sin(a0),
+      p0[1] + k * Math.cos(a0),
+      p3[0] + k * Math.sin(a1),
+      p3[1] - k * Math.cos(a1),
+      p3[0],
+      p3[1],
+    );
   }
   return out;
 }
@@ -67,17 +78,25 @@ async function pixelLoss(image: RgbaImage, points: ArrayLike<number>, width = 3)
 describe('continuing a drawing: frozen strokes', () => {
   it('come back bitwise equal to the input (CPU path), also outside the clamp box, while the others move', async () => {
     // A wide image: the canvas pads y, so the mapping and the content box are not the identity.
-    const image = ringsImage(96, 64, [{ cx: 30, cy: 32, r: 12 }, { cx: 66, cy: 32, r: 12 }]);
+    const image = ringsImage(96, 64, [
+      { cx: 30, cy: 32, r: 12 },
+      { cx: 66, cy: 32, r: 12 },
+    ]);
     const initial = [...ringStrokes({ cx: 31.37, cy: 33.11, r: 11 }), ...ringStrokes({ cx: 64.9, cy: 30.3, r: 13 })];
     initial.splice(8, 2, -3.7, 1.234567); // stroke 1 starts off the image (outside the box)
     const frozen = [1, 4, 6];
-    const result = await sketchify(image, { ...base, iterations: 25, initial: { points: initial, frozen } }, { model: createPixelLossModel(SIZE) });
+    const result = await sketchify(
+      image,
+      { ...base, iterations: 25, initial: { points: initial, frozen } },
+      { model: createPixelLossModel(SIZE) },
+    );
     expect(result.origin).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     expect(result.strokes).toBe(8);
     const given = Float32Array.from(initial);
     const onCanvas = initialOnCanvas(initial, preprocess(image, SIZE).map);
     for (let s = 0; s < 8; s++) {
-      const got = stroke(result.points, s), want = stroke(given, s);
+      const got = stroke(result.points, s),
+        want = stroke(given, s);
       if (frozen.includes(s)) {
         for (let k = 0; k < 8; k++) expect(Object.is(got[k], want[k]), `stroke ${s} value ${k}`).toBe(true);
         // The optimizer itself never moved them (the report copies the input values on top).
@@ -93,7 +112,11 @@ describe('continuing a drawing: frozen strokes', () => {
   it('stay frozen in progress events too', async () => {
     const initial = [...ringStrokes(A), ...ringStrokes({ cx: 44, cy: 30, r: 8 })];
     const events: SketchProgress[] = [];
-    await sketchify(twoRings(), { ...base, iterations: 10, initial: { points: initial, frozen: [0, 5] } }, { model: createPixelLossModel(SIZE), onProgress: (e) => events.push(e), progressIntervalMs: 0 });
+    await sketchify(
+      twoRings(),
+      { ...base, iterations: 10, initial: { points: initial, frozen: [0, 5] } },
+      { model: createPixelLossModel(SIZE), onProgress: (e) => events.push(e), progressIntervalMs: 0 },
+    );
     expect(events[0].phase).toBe('init');
     const given = Float32Array.from(initial);
     for (const e of events) for (const s of [0, 5]) expect(stroke(e.points, s)).toEqual(stroke(given, s));
@@ -106,7 +129,11 @@ describe('continuing a drawing: the loss', () => {
     const initial = [...ringStrokes(A), ...ringStrokes(B)];
     const start = await pixelLoss(image, initial);
     for (const lr of [1, 80]) {
-      const result = await sketchify(image, { ...base, lr, iterations: 20, initial: { points: initial } }, { model: createPixelLossModel(SIZE) });
+      const result = await sketchify(
+        image,
+        { ...base, lr, iterations: 20, initial: { points: initial } },
+        { model: createPixelLossModel(SIZE) },
+      );
       expect(result.lossInitial).toBeCloseTo(1, 5); // normalized by the starting drawing itself
       expect(result.lossFinal).toBeLessThanOrEqual(result.lossInitial);
       expect(await pixelLoss(image, result.points)).toBeLessThanOrEqual(start * (1 + 1e-4));
@@ -118,20 +145,30 @@ describe('continuing a drawing: add and remove', () => {
   it('adds strokes where the drawing misses the subject (the undrawn ring), before and after optimizing', async () => {
     const image = twoRings();
     for (const iterations of [0, 30]) {
-      const result = await sketchify(image, { ...base, iterations, initial: { points: ringStrokes(A) }, add: 3 }, { model: createPixelLossModel(SIZE) });
+      const result = await sketchify(
+        image,
+        { ...base, iterations, initial: { points: ringStrokes(A) }, add: 3 },
+        { model: createPixelLossModel(SIZE) },
+      );
       expect(result.strokes).toBe(7);
       expect(result.origin).toEqual([0, 1, 2, 3, -1, -1, -1]);
       for (let s = 4; s < 7; s++) {
         const p = stroke(result.points, s);
         const [x, y] = centre(p);
-        expect(Math.hypot(x - B.cx, y - B.cy), `added stroke ${s} (${x.toFixed(1)}, ${y.toFixed(1)}) after ${iterations} its`).toBeLessThan(B.r + 5);
+        expect(Math.hypot(x - B.cx, y - B.cy), `added stroke ${s} (${x.toFixed(1)}, ${y.toFixed(1)}) after ${iterations} its`).toBeLessThan(
+          B.r + 5,
+        );
         expect(Math.hypot(p[0] - B.cx, p[1] - B.cy)).toBeLessThan(B.r + 4); // it starts on B's line
       }
     }
   });
 
   it('gives each seed its own added strokes and keeps the shared ones', async () => {
-    const result = await sketchify(twoRings(), { ...base, seeds: 2, iterations: 0, initial: { points: ringStrokes(A), frozen: [0, 1, 2, 3] }, add: 2 }, { model: createPixelLossModel(SIZE) });
+    const result = await sketchify(
+      twoRings(),
+      { ...base, seeds: 2, iterations: 0, initial: { points: ringStrokes(A), frozen: [0, 1, 2, 3] }, add: 2 },
+      { model: createPixelLossModel(SIZE) },
+    );
     expect(resolveOptions({ initial: { points: ringStrokes(A) }, add: 2, seeds: 2 }).seeds).toBe(2);
     expect(resolveOptions({ initial: { points: ringStrokes(A) }, seeds: 2 }).seeds).toBe(1); // nothing to tell seeds apart
     expect(result.strokes).toBe(6);
@@ -145,13 +182,19 @@ describe('continuing a drawing: add and remove', () => {
     const model = createPixelLossModel(SIZE);
     const result = await sketchify(image, { ...base, iterations: 0, initial: { points: initial }, remove: 1 }, { model });
     expect(result.origin).toEqual([0, 1, 2, 3, 5, 6, 7, 8]);
-    expect(Array.from(result.points)).toEqual(Array.from(Float32Array.from([...ringStrokes(A), ...ringStrokes(B)])).map((v) => expect.closeTo(v, 3)));
+    expect(Array.from(result.points)).toEqual(
+      Array.from(Float32Array.from([...ringStrokes(A), ...ringStrokes(B)])).map((v) => expect.closeTo(v, 3)),
+    );
     // Frozen, the stray stays: the next least useful stroke goes instead.
     const kept = await sketchify(image, { ...base, iterations: 0, initial: { points: initial, frozen: [4] }, remove: 1 }, { model });
     expect(kept.origin).toContain(4);
     expect(kept.origin).toHaveLength(8);
     // Removing and adding at once: the stray goes, the new stroke lands on the missing ring.
-    const swapped = await sketchify(image, { ...base, iterations: 0, initial: { points: [...ringStrokes(A), ...stray] }, remove: 1, add: 1 }, { model });
+    const swapped = await sketchify(
+      image,
+      { ...base, iterations: 0, initial: { points: [...ringStrokes(A), ...stray] }, remove: 1, add: 1 },
+      { model },
+    );
     expect(swapped.origin).toEqual([0, 1, 2, 3, -1]);
     const [x, y] = centre(stroke(swapped.points, 4));
     expect(Math.hypot(x - B.cx, y - B.cy)).toBeLessThan(B.r + 5);
@@ -171,7 +214,12 @@ describe('nested series', () => {
     const image = twoRings();
     const events: SketchProgress[] = [];
     const levels = [6, 3, 1];
-    const results = await sketchNestedSeries(image, levels, { ...base, iterations: 20, lr: 0.5 }, { model: createPixelLossModel(SIZE), onProgress: (e) => events.push(e), progressIntervalMs: 0 });
+    const results = await sketchNestedSeries(
+      image,
+      levels,
+      { ...base, iterations: 20, lr: 0.5 },
+      { model: createPixelLossModel(SIZE), onProgress: (e) => events.push(e), progressIntervalMs: 0 },
+    );
     expect(results.map((r) => r.strokes)).toEqual(levels);
     expect(results[0].origin).toBeUndefined();
     expect(results[0].iterations).toBe(20);
@@ -184,7 +232,8 @@ describe('nested series', () => {
       expect(results[k].iterations).toBeLessThanOrEqual(5); // a quarter of 20
       // A stroke of a level is its origin in the level above, moved a little by the brief re-optimization.
       origin!.forEach((o, j) => {
-        const [x, y] = centre(stroke(results[k].points, j)), [px, py] = centre(stroke(results[k - 1].points, o));
+        const [x, y] = centre(stroke(results[k].points, j)),
+          [px, py] = centre(stroke(results[k - 1].points, o));
         expect(Math.hypot(x - px, y - py)).toBeLessThan(6);
       });
     }
@@ -237,14 +286,19 @@ describe('continuing a drawing: validation', () => {
 describe('nested series: cancelling', () => {
   it('returns the levels done so far when aborted during a smaller level', async () => {
     const controller = new AbortController();
-    const results = await sketchNestedSeries(twoRings(), [6, 3, 1], { ...base, iterations: 10 }, {
-      model: createPixelLossModel(SIZE),
-      signal: controller.signal,
-      progressIntervalMs: 0,
-      onProgress: (e) => {
-        if (e.level!.index === 1 && e.phase === 'optimize' && e.iteration >= 1) controller.abort();
+    const results = await sketchNestedSeries(
+      twoRings(),
+      [6, 3, 1],
+      { ...base, iterations: 10 },
+      {
+        model: createPixelLossModel(SIZE),
+        signal: controller.signal,
+        progressIntervalMs: 0,
+        onProgress: (e) => {
+          if (e.level!.index === 1 && e.phase === 'optimize' && e.iteration >= 1) controller.abort();
+        },
       },
-    });
+    );
     expect(results.map((r) => r.strokes)).toEqual([6, 3]);
     expect(results[1].cancelled).toBe(true);
     expect(results[0].cancelled).toBe(false);
@@ -262,7 +316,12 @@ describe('nested series: cancelling', () => {
     const onProgress = (e: SketchProgress) => {
       if (e.level!.index === 0 && e.iteration === e.iterations) firstDone = true;
     };
-    const results = await sketchNestedSeries(twoRings(), [6, 3], { ...base, iterations: 10 }, { model, signal: controller.signal, progressIntervalMs: 0, onProgress });
+    const results = await sketchNestedSeries(
+      twoRings(),
+      [6, 3],
+      { ...base, iterations: 10 },
+      { model, signal: controller.signal, progressIntervalMs: 0, onProgress },
+    );
     expect(controller.signal.aborted).toBe(true);
     expect(results.map((r) => [r.strokes, r.cancelled])).toEqual([[6, false]]);
   });

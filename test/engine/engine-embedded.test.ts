@@ -9,7 +9,6 @@ import { sketchify } from '../../src/engine/sketch.ts';
 import { embeddedWeights } from '../helpers/embedded-weights.ts';
 import { toSvg } from '../../src/engine/svg.ts';
 
-
 describe('sketchify with the embedded model', () => {
   it('sketches the horse fixture and lowers the loss in a few iterations', async () => {
     const model = await embeddedLossModel(await embeddedWeights());

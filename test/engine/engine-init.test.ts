@@ -3,7 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { borderTracing } from '../../bench/_metrics.ts';
 import { decodeImage } from '../../src/cli/decode.ts';
 import { embeddedLossModel } from '../../src/cli/models.ts';
-import { defaultSpacing, growStrokes, PADDING_MARGIN, randomStrokes, sampleStartPoints, startDistribution, startRegion, WALK } from '../../src/engine/init/sample.ts';
+import {
+  defaultSpacing,
+  growStrokes,
+  PADDING_MARGIN,
+  randomStrokes,
+  sampleStartPoints,
+  startDistribution,
+  startRegion,
+  WALK,
+} from '../../src/engine/init/sample.ts';
 import { gaussianBlur, otsuThreshold, xdog, xdogEdges } from '../../src/engine/init/xdog.ts';
 import type { RgbaImage } from '../../src/engine/preprocess/image.ts';
 import { contentRect, preprocess } from '../../src/engine/preprocess/preprocess.ts';
@@ -66,7 +75,8 @@ describe('start point sampling', () => {
     expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
     for (let i = 0; i < p.length; i++) if (edges[i] === 0 || saliency[i] === 0) expect(p[i]).toBe(0);
     // temperature 0.3: the ratio between two edge pixels is exp((s1 - s2) / 0.3)
-    const i1 = 32 * SIZE + 20, i2 = 32 * SIZE + 43;
+    const i1 = 32 * SIZE + 20,
+      i2 = 32 * SIZE + 43;
     if (p[i1] > 0 && p[i2] > 0) expect(p[i2] / p[i1]).toBeCloseTo(Math.exp((saliency[i2] - saliency[i1]) / 0.3), 6);
   });
 
@@ -132,9 +142,12 @@ describe('start point sampling', () => {
 
 /** 448 x 200: mid gray with a dark disc in the middle, no content edge within 60 px of the frame. */
 function wideImage(): RgbaImage {
-  const w = 448, h = 200, data = new Uint8Array(w * h * 4);
+  const w = 448,
+    h = 200,
+    data = new Uint8Array(w * h * 4);
   for (let i = 0; i < w * h; i++) {
-    const x = i % w, y = Math.floor(i / w);
+    const x = i % w,
+      y = Math.floor(i / w);
     const v = Math.hypot(x - 224, y - 100) < 40 ? 30 : 110;
     data.set([v, v, v, 255], 4 * i);
   }
@@ -163,9 +176,11 @@ describe('start points of a non-square photo stay off its padding', () => {
     const flat = new Float32Array(224 * 224).fill(1);
     const p = startDistribution(flat, edges, 16);
     const q = startDistribution(flat, edges, 16, region);
-    let pFrame = 0, qOutside = 0;
+    let pFrame = 0,
+      qOutside = 0;
     for (let i = 0; i < p.length; i++) {
-      const x = i % 224, y = Math.floor(i / 224);
+      const x = i % 224,
+        y = Math.floor(i / 224);
       if (!clear(x + 0.5, y + 0.5)) {
         pFrame += p[i];
         qOutside += q[i];
@@ -194,7 +209,6 @@ describe('start points of a non-square photo stay off its padding', () => {
     expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
   });
 });
-
 
 describe('final strokes on a real non-square photo', () => {
   // rocket.jpg (224 x 149): dark night sky up to its top edge, white padding above it. Before

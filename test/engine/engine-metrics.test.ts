@@ -32,7 +32,8 @@ describe('symmetricChamfer', () => {
 describe('borderTracing', () => {
   const rect = { x0: 0, y0: 40, x1: 224, y1: 184 };
   // Straight strokes: the 4 control points evenly on a segment.
-  const segment = (ax: number, ay: number, bx: number, by: number) => [0, 1, 2, 3].flatMap((k) => [ax + ((bx - ax) * k) / 3, ay + ((by - ay) * k) / 3]);
+  const segment = (ax: number, ay: number, bx: number, by: number) =>
+    [0, 1, 2, 3].flatMap((k) => [ax + ((bx - ax) * k) / 3, ay + ((by - ay) * k) / 3]);
 
   it('counts strokes running along a padded side, not those crossing it or inside', () => {
     const points = [
@@ -52,7 +53,8 @@ describe('borderTracing', () => {
 
 describe('fidelityEdges', () => {
   const iou = (a: Uint8Array, b: Uint8Array) => {
-    let inter = 0, union = 0;
+    let inter = 0,
+      union = 0;
     for (let i = 0; i < a.length; i++) {
       inter += a[i] & b[i];
       union += a[i] | b[i];

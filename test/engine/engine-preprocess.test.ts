@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { validateImage, type RgbaImage } from '../../src/engine/preprocess/image.ts';
-import { areaWeights, canvasMap, canvasToImage, contentMask, contentRect, imageToCanvas, preprocess } from '../../src/engine/preprocess/preprocess.ts';
+import {
+  areaWeights,
+  canvasMap,
+  canvasToImage,
+  contentMask,
+  contentRect,
+  imageToCanvas,
+  preprocess,
+} from '../../src/engine/preprocess/preprocess.ts';
 
 function solid(width: number, height: number, rgba: [number, number, number, number]): RgbaImage {
   const data = new Uint8Array(width * height * 4);
@@ -34,7 +42,8 @@ describe('preprocess', () => {
   it('downscales with a box filter: a 1-px checkerboard becomes uniform gray (no aliasing)', () => {
     const size = 64;
     const img = solid(2 * size, 2 * size, [255, 255, 255, 255]);
-    for (let y = 0; y < 2 * size; y++) for (let x = 0; x < 2 * size; x++) if ((x + y) % 2) img.data.set([0, 0, 0, 255], 4 * (y * 2 * size + x));
+    for (let y = 0; y < 2 * size; y++)
+      for (let x = 0; x < 2 * size; x++) if ((x + y) % 2) img.data.set([0, 0, 0, 255], 4 * (y * 2 * size + x));
     const { gray } = preprocess(img, size);
     for (const v of gray) expect(v).toBeCloseTo(0.5, 5);
   });

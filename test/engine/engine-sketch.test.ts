@@ -16,14 +16,17 @@ const SIZE = 48;
  */
 async function curvesImage(): Promise<RgbaImage> {
   const r = createCpuRasterizer();
-  const points = Float32Array.of(8, 12, 20, 6, 30, 20, 40, 10, 6, 30, 16, 26, 28, 34, 42, 28, 24, 8, 22, 18, 26, 26, 24, 36).map((v, i) => (i % 2 ? 24 + (v - 24) * 0.5 : v));
+  const points = Float32Array.of(8, 12, 20, 6, 30, 20, 40, 10, 6, 30, 16, 26, 28, 34, 42, 28, 24, 8, 22, 18, 26, 26, 24, 36).map((v, i) =>
+    i % 2 ? 24 + (v - 24) * 0.5 : v,
+  );
   const canvas = await r.forward({ points, views: Float32Array.from(IDENTITY_VIEW), size: SIZE, width: 4 });
   // The image is 96x72: canvas rows 6..42 (offset 6 canvas px = 12 input px) at 2 input px per canvas px.
-  const width = 96, height = 72;
+  const width = 96,
+    height = 72;
   const data = new Uint8Array(width * height * 4);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
-      const v = canvas[(Math.floor((y + 12) / 2)) * SIZE + Math.floor(x / 2)];
+      const v = canvas[Math.floor((y + 12) / 2) * SIZE + Math.floor(x / 2)];
       data.set([v * 255, v * 255, v * 255, 255], 4 * (y * width + x));
     }
   }
@@ -35,7 +38,11 @@ describe('sketchify with a pixel-MSE test model', () => {
     const model = createPixelLossModel(SIZE);
     const events: SketchProgress[] = [];
     const image = await curvesImage();
-    const result = await sketchify(image, { strokes: 3, iterations: 120, views: 2, seeds: 2, backend: 'cpu' }, { model, onProgress: (e) => events.push(e), progressIntervalMs: 0 });
+    const result = await sketchify(
+      image,
+      { strokes: 3, iterations: 120, views: 2, seeds: 2, backend: 'cpu' },
+      { model, onProgress: (e) => events.push(e), progressIntervalMs: 0 },
+    );
     expect(Math.abs(result.lossInitial - 1)).toBeLessThan(0.3); // normalized by seed 0's init (loss 1 = sum of weights)
     expect(result.lossFinal).toBeLessThan(0.6 * result.lossInitial);
     expect(result.lossFinal).toBe(Math.min(...result.evalHistory.map((e) => e.loss)));
@@ -100,7 +107,14 @@ describe('sketchify with a pixel-MSE test model', () => {
     const run = sketchify(
       image,
       { strokes: 3, iterations: 20_000, views: 1, seeds: 1, evalEvery: 5, backend: 'cpu', earlyStop: false },
-      { model: createPixelLossModel(SIZE), signal: controller.signal, progressIntervalMs: 0, onProgress: (e) => { if (e.phase === 'optimize') started = true; } },
+      {
+        model: createPixelLossModel(SIZE),
+        signal: controller.signal,
+        progressIntervalMs: 0,
+        onProgress: (e) => {
+          if (e.phase === 'optimize') started = true;
+        },
+      },
     );
     const timer = setInterval(() => {
       if (started) controller.abort();
@@ -114,15 +128,27 @@ describe('sketchify with a pixel-MSE test model', () => {
 
   it('stops early when the clean loss plateaus', async () => {
     const image = await curvesImage();
-    const result = await sketchify(image, { strokes: 1, iterations: 3000, views: 0, seeds: 1, evalEvery: 5, lr: 1e-4, backend: 'cpu' }, { model: createPixelLossModel(SIZE) });
+    const result = await sketchify(
+      image,
+      { strokes: 1, iterations: 3000, views: 0, seeds: 1, evalEvery: 5, lr: 1e-4, backend: 'cpu' },
+      { model: createPixelLossModel(SIZE) },
+    );
     expect(result.stoppedEarly).toBe(true);
     expect(result.iterations).toBeLessThan(3000);
-    const full = await sketchify(image, { strokes: 1, iterations: 60, views: 0, seeds: 1, evalEvery: 5, lr: 1e-4, earlyStop: false, backend: 'cpu' }, { model: createPixelLossModel(SIZE) });
+    const full = await sketchify(
+      image,
+      { strokes: 1, iterations: 60, views: 0, seeds: 1, evalEvery: 5, lr: 1e-4, earlyStop: false, backend: 'cpu' },
+      { model: createPixelLossModel(SIZE) },
+    );
     expect([full.stoppedEarly, full.iterations]).toEqual([false, 60]);
   });
 
   it('zero iterations returns the initialization', async () => {
-    const result = await sketchify(await curvesImage(), { strokes: 4, iterations: 0, seeds: 1, backend: 'cpu' }, { model: createPixelLossModel(SIZE) });
+    const result = await sketchify(
+      await curvesImage(),
+      { strokes: 4, iterations: 0, seeds: 1, backend: 'cpu' },
+      { model: createPixelLossModel(SIZE) },
+    );
     expect(result.lossInitial).toBeCloseTo(1, 5); // one seed: its initial loss is the sum of the weights
     expect(result.iterations).toBe(0);
     expect(result.lossFinal).toBe(result.lossInitial);
@@ -148,12 +174,16 @@ describe('sketchify with a pixel-MSE test model', () => {
 
   it('loads the model by id through the runtime', async () => {
     const ids: string[] = [];
-    const result = await sketchify(await curvesImage(), { strokes: 2, iterations: 2, model: 'pixel-mse' }, {
-      loadModel: async (id) => {
-        ids.push(id);
-        return createPixelLossModel(SIZE);
+    const result = await sketchify(
+      await curvesImage(),
+      { strokes: 2, iterations: 2, model: 'pixel-mse' },
+      {
+        loadModel: async (id) => {
+          ids.push(id);
+          return createPixelLossModel(SIZE);
+        },
       },
-    });
+    );
     expect(ids).toEqual(['pixel-mse']);
     expect(result.backend).toBe('cpu');
     expect(result.backendReason).toBe('no GPUDevice given');

@@ -14,7 +14,14 @@ import { noise } from '../helpers/noise.ts';
 const SIZE = 224;
 
 /** A red disc (radius r, centre cx, cy as fractions) over green-and-brown diagonal stripes with noise: a busy background. */
-function discOverStripes(width: number, height: number, cx = 0.5, cy = 0.5, r = 0.22, alphaBackground = 255): { image: RgbaImage; inside: (x: number, y: number) => boolean } {
+function discOverStripes(
+  width: number,
+  height: number,
+  cx = 0.5,
+  cy = 0.5,
+  r = 0.22,
+  alphaBackground = 255,
+): { image: RgbaImage; inside: (x: number, y: number) => boolean } {
   const data = new Uint8Array(width * height * 4);
   const jitter = noise(width * height, 7);
   const inside = (x: number, y: number): boolean => (x - cx * width) ** 2 + (y - cy * height) ** 2 <= (r * Math.min(width, height)) ** 2;
@@ -23,7 +30,11 @@ function discOverStripes(width: number, height: number, cx = 0.5, cy = 0.5, r = 
       const i = y * width + x;
       const stripe = Math.floor((x + y) / 9) % 2 === 0;
       const j = Math.round(30 * jitter[i]);
-      const px = inside(x + 0.5, y + 0.5) ? [200, 30 + j, 40, 255] : stripe ? [30 + j, 90, 30, alphaBackground] : [200, 170 + j, 120, alphaBackground];
+      const px = inside(x + 0.5, y + 0.5)
+        ? [200, 30 + j, 40, 255]
+        : stripe
+          ? [30 + j, 90, 30, alphaBackground]
+          : [200, 170 + j, 120, alphaBackground];
       data.set(px, 4 * i);
     }
   }
@@ -31,10 +42,12 @@ function discOverStripes(width: number, height: number, cx = 0.5, cy = 0.5, r = 
 }
 
 function iou(mask: Float32Array, truth: (x: number, y: number) => boolean, scale: number, offX = 0, offY = 0): number {
-  let both = 0, either = 0;
+  let both = 0,
+    either = 0;
   for (let y = 0; y < SIZE; y++) {
     for (let x = 0; x < SIZE; x++) {
-      const m = mask[y * SIZE + x] > 0.5, t = truth((x + 0.5) * scale - offX, (y + 0.5) * scale - offY);
+      const m = mask[y * SIZE + x] > 0.5,
+        t = truth((x + 0.5) * scale - offX, (y + 0.5) * scale - offY);
       if (m && t) both++;
       if (m || t) either++;
     }
@@ -44,7 +57,8 @@ function iou(mask: Float32Array, truth: (x: number, y: number) => boolean, scale
 
 describe('subject map: classical cues', () => {
   it('barrier distance: zero on a background connected to the border, the contrast inside an enclosed square', () => {
-    const w = 20, h = 16;
+    const w = 20,
+      h = 16;
     const img = new Float32Array(w * h).fill(0.2);
     for (let y = 5; y < 11; y++) for (let x = 6; x < 14; x++) img[y * w + x] = 0.9;
     const d = barrierDistance(img, w, h);
@@ -53,7 +67,9 @@ describe('subject map: classical cues', () => {
   });
 
   it('grid helpers: components count separate blobs, holes fill, a box blur keeps the mean', () => {
-    const w = 10, h = 10, mask = new Uint8Array(w * h);
+    const w = 10,
+      h = 10,
+      mask = new Uint8Array(w * h);
     for (let y = 1; y < 6; y++) for (let x = 1; x < 6; x++) mask[y * w + x] = y === 3 && x === 3 ? 0 : 1;
     mask[8 * w + 8] = 1;
     const { sizes } = components(mask, w, h);
@@ -107,7 +123,8 @@ describe('subject map: classical cues', () => {
 
 /** Share of stroke length (canvas px) inside the disc. */
 function shareInside(points: Float32Array, inside: (x: number, y: number) => boolean): number {
-  let on = 0, total = 0;
+  let on = 0,
+    total = 0;
   for (let s = 0; s < points.length / 8; s++) {
     for (let i = 0; i < 32; i++) {
       const [x, y] = evalCubic(points, s, (i + 0.5) / 32);

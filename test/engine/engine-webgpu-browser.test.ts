@@ -35,12 +35,32 @@ describe('sketchify on WebGPU in Chromium (tiny conv net, 64 px)', () => {
 
   // Base seed 1: the two seeds end clearly apart (with seed 3 they tie within 4e-5 and the
   // winner may differ between runtimes, which says nothing about the loop).
-  const base = { strokes: 4, iterations: 6, views: 1, seeds: 2, evalEvery: 3, preset: 'draft' as const, lr: 0.5, lrSchedule: 'cosine' as const, earlyStop: false, seed: 1 };
+  const base = {
+    strokes: 4,
+    iterations: 6,
+    views: 1,
+    seeds: 2,
+    evalEvery: 3,
+    preset: 'draft' as const,
+    lr: 0.5,
+    lrSchedule: 'cosine' as const,
+    earlyStop: false,
+    seed: 1,
+  };
 
   it("backend 'webgpu' runs the whole loop on one device and matches backend 'cpu'", async () => {
     const cpu = await run({ options: base, gpu: false });
     const gpu = await run({ options: base, gpu: true });
-    console.log(JSON.stringify({ cpu: cpu.lossHistory, gpu: gpu.lossHistory, reason: gpu.backendReason, cpuEvals: cpu.evalHistory, gpuEvals: gpu.evalHistory, seeds: [cpu.seed, gpu.seed] }));
+    console.log(
+      JSON.stringify({
+        cpu: cpu.lossHistory,
+        gpu: gpu.lossHistory,
+        reason: gpu.backendReason,
+        cpuEvals: cpu.evalHistory,
+        gpuEvals: gpu.evalHistory,
+        seeds: [cpu.seed, gpu.seed],
+      }),
+    );
     expect(cpu.pipeline).toBe('cpu');
     expect(gpu.backend).toBe('webgpu');
     expect(gpu.pipeline).toBe('webgpu-one-device');
@@ -52,7 +72,9 @@ describe('sketchify on WebGPU in Chromium (tiny conv net, 64 px)', () => {
     expect(cpu.modelLossCalls).toBe(base.seeds + base.iterations + 2 * base.seeds);
     expect(gpu.iterations).toBe(base.iterations);
     expect(gpu.lossHistory).toHaveLength(base.iterations); // every loss read back, in throttled batches
-    cpu.lossHistory.forEach((l, i) => expect(Math.abs(gpu.lossHistory[i] - l), `loss ${i}: gpu ${gpu.lossHistory[i]} cpu ${l}`).toBeLessThanOrEqual(LOSS_REL_TOL * l));
+    cpu.lossHistory.forEach((l, i) =>
+      expect(Math.abs(gpu.lossHistory[i] - l), `loss ${i}: gpu ${gpu.lossHistory[i]} cpu ${l}`).toBeLessThanOrEqual(LOSS_REL_TOL * l),
+    );
     expect(Math.abs(gpu.lossInitial - cpu.lossInitial)).toBeLessThanOrEqual(LOSS_REL_TOL * cpu.lossInitial);
     expect(Math.abs(gpu.lossFinal - cpu.lossFinal)).toBeLessThanOrEqual(LOSS_REL_TOL * cpu.lossFinal);
     expect(gpu.evalHistory.map((e) => e.iteration)).toEqual(cpu.evalHistory.map((e) => e.iteration));

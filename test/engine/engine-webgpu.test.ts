@@ -41,9 +41,19 @@ describe('sketchify on WebGPU', () => {
     const device = await getTestDevice();
     const image = ringImage(32);
     // Four arcs round the ring, a little off; strokes 0 and 2 frozen, one point of 2 off the canvas.
-    const initial = [24.1, 16.3, 24.2, 20.5, 20.1, 24.2, 16.3, 24.05, 16.2, 24.1, 11.9, 24.3, 7.8, 20.2, 7.7, 16.1, -1.3, 15.9, 7.9, 11.8, 11.7, 8.1, 16.2, 7.9, 16.1, 8.2, 20.3, 7.9, 24.2, 11.7, 24.3, 16.2];
+    const initial = [
+      24.1, 16.3, 24.2, 20.5, 20.1, 24.2, 16.3, 24.05, 16.2, 24.1, 11.9, 24.3, 7.8, 20.2, 7.7, 16.1, -1.3, 15.9, 7.9, 11.8, 11.7, 8.1, 16.2,
+      7.9, 16.1, 8.2, 20.3, 7.9, 24.2, 11.7, 24.3, 16.2,
+    ];
     const frozen = [0, 2];
-    const options = { iterations: 8, views: 1, evalEvery: 4, lrSchedule: 'constant' as const, lr: 0.5, initial: { points: initial, frozen } };
+    const options = {
+      iterations: 8,
+      views: 1,
+      evalEvery: 4,
+      lrSchedule: 'constant' as const,
+      lr: 0.5,
+      initial: { points: initial, frozen },
+    };
     const onCanvas = initialOnCanvas(initial, preprocess(image, 32).map);
     const given = Float32Array.from(initial);
     const cpu = await sketchify(image, { ...options, backend: 'cpu' }, { model: createPixelLossModel(32) });

@@ -16,7 +16,8 @@ describe('cubic Bezier', () => {
     const table = flatteningTable(8);
     expect(table.length).toBe(9 * 4);
     for (let k = 0; k <= 8; k++) expect(table[4 * k] + table[4 * k + 1] + table[4 * k + 2] + table[4 * k + 3]).toBeCloseTo(1, 14);
-    const xs = new Float64Array(9), ys = new Float64Array(9);
+    const xs = new Float64Array(9),
+      ys = new Float64Array(9);
     flattenStroke(pts, 0, table, xs, ys, 0);
     for (let k = 0; k <= 8; k++) {
       const [x, y] = evalCubic(pts, 0, k / 8);

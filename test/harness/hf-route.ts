@@ -44,9 +44,16 @@ export interface HfServer extends HfRoute {
   close(): Promise<void>;
 }
 
-const CORS = { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'content-range, content-length, accept-ranges', 'accept-ranges': 'bytes' };
+const CORS = {
+  'access-control-allow-origin': '*',
+  'access-control-expose-headers': 'content-range, content-length, accept-ranges',
+  'accept-ranges': 'bytes',
+};
 /** huggingface.co's redirect: what it exposes (its own list, abridged). */
-const HUB_CORS = { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'X-Repo-Commit, X-Linked-Size, X-Linked-ETag, Content-Range, Accept-Ranges, ETag' };
+const HUB_CORS = {
+  'access-control-allow-origin': '*',
+  'access-control-expose-headers': 'X-Repo-Commit, X-Linked-Size, X-Linked-ETag, Content-Range, Accept-Ranges, ETag',
+};
 export const DEFAULT_FILE_HOST = 'us.aws.cdn.hf.co';
 /** Host names the server plays: Hugging Face's, and one outside every manifest entry. */
 export const FILE_HOSTS = [DEFAULT_FILE_HOST, 'cas-server.xethub.hf.co', 'files.example.net'] as const;
@@ -82,7 +89,27 @@ function certificate(): { key: Buffer; cert: Buffer } {
   const dir = mkdtempSync(join(tmpdir(), 'sketchify-hf-'));
   try {
     const names = ['huggingface.co', ...FILE_HOSTS].map((h) => `DNS:${h}`).join(',');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=huggingface.co', '-addext', `subjectAltName=${names}`, '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '2',
+        '-subj',
+        '/CN=huggingface.co',
+        '-addext',
+        `subjectAltName=${names}`,
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
     return { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -128,7 +155,11 @@ export async function startHuggingFace(answer: HfAnswer): Promise<HfServer> {
     // A shorter body than asked: the client sees the connection end early and resumes. A
     // request the client aborted while it was held (a cancelled download) has nobody to answer.
     if (res.destroyed) return;
-    res.writeHead(206, { ...CORS, 'content-range': `bytes ${start}-${start + body.length - 1}/${size}`, 'content-length': String(body.length) });
+    res.writeHead(206, {
+      ...CORS,
+      'content-range': `bytes ${start}-${start + body.length - 1}/${size}`,
+      'content-length': String(body.length),
+    });
     res.end(body);
   }
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));

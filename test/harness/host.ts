@@ -18,7 +18,13 @@
 // manifest.json's networkAccess.allowedDomains (connect-src, read from the file at load time:
 // manifest-policy.ts), so a download host the manifest does not list is refused here as there,
 // on the first request and on every redirect hop.
-import { createPluginEndpoint, type ImageSource, type ProblemCode, type SelectionState, type Transport } from '../../src/common/protocol.ts';
+import {
+  createPluginEndpoint,
+  type ImageSource,
+  type ProblemCode,
+  type SelectionState,
+  type Transport,
+} from '../../src/common/protocol.ts';
 import { connectSrcPolicy, readAllowedDomains } from './manifest-policy.ts';
 import { startFigmaSandbox } from './figma-sandbox.ts';
 import { hostedWindowHarness } from './hosted-window.ts';
@@ -108,7 +114,12 @@ const endpoint = createPluginEndpoint(transport, {
   },
 });
 
-let current: SelectionState = { status: 'problem', code: 'nothing-selected', message: 'Select a layer with an image fill.', queue: { index: 0, items: [] } };
+let current: SelectionState = {
+  status: 'problem',
+  code: 'nothing-selected',
+  message: 'Select a layer with an image fill.',
+  queue: { index: 0, items: [] },
+};
 let insertCount = 0;
 let nextInsertError: string | null = null;
 
@@ -272,7 +283,8 @@ async function loadUi(): Promise<void> {
 }
 
 for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-select]')) {
-  button.onclick = () => void host.select({ fixture: button.dataset.select!, scaleMode: (button.dataset.mode as 'FILL' | 'CROP') ?? 'FILL' });
+  button.onclick = () =>
+    void host.select({ fixture: button.dataset.select!, scaleMode: (button.dataset.mode as 'FILL' | 'CROP') ?? 'FILL' });
 }
 for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-problem]')) {
   button.onclick = () => void host.problem(button.dataset.problem as ProblemCode);
@@ -284,5 +296,10 @@ document.querySelector<HTMLButtonElement>('button[data-theme]')!.onclick = () =>
 };
 
 const fixture = params.get('fixture');
-if (fixture) current = { status: 'ready', source: await buildImageSource({ fixture }), queue: { index: 0, items: [{ nodeId: `fixture:${fixture}`, name: fixture }] } };
+if (fixture)
+  current = {
+    status: 'ready',
+    source: await buildImageSource({ fixture }),
+    queue: { index: 0, items: [{ nodeId: `fixture:${fixture}`, name: fixture }] },
+  };
 await loadUi();

@@ -47,7 +47,8 @@ export function hostedWindowHarness(opts: {
         const data = event.data as { pluginMessage?: unknown; pluginId?: unknown } | null;
         if (!data || typeof data !== 'object' || !('pluginMessage' in data)) return;
         // Figma routes a non-null-origin window's message by the plugin id it carries.
-        if (gate.mode === 'hosted' && data.pluginId !== opts.pluginId) return opts.refused(`Figma dropped a message for plugin ${JSON.stringify(data.pluginId)}`);
+        if (gate.mode === 'hosted' && data.pluginId !== opts.pluginId)
+          return opts.refused(`Figma dropped a message for plugin ${JSON.stringify(data.pluginId)}`);
         if (gate.accept(data.pluginMessage, event.origin)) handler(data.pluginMessage);
       };
       window.addEventListener('message', listener);

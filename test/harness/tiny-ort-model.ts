@@ -4,7 +4,15 @@
 import * as nn from '../../src/engine/compiler/index.ts';
 
 export interface OrtLike {
-  InferenceSession: { create(model: Uint8Array, options?: unknown): Promise<{ run(feeds: Record<string, unknown>): Promise<Record<string, { data: unknown; dims: readonly number[] }>>; release(): Promise<void> }> };
+  InferenceSession: {
+    create(
+      model: Uint8Array,
+      options?: unknown,
+    ): Promise<{
+      run(feeds: Record<string, unknown>): Promise<Record<string, { data: unknown; dims: readonly number[] }>>;
+      release(): Promise<void>;
+    }>;
+  };
   Tensor: new (type: 'float32', data: Float32Array, dims: number[]) => unknown;
 }
 

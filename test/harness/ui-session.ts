@@ -65,7 +65,9 @@ export async function openUi(query = '', options: OpenUiOptions = {}): Promise<U
     ...session,
     ui,
     async requests(type) {
-      const all = await session.page.evaluate(() => window.__host.requests.map((r) => ({ ...r, payload: JSON.parse(JSON.stringify(r.payload)) as unknown })));
+      const all = await session.page.evaluate(() =>
+        window.__host.requests.map((r) => ({ ...r, payload: JSON.parse(JSON.stringify(r.payload)) as unknown })),
+      );
       return type ? all.filter((r) => r.type === type) : all;
     },
     async click(testId) {
@@ -101,7 +103,9 @@ export async function openUi(query = '', options: OpenUiOptions = {}): Promise<U
         if (!el.checked) el.click();
       });
       // No inner named function in the page callback: tsx (the bench) would wrap it in __name.
-      await ui.waitForFunction((v) => (document.querySelector(`input[value="${v}"]`) as HTMLInputElement | null)?.checked === true, value, { timeout: 10_000 });
+      await ui.waitForFunction((v) => (document.querySelector(`input[value="${v}"]`) as HTMLInputElement | null)?.checked === true, value, {
+        timeout: 10_000,
+      });
     },
     async quickRunSettings(strokes, iterations) {
       await uiSession.choose(String(strokes));
@@ -112,7 +116,10 @@ export async function openUi(query = '', options: OpenUiOptions = {}): Promise<U
     async chooseCompute(label) {
       // The dropdown opens a menu of labelled options; a DOM click picks one (see click()).
       await uiSession.click('compute');
-      await ui.getByText(label, { exact: true }).last().evaluate((el: HTMLElement) => el.click());
+      await ui
+        .getByText(label, { exact: true })
+        .last()
+        .evaluate((el: HTMLElement) => el.click());
       const shown = await ui.getByTestId('compute').textContent();
       if (!shown?.includes(label)) throw new Error(`compute shows '${shown}', not '${label}'`);
     },

@@ -34,7 +34,11 @@ export interface BrowserSession {
  * Launches Chromium (with `extraArgs` after the usual flags), serves `root` and opens `path`
  * (default: a blank page on the server).
  */
-export async function openBrowserPage(path = '/test/helpers/blank.html', root = PROJECT_ROOT, extraArgs: readonly string[] = []): Promise<BrowserSession> {
+export async function openBrowserPage(
+  path = '/test/helpers/blank.html',
+  root = PROJECT_ROOT,
+  extraArgs: readonly string[] = [],
+): Promise<BrowserSession> {
   const server = await startStaticServer(root);
   const userDataDir = mkdtempSync(join(tmpdir(), 'sketchify-chromium-'));
   let context: BrowserContext;

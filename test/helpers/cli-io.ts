@@ -5,7 +5,8 @@ import { createPixelLossModel } from './engine-pixel-model.ts';
 
 /** CliIo over in-memory files: every path without an extension is an existing, writable directory. */
 export function fakeIo(files: Record<string, Uint8Array>, extra: Partial<CliIo> = {}) {
-  const out: string[] = [], err: string[] = [];
+  const out: string[] = [],
+    err: string[] = [];
   const written: Record<string, string | Uint8Array> = {};
   const enoent = () => Object.assign(new Error('no such file'), { code: 'ENOENT' });
   const isFile = (path: string) => path in files || path in written;

@@ -47,7 +47,13 @@ function conv2d(x: Map3, wt: Float64Array, out: number, k: number, stride: numbe
 function batchNorm(x: Map3, get: Get, bn: string): Map3 {
   const [g, b, m, v] = ['weight', 'bias', 'running_mean', 'running_var'].map((p) => get(`${bn}.${p}`));
   const n = x.h * x.w;
-  return { ...x, d: x.d.map((val, i) => { const c = Math.floor(i / n); return ((val - m[c]) / Math.sqrt(v[c] + 1e-5)) * g[c] + b[c]; }) };
+  return {
+    ...x,
+    d: x.d.map((val, i) => {
+      const c = Math.floor(i / n);
+      return ((val - m[c]) / Math.sqrt(v[c] + 1e-5)) * g[c] + b[c];
+    }),
+  };
 }
 
 const reluMap = (x: Map3): Map3 => ({ ...x, d: x.d.map((v) => Math.max(v, 0)) });
@@ -80,7 +86,14 @@ function linear(x: Float64Array, T: number, inp: number, W: Float64Array, out: n
 }
 
 /** Multi-head attention of all T queries; returns the context [T, D] and the weights [H, T, T]. */
-function attention(q: Float64Array, k: Float64Array, v: Float64Array, T: number, D: number, H: number): { ctx: Float64Array; weights: Float64Array } {
+function attention(
+  q: Float64Array,
+  k: Float64Array,
+  v: Float64Array,
+  T: number,
+  D: number,
+  H: number,
+): { ctx: Float64Array; weights: Float64Array } {
   const d = D / H;
   const ctx = new Float64Array(T * D);
   const weights = new Float64Array(H * T * T);
@@ -94,7 +107,7 @@ function attention(q: Float64Array, k: Float64Array, v: Float64Array, T: number,
       }
       const mx = Math.max(...row);
       let z = 0;
-      for (let j = 0; j < T; j++) z += (row[j] = Math.exp(row[j] - mx));
+      for (let j = 0; j < T; j++) z += row[j] = Math.exp(row[j] - mx);
       for (let j = 0; j < T; j++) {
         const a = row[j] / z;
         weights[(h * T + i) * T + j] = a;
@@ -113,7 +126,8 @@ export interface ReferenceOutputs {
 /** One RGB image [3, S, S] in [0, 1]. */
 export function referenceResNet(c: ClipResNetConfig, getRaw: Get, img: Float64Array): ReferenceOutputs {
   const get: Get = (n) => getRaw(`visual.${n}`);
-  const convBn = (x: Map3, conv: string, bn: string, out: number, k: number, stride: number, pad: number): Map3 => batchNorm(conv2d(x, get(`${conv}.weight`), out, k, stride, pad), get, bn);
+  const convBn = (x: Map3, conv: string, bn: string, out: number, k: number, stride: number, pad: number): Map3 =>
+    batchNorm(conv2d(x, get(`${conv}.weight`), out, k, stride, pad), get, bn);
   let x = normalize(img, c.imageSize);
   x = reluMap(convBn(x, 'conv1', 'bn1', c.width / 2, 3, 2, 1));
   x = reluMap(convBn(x, 'conv2', 'bn2', c.width / 2, 3, 1, 1));
@@ -183,12 +197,14 @@ export function referenceVit(c: ClipVitConfig, get: Get, img: Float64Array, tapB
   const saliency = new Float64Array(g * g);
   for (let i = 0; i < c.layers; i++) {
     const l = `${V}transformer.resblocks.${i}`;
-    const lin = (x: Float64Array, name: string, out: number, inp: number): Float64Array => linear(x, T, inp, get(`${name}.weight`), out, get(`${name}.bias`));
+    const lin = (x: Float64Array, name: string, out: number, inp: number): Float64Array =>
+      linear(x, T, inp, get(`${name}.weight`), out, get(`${name}.bias`));
     // PyTorch MultiheadAttention packs q, k, v as rows of one [3D, D] weight and a [3D] bias.
     const inW = get(`${l}.attn.in_proj_weight`);
     const inB = get(`${l}.attn.in_proj_bias`);
     const a = ln(h, `${l}.ln_1`);
-    const part = (k: number): Float64Array => linear(a, T, D, inW.subarray(k * D * D, (k + 1) * D * D), D, inB.subarray(k * D, (k + 1) * D));
+    const part = (k: number): Float64Array =>
+      linear(a, T, D, inW.subarray(k * D * D, (k + 1) * D * D), D, inB.subarray(k * D, (k + 1) * D));
     const { ctx, weights } = attention(part(0), part(1), part(2), T, D, c.heads);
     for (let hd = 0; hd < c.heads; hd++) for (let p = 0; p < g * g; p++) saliency[p] += weights[hd * T * T + p + 1] / (c.heads * c.layers);
     const o = lin(ctx, `${l}.attn.out_proj`, D, D);

@@ -4,7 +4,13 @@
 // reference Python writer orders them (dtype size descending, then name).
 import { CLIP_RN50, type ClipResNetConfig, clipResNetSpec } from '../../src/engine/networks/clip-resnet.ts';
 import { type ClipVitConfig, clipVitSpec } from '../../src/engine/networks/clip-vit.ts';
-import { DTYPE_BYTES, float32Bytes, writeSafetensors, type SafetensorsDType, type TensorToWrite } from '../../src/engine/weights/safetensors.ts';
+import {
+  DTYPE_BYTES,
+  float32Bytes,
+  writeSafetensors,
+  type SafetensorsDType,
+  type TensorToWrite,
+} from '../../src/engine/weights/safetensors.ts';
 import { toHalfBits } from '../../src/engine/compiler/fp16.ts';
 import type { WeightSpec } from '../../src/engine/weights/weight-set.ts';
 import { seeded } from './nn-check.ts';
@@ -55,8 +61,18 @@ export function syntheticCheckpoint(spec: WeightSpec, o: SyntheticOptions = {}):
   return writeSafetensors(tensors, { format: 'pt' });
 }
 
-const i64 = (name: string, values: number[]): TensorToWrite => ({ name, dtype: 'I64', shape: [values.length], bytes: new Uint8Array(BigInt64Array.from(values.map(BigInt)).buffer) });
-const f32 = (name: string, shape: number[]): TensorToWrite => ({ name, dtype: 'F32', shape, bytes: new Uint8Array(shape.reduce((a, b) => a * b, 1) * 4).fill(3) });
+const i64 = (name: string, values: number[]): TensorToWrite => ({
+  name,
+  dtype: 'I64',
+  shape: [values.length],
+  bytes: new Uint8Array(BigInt64Array.from(values.map(BigInt)).buffer),
+});
+const f32 = (name: string, shape: number[]): TensorToWrite => ({
+  name,
+  dtype: 'F32',
+  shape,
+  bytes: new Uint8Array(shape.reduce((a, b) => a * b, 1) * 4).fill(3),
+});
 
 /** The text tower of an open_clip file, in miniature (names the image towers must not take). */
 export const OPEN_CLIP_TEXT_EXTRAS = (): TensorToWrite[] => [
@@ -69,6 +85,7 @@ export const OPEN_CLIP_TEXT_EXTRAS = (): TensorToWrite[] => [
 /** The non-visual part of an open_clip ResNet file, plus the BatchNorm counter it skips. */
 export const OPEN_CLIP_EXTRAS = (): TensorToWrite[] => [...OPEN_CLIP_TEXT_EXTRAS(), i64('visual.bn1.num_batches_tracked', [0])];
 
-
-export const tinyResNetFile = (o: SyntheticOptions = {}): Uint8Array => syntheticCheckpoint(clipResNetSpec(TINY_RN), { extras: OPEN_CLIP_EXTRAS(), ...o });
-export const tinyVitFile = (o: SyntheticOptions = {}): Uint8Array => syntheticCheckpoint(clipVitSpec(TINY_VIT), { extras: OPEN_CLIP_TEXT_EXTRAS(), ...o });
+export const tinyResNetFile = (o: SyntheticOptions = {}): Uint8Array =>
+  syntheticCheckpoint(clipResNetSpec(TINY_RN), { extras: OPEN_CLIP_EXTRAS(), ...o });
+export const tinyVitFile = (o: SyntheticOptions = {}): Uint8Array =>
+  syntheticCheckpoint(clipVitSpec(TINY_VIT), { extras: OPEN_CLIP_TEXT_EXTRAS(), ...o });

@@ -50,7 +50,8 @@ export function createPixelLossModel(size: number, id = 'pixel-mse'): LossModel 
     async saliency(image: Float32Array): Promise<Float32Array> {
       // Darkness, min-max normalized: ink attracts attention.
       const g = gray(image, 0);
-      let lo = Infinity, hi = -Infinity;
+      let lo = Infinity,
+        hi = -Infinity;
       for (const v of g) {
         lo = Math.min(lo, 1 - v);
         hi = Math.max(hi, 1 - v);

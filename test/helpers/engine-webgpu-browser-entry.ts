@@ -20,7 +20,10 @@ export interface EngineCase {
   destroyAt?: number;
 }
 
-export type EngineRun = Pick<SketchResult, 'backend' | 'backendReason' | 'pipeline' | 'fallback' | 'iterations' | 'lossInitial' | 'lossFinal' | 'evalHistory' | 'seed'> & {
+export type EngineRun = Pick<
+  SketchResult,
+  'backend' | 'backendReason' | 'pipeline' | 'fallback' | 'iterations' | 'lossInitial' | 'lossFinal' | 'evalHistory' | 'seed'
+> & {
   lossHistory: number[];
   canvasPoints: number[];
   /** Iterations of the progress events, and whether each carried a fallback. */
@@ -62,7 +65,12 @@ async function newDevice(): Promise<GPUDevice> {
 async function runEngineCase(c: EngineCase): Promise<EngineRun | { error: string }> {
   try {
     const ort = (globalThis as unknown as { ort: typeof Ort }).ort;
-    const spec = { id: 'pipeline-test', size: SIZE, architecture: pipelineTestNet, defaultWeights: { geometric: { block: 1, down: 1 }, semantic: 0.5 } };
+    const spec = {
+      id: 'pipeline-test',
+      size: SIZE,
+      architecture: pipelineTestNet,
+      defaultWeights: { geometric: { block: 1, down: 1 }, semantic: 0.5 },
+    };
     const model = await createOnnxLossModel(spec, { ort, sessionOptions: { executionProviders: ['wasm'] }, webgpuOrt: ort });
     let modelLossCalls = 0;
     const lossAndGradient = model.lossAndGradient.bind(model);
@@ -71,23 +79,41 @@ async function runEngineCase(c: EngineCase): Promise<EngineRun | { error: string
     const gpuDevice = c.gpu ? device! : undefined;
     const progress: EngineRun['progress'] = [];
     let destroyed = false;
-    const r = await sketchify(testImage(), { ...c.options, backend: c.gpu ? 'webgpu' : 'cpu' }, {
-      model,
-      gpuDevice,
-      oneDevice: c.oneDevice,
-      progressIntervalMs: 0,
-      onProgress(e) {
-        if (e.phase === 'optimize') progress.push({ iteration: e.iteration, fallback: !!e.fallback });
-        if (c.destroyAt !== undefined && !destroyed && e.iteration >= c.destroyAt) {
-          destroyed = true;
-          gpuDevice!.destroy();
-        }
+    const r = await sketchify(
+      testImage(),
+      { ...c.options, backend: c.gpu ? 'webgpu' : 'cpu' },
+      {
+        model,
+        gpuDevice,
+        oneDevice: c.oneDevice,
+        progressIntervalMs: 0,
+        onProgress(e) {
+          if (e.phase === 'optimize') progress.push({ iteration: e.iteration, fallback: !!e.fallback });
+          if (c.destroyAt !== undefined && !destroyed && e.iteration >= c.destroyAt) {
+            destroyed = true;
+            gpuDevice!.destroy();
+          }
+        },
       },
-    });
+    );
     await model.dispose();
     if (c.destroyAt !== undefined) device = null;
     const { backend, backendReason, pipeline, fallback, iterations, lossInitial, lossFinal, evalHistory, seed } = r;
-    return { backend, backendReason, pipeline, fallback, iterations, lossInitial, lossFinal, evalHistory, seed, lossHistory: r.lossHistory, canvasPoints: Array.from(r.canvasPoints), progress, modelLossCalls };
+    return {
+      backend,
+      backendReason,
+      pipeline,
+      fallback,
+      iterations,
+      lossInitial,
+      lossFinal,
+      evalHistory,
+      seed,
+      lossHistory: r.lossHistory,
+      canvasPoints: Array.from(r.canvasPoints),
+      progress,
+      modelLossCalls,
+    };
   } catch (error) {
     return { error: `${(error as Error).message}\n${(error as Error).stack}` };
   }

@@ -244,7 +244,10 @@ export class FigmaFake {
     this.handlers.set(event, [...(this.handlers.get(event) ?? []), handler]);
   }
   off(event: string, handler: (...args: unknown[]) => void): void {
-    this.handlers.set(event, (this.handlers.get(event) ?? []).filter((h) => h !== handler));
+    this.handlers.set(
+      event,
+      (this.handlers.get(event) ?? []).filter((h) => h !== handler),
+    );
   }
   getImageByHash(hash: string): FakeImage | null {
     const img = this.images.get(hash);
@@ -335,7 +338,14 @@ export class FigmaFake {
   private restore(snapshot: Snapshot): void {
     for (const [node, state] of snapshot.nodes) {
       for (const [key, value] of Object.entries(state)) {
-        const copy = key === 'children' ? [...(value as FakeNode[])] : value instanceof Map ? new Map(value) : key === 'parent' || key === 'fake' ? value : structuredClone(value);
+        const copy =
+          key === 'children'
+            ? [...(value as FakeNode[])]
+            : value instanceof Map
+              ? new Map(value)
+              : key === 'parent' || key === 'fake'
+                ? value
+                : structuredClone(value);
         (node as unknown as Record<string, unknown>)[key] = copy;
       }
     }
@@ -392,7 +402,14 @@ export class FigmaFake {
 /** A rectangle with an image fill, placed in `parent` with transform `t` (rows). */
 export function imageRect(
   fake: FigmaFake,
-  opts: { parent?: FakeNode; width: number; height: number; paint: Partial<FakePaint> & { imageHash: string }; name?: string; transform?: Rows },
+  opts: {
+    parent?: FakeNode;
+    width: number;
+    height: number;
+    paint: Partial<FakePaint> & { imageHash: string };
+    name?: string;
+    transform?: Rows;
+  },
 ): FakeNode {
   const r = fake.createRectangle();
   r.name = opts.name ?? 'Photo';

@@ -30,13 +30,17 @@ fn main(@builtin(local_invocation_index) t: u32) {
 }`;
 
 export function createGpuPixelSession(device: GPUDevice, batch: number, size: number): GpuLoss {
-  const plane = size * size, n = batch * plane;
+  const plane = size * size,
+    n = batch * plane;
   const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
   const targets = device.createBuffer({ label: 'PixelSession.targets', size: n * 4, usage });
   const grad = device.createBuffer({ label: 'PixelSession.grad', size: n * 4, usage });
   const loss = device.createBuffer({ label: 'PixelSession.loss', size: 16, usage });
   const params = device.createBuffer({ label: 'PixelSession.params', size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
-  const pipeline = device.createComputePipeline({ layout: 'auto', compute: { module: device.createShaderModule({ code: WGSL }), entryPoint: 'main' } });
+  const pipeline = device.createComputePipeline({
+    layout: 'auto',
+    compute: { module: device.createShaderModule({ code: WGSL }), entryPoint: 'main' },
+  });
   let pool: GPUBuffer | null = null;
   const groups = new Map<GPUBuffer, GPUBindGroup>();
   return {
@@ -63,7 +67,10 @@ export function createGpuPixelSession(device: GPUDevice, batch: number, size: nu
     async run(views) {
       let group = groups.get(views);
       if (!group) {
-        group = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [params, views, targets, grad, loss].map((buffer, binding) => ({ binding, resource: { buffer } })) });
+        group = device.createBindGroup({
+          layout: pipeline.getBindGroupLayout(0),
+          entries: [params, views, targets, grad, loss].map((buffer, binding) => ({ binding, resource: { buffer } })),
+        });
         groups.set(views, group);
       }
       const encoder = device.createCommandEncoder();
@@ -83,5 +90,7 @@ export function createGpuPixelSession(device: GPUDevice, batch: number, size: nu
 
 /** `model` (the pixel-MSE test model) offering the GPU session above. */
 export function withGpuPixelSession<M extends LossModel>(model: M): M {
-  return Object.assign(model, { createGpuLossSession: async (device: GPUDevice, batch: number) => createGpuPixelSession(device, batch, model.size) });
+  return Object.assign(model, {
+    createGpuLossSession: async (device: GPUDevice, batch: number) => createGpuPixelSession(device, batch, model.size),
+  });
 }

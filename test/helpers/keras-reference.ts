@@ -11,13 +11,28 @@ export interface Activation {
 }
 
 /** Runs `model` on one HWC image; returns the outputs of `wanted` layers. */
-export function kerasForward(model: LayersModel, image: Float32Array, inputShape: [number, number, number], wanted: readonly string[]): Record<string, Activation> {
+export function kerasForward(
+  model: LayersModel,
+  image: Float32Array,
+  inputShape: [number, number, number],
+  wanted: readonly string[],
+): Record<string, Activation> {
   const values = new Map<string, Activation>();
   const remaining = new Set(wanted);
   for (const l of model.layers) {
     if (remaining.size === 0) break;
     const x = l.inbound.length > 0 ? values.get(l.inbound[0])! : null;
-    values.set(l.name, l.className === 'InputLayer' ? { shape: [...inputShape], data: Float64Array.from(image) } : layer(model, l, x!, l.inbound.map((n) => values.get(n)!)));
+    values.set(
+      l.name,
+      l.className === 'InputLayer'
+        ? { shape: [...inputShape], data: Float64Array.from(image) }
+        : layer(
+            model,
+            l,
+            x!,
+            l.inbound.map((n) => values.get(n)!),
+          ),
+    );
     remaining.delete(l.name);
   }
   return Object.fromEntries(wanted.map((n) => [n, values.get(n)!]));
@@ -40,7 +55,10 @@ function layer(model: LayersModel, l: KerasLayer, x: Activation, all: Activation
       const beta = layerWeight(model, l.name, 'beta');
       const ch = x.shape[x.shape.length - 1];
       const eps = c.epsilon as number;
-      return { shape: x.shape, data: x.data.map((v, i) => ((v - mean[i % ch]) / Math.sqrt(variance[i % ch] + eps)) * gamma[i % ch] + beta[i % ch]) };
+      return {
+        shape: x.shape,
+        data: x.data.map((v, i) => ((v - mean[i % ch]) / Math.sqrt(variance[i % ch] + eps)) * gamma[i % ch] + beta[i % ch]),
+      };
     }
     case 'ReLU': {
       const max = (c.max_value as number | null) ?? Infinity;

@@ -51,7 +51,13 @@ export interface FdMismatch {
  * Central differences of the scalar `loss` w.r.t. each input in `wrt`, in float64 through
  * the reference interpreter. Returns the numeric gradients (NaN where skipped at a kink).
  */
-export function numericGradients(graph: Graph, loss: Tensor, feeds: Record<string, Float32Array>, wrt: readonly Tensor[], o: FdOptions = {}): Float64Array[] {
+export function numericGradients(
+  graph: Graph,
+  loss: Tensor,
+  feeds: Record<string, Float32Array>,
+  wrt: readonly Tensor[],
+  o: FdOptions = {},
+): Float64Array[] {
   const h = o.h ?? 1e-4;
   const base: Record<string, Float64Array> = {};
   for (const [k, v] of Object.entries(feeds)) base[k] = Float64Array.from(v);
@@ -75,7 +81,13 @@ export function numericGradients(graph: Graph, loss: Tensor, feeds: Record<strin
 }
 
 /** Elements where |analytic - numeric| > atol + rtol * max|numeric| (per input). */
-export function compareGradients(names: readonly string[], analytic: readonly Float32Array[], numeric: readonly Float64Array[], rtol: number, atol: number): FdMismatch[] {
+export function compareGradients(
+  names: readonly string[],
+  analytic: readonly Float32Array[],
+  numeric: readonly Float64Array[],
+  rtol: number,
+  atol: number,
+): FdMismatch[] {
   const bad: FdMismatch[] = [];
   numeric.forEach((num, k) => {
     let scale = 0;

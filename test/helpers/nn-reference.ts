@@ -26,7 +26,12 @@ function halfToFloat(h: number): number {
 
 function constant(t: Tensor): Arr {
   const v = t.value!;
-  const data = v instanceof BigInt64Array ? Float64Array.from(v, Number) : t.dtype === 'float16' ? Float64Array.from(v as Uint16Array, halfToFloat) : Float64Array.from(v as ArrayLike<number>);
+  const data =
+    v instanceof BigInt64Array
+      ? Float64Array.from(v, Number)
+      : t.dtype === 'float16'
+        ? Float64Array.from(v as Uint16Array, halfToFloat)
+        : Float64Array.from(v as ArrayLike<number>);
   return arr([...t.shape], data);
 }
 
@@ -91,7 +96,12 @@ function reduce(x: Arr, axes: number[], keep: boolean, mean: boolean): Arr {
   for (let i = 0; i < x.data.length; i++) out.data[srcOffset(unravel(i, x.shape), kshape)] += x.data[i];
   const n = x.data.length / out.data.length;
   if (mean) for (let i = 0; i < out.data.length; i++) out.data[i] /= n;
-  return keep ? out : arr(x.shape.filter((_, i) => !set.has(i)), out.data);
+  return keep
+    ? out
+    : arr(
+        x.shape.filter((_, i) => !set.has(i)),
+        out.data,
+      );
 }
 
 function conv(x: Arr, w: Arr, b: Arr | undefined, at: Record<string, unknown>): Arr {
@@ -198,7 +208,12 @@ function transpose(x: Arr, perm: number[]): Arr {
 
 function softmax(x: Arr, axis: number): Arr {
   const ax = axis < 0 ? axis + x.shape.length : axis;
-  const mx = reduce(map(x, (v) => v), [ax], true, false); // shape holder
+  const mx = reduce(
+    map(x, (v) => v),
+    [ax],
+    true,
+    false,
+  ); // shape holder
   const maxes = arr(mx.shape).data.fill(-Infinity);
   for (let i = 0; i < x.data.length; i++) {
     const o = srcOffset(unravel(i, x.shape), mx.shape);
@@ -220,7 +235,12 @@ function layerNorm(x: Arr, scale: Arr, bias: Arr | undefined, axis: number, eps:
   const axes = x.shape.map((_, i) => i).slice(ax);
   const mean = reduce(x, axes, true, true);
   const d = broadcast([x, mean], (a, b) => a - b);
-  const v = reduce(map(d, (q) => q * q), axes, true, true);
+  const v = reduce(
+    map(d, (q) => q * q),
+    axes,
+    true,
+    true,
+  );
   const y = broadcast([d, v], (a, b) => a / Math.sqrt(b + eps));
   const s = broadcast([y, scale], (a, b) => a * b);
   return bias ? broadcast([s, bias], (a, b) => a + b) : s;
@@ -348,7 +368,10 @@ const IMPL: Record<string, Impl> = {
 /** Evaluates the tensors `wanted` (and what they depend on) given graph input values. */
 /** Each value rounded to the nearest float16 (what a half-precision tensor stores). */
 function roundHalf(a: Arr): Arr {
-  return arr(a.shape, a.data.map((v) => fromHalfBits(toHalfBits(v))));
+  return arr(
+    a.shape,
+    a.data.map((v) => fromHalfBits(toHalfBits(v))),
+  );
 }
 
 export interface EvaluateOptions {
@@ -356,7 +379,12 @@ export interface EvaluateOptions {
   half?: ReadonlySet<Node>;
 }
 
-export function evaluate(graph: Graph, feeds: Record<string, Float64Array | Float32Array>, wanted: readonly Tensor[], { half }: EvaluateOptions = {}): Arr[] {
+export function evaluate(
+  graph: Graph,
+  feeds: Record<string, Float64Array | Float32Array>,
+  wanted: readonly Tensor[],
+  { half }: EvaluateOptions = {},
+): Arr[] {
   const values = new Map<Tensor, Arr>();
   for (const t of graph.inputs) {
     const f = feeds[t.name];
@@ -384,7 +412,8 @@ export function evaluate(graph: Graph, feeds: Record<string, Float64Array | Floa
       node.attrs as Record<string, unknown>,
     );
     if (rounds && isFloat(node.outputs[0])) out = roundHalf(out);
-    if (out.data.length !== node.outputs[0].size) throw new Error(`reference: ${node.op.type} produced ${out.shape} for ${node.outputs[0]}`);
+    if (out.data.length !== node.outputs[0].size)
+      throw new Error(`reference: ${node.op.type} produced ${out.shape} for ${node.outputs[0]}`);
     values.set(node.outputs[0], arr([...node.outputs[0].shape], out.data));
   };
   // Evaluate in emission order (topological) the nodes the wanted tensors need.

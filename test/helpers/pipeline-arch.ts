@@ -7,7 +7,12 @@ import { tinyConvNetOf } from './tiny-conv-net.ts';
 function weights(g: Graph, seed: number) {
   let s = seed >>> 0;
   const next = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
-  return (shape: number[], scale = 0.4): Tensor => g.weight('w', Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => next() * scale), shape);
+  return (shape: number[], scale = 0.4): Tensor =>
+    g.weight(
+      'w',
+      Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => next() * scale),
+      shape,
+    );
 }
 
 /** Stem, inverted residual, strided conv, pools (tiny-conv-net.ts) with this file's weights. */

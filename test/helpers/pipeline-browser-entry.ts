@@ -49,7 +49,12 @@ async function runPipelineComparison(c: PipelineCase): Promise<PipelineRun | { e
   });
   const { size, seeds, strokes, views: V } = c;
   const random = createRandom(11);
-  const spec = { id: 'pipeline-test', size, architecture: pipelineTestNet, defaultWeights: { geometric: { block: 1, down: 1 }, semantic: 0.5 } };
+  const spec = {
+    id: 'pipeline-test',
+    size,
+    architecture: pipelineTestNet,
+    defaultWeights: { geometric: { block: 1, down: 1 }, semantic: 0.5 },
+  };
   const cpuModel = await createOnnxLossModel(spec, { ort, sessionOptions: { executionProviders: ['wasm'] } });
   // A target with structure: dark disc on a gradient.
   const rgb = new Float32Array(3 * size * size);
@@ -65,9 +70,25 @@ async function runPipelineComparison(c: PipelineCase): Promise<PipelineRun | { e
   const initial = Array.from({ length: seeds }, () => Float32Array.from({ length: strokes * 8 }, () => size * (0.15 + 0.7 * random())));
   const weights = spec.defaultWeights;
 
-  const cpu = createCpuPipeline({ model: cpuModel, rasterizers: initial.map(() => createCpuRasterizer()), pool, weights, strokes, width: 3, lr: c.lr });
+  const cpu = createCpuPipeline({
+    model: cpuModel,
+    rasterizers: initial.map(() => createCpuRasterizer()),
+    pool,
+    weights,
+    strokes,
+    width: 3,
+    lr: c.lr,
+  });
   // float32 explicitly: this compares with the CPU path, float16 (shader-f16) has its own tolerances.
-  const session = await GpuLossSession.create({ ort, device, id: spec.id, architecture: spec.architecture, size, batch: seeds * V, precision: 'float32' });
+  const session = await GpuLossSession.create({
+    ort,
+    device,
+    id: spec.id,
+    architecture: spec.architecture,
+    size,
+    batch: seeds * V,
+    precision: 'float32',
+  });
   const float16Refusal = device.features.has('shader-f16')
     ? null
     : await GpuLossSession.create({ ort, device, id: spec.id, architecture: spec.architecture, size, batch: 1, precision: 'float16' }).then(
@@ -75,7 +96,12 @@ async function runPipelineComparison(c: PipelineCase): Promise<PipelineRun | { e
         (e: Error) => e.message,
       );
   session.setWeights(weights);
-  session.setTargetPool(gatherTargets(pool, Array.from({ length: pool.views.length / 9 }, (_, i) => i)));
+  session.setTargetPool(
+    gatherTargets(
+      pool,
+      Array.from({ length: pool.views.length / 9 }, (_, i) => i),
+    ),
+  );
   const gpu = await createGpuPipeline({ device, session, seeds, strokes, width: 3, lr: c.lr });
   initial.forEach((p, s) => (cpu.setPoints(s, p), gpu.setPoints(s, p)));
   for (let it = 0; it < c.iterations; it++) {

@@ -9,7 +9,10 @@ async function runRasterComparison(): Promise<{ adapter: string; rows: Compariso
   const device = await adapter.requestDevice();
   const raster = await createWebGpuRasterizer(device);
   try {
-    return { adapter: `${adapter.info.vendor} ${adapter.info.architecture} ${adapter.info.description}`.trim(), rows: await compareWithCpu(raster) };
+    return {
+      adapter: `${adapter.info.vendor} ${adapter.info.architecture} ${adapter.info.description}`.trim(),
+      rows: await compareWithCpu(raster),
+    };
   } finally {
     raster.dispose();
     device.destroy();

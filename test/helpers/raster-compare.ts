@@ -19,10 +19,19 @@ export function comparisonScenes(): { name: string; scene: RasterScene }[] {
   const size = 64;
   const perspective = (seed: number, d = 0.4) => perspectiveView(size, seed, d);
   return [
-    { name: '6 strokes, identity, width 3', scene: { points: randomStrokes(6, size, 1), views: Float32Array.from(IDENTITY_VIEW), size, width: 3 } },
+    {
+      name: '6 strokes, identity, width 3',
+      scene: { points: randomStrokes(6, size, 1), views: Float32Array.from(IDENTITY_VIEW), size, width: 3 },
+    },
     {
       name: '6 strokes, identity + 2 perspectives, width 2, falloff 0.7',
-      scene: { points: randomStrokes(6, size, 2), views: Float32Array.from([...IDENTITY_VIEW, ...perspective(5), ...perspective(6, 0.6)]), size, width: 2, falloff: 0.7 },
+      scene: {
+        points: randomStrokes(6, size, 2),
+        views: Float32Array.from([...IDENTITY_VIEW, ...perspective(5), ...perspective(6, 0.6)]),
+        size,
+        width: 2,
+        falloff: 0.7,
+      },
     },
     {
       name: '3 strokes incl. a dot and one off-canvas, width 5, falloff 2',
@@ -35,7 +44,10 @@ export function comparisonScenes(): { name: string; scene: RasterScene }[] {
       },
     },
     { name: 'N = 0', scene: { points: new Float32Array(0), views: Float32Array.from(IDENTITY_VIEW), size: 20, width: 3 } },
-    { name: '40 strokes, 37x37 (partial tiles)', scene: { points: randomStrokes(40, 37, 4), views: Float32Array.from(perspectiveView(37, 8, 0.5)), size: 37, width: 3 } },
+    {
+      name: '40 strokes, 37x37 (partial tiles)',
+      scene: { points: randomStrokes(40, 37, 4), views: Float32Array.from(perspectiveView(37, 8, 0.5)), size: 37, width: 3 },
+    },
   ];
 }
 

@@ -12,7 +12,8 @@ export function randomStrokes(n: number, size: number, seed: number, step = 0.25
   const r = rng(seed);
   const out = new Float32Array(n * 8);
   for (let s = 0; s < n; s++) {
-    let x = size * (0.15 + 0.7 * r()), y = size * (0.15 + 0.7 * r());
+    let x = size * (0.15 + 0.7 * r()),
+      y = size * (0.15 + 0.7 * r());
     for (let j = 0; j < 4; j++) {
       out[s * 8 + 2 * j] = x;
       out[s * 8 + 2 * j + 1] = y;

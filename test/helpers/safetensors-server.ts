@@ -52,7 +52,10 @@ export async function startRangeServer(): Promise<RangeServer> {
     const cors = { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'content-range, content-length' };
     const file = files.get(path);
     const redirect = state.redirects.get(path);
-    if (redirect) return void res.writeHead(302, { ...cors, location: redirect.to, ...(redirect.commit ? { 'x-repo-commit': redirect.commit } : {}) }).end();
+    if (redirect)
+      return void res
+        .writeHead(302, { ...cors, location: redirect.to, ...(redirect.commit ? { 'x-repo-commit': redirect.commit } : {}) })
+        .end();
     if (fault.status) return void res.writeHead(fault.status, cors).end();
     if (!file) return void res.writeHead(404, cors).end();
     let start = 0;
@@ -67,7 +70,12 @@ export async function startRangeServer(): Promise<RangeServer> {
     }
     const body = Buffer.from(file.subarray(start, last + 1));
     if (fault.corruptAt !== undefined && fault.corruptAt < body.length) body[fault.corruptAt] ^= 0xff;
-    const headers: Record<string, string> = { ...cors, 'content-type': 'application/octet-stream', 'content-length': String(body.length), 'accept-ranges': 'bytes' };
+    const headers: Record<string, string> = {
+      ...cors,
+      'content-type': 'application/octet-stream',
+      'content-length': String(body.length),
+      'accept-ranges': 'bytes',
+    };
     if (status === 206) headers['content-range'] = `bytes ${start}-${last}/${file.length}`;
     res.writeHead(status, headers);
     if (fault.cutAfter !== undefined) {

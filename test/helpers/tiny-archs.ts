@@ -8,7 +8,16 @@ import { tinyConvNetOf } from './tiny-conv-net.ts';
 
 function weights(g: Graph, seed: number) {
   let s = seed;
-  return (shape: number[], scale = 0.4): Tensor => g.weight('w', randomArray(shape.reduce((a, b) => a * b, 1), s++, scale), shape);
+  return (shape: number[], scale = 0.4): Tensor =>
+    g.weight(
+      'w',
+      randomArray(
+        shape.reduce((a, b) => a * b, 1),
+        s++,
+        scale,
+      ),
+      shape,
+    );
 }
 
 /** Stem, inverted residual, strided conv, pools (tiny-conv-net.ts) with this file's weights. */

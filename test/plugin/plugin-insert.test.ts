@@ -28,16 +28,37 @@ const IMG = { width: 200, height: 100 };
 const TOL = 0.01;
 
 function request(nodeId: string, strokes: number[][], patch: Partial<InsertSketchRequest> = {}): InsertSketchRequest {
-  return { nodeId, canvasSize: 224, color: { r: 0.1, g: 0.2, b: 0.3 }, layout: 'per-stroke', placement: 'over', sketch: { strokes, width: 3 }, ...patch };
+  return {
+    nodeId,
+    canvasSize: 224,
+    color: { r: 0.1, g: 0.2, b: 0.3 },
+    layout: 'per-stroke',
+    placement: 'over',
+    sketch: { strokes, width: 3 },
+    ...patch,
+  };
 }
 
 /** A straight cubic from a to b, in subject units. */
-const line = (a: [number, number], b: [number, number]) => [a[0], a[1], (2 * a[0] + b[0]) / 3, (2 * a[1] + b[1]) / 3, (a[0] + 2 * b[0]) / 3, (a[1] + 2 * b[1]) / 3, b[0], b[1]];
+const line = (a: [number, number], b: [number, number]) => [
+  a[0],
+  a[1],
+  (2 * a[0] + b[0]) / 3,
+  (2 * a[1] + b[1]) / 3,
+  (a[0] + 2 * b[0]) / 3,
+  (a[1] + 2 * b[1]) / 3,
+  b[0],
+  b[1],
+];
 
 /** Image px -> subject units for this node's paint (what the UI would hand back). */
 function imageToUnit(node: FakeNode, x: number, y: number) {
   const p = node.fills[0];
-  const layout = computePaintLayout({ scaleMode: p.scaleMode!, rotation: p.rotation, scalingFactor: p.scalingFactor, imageTransform: p.imageTransform }, IMG, node);
+  const layout = computePaintLayout(
+    { scaleMode: p.scaleMode!, rotation: p.rotation, scalingFactor: p.scalingFactor, imageTransform: p.imageTransform },
+    IMG,
+    node,
+  );
   const u = apply(invert(layout.unitToImage), x, y);
   return [u.x, u.y] as [number, number];
 }
@@ -48,7 +69,16 @@ function expectClose(actual: { x: number; y: number }, expected: { x: number; y:
 }
 
 function snapshot(node: FakeNode) {
-  return JSON.stringify({ fills: node.fills, t: node.relativeTransform, w: node.width, h: node.height, name: node.name, parent: node.parent?.id, index: node.parent?.children.indexOf(node), data: [...node.pluginData] });
+  return JSON.stringify({
+    fills: node.fills,
+    t: node.relativeTransform,
+    w: node.width,
+    h: node.height,
+    name: node.name,
+    parent: node.parent?.id,
+    index: node.parent?.children.indexOf(node),
+    data: [...node.pluginData],
+  });
 }
 
 describe('plugin: inserting a sketch', () => {
@@ -106,7 +136,13 @@ describe('plugin: inserting a sketch', () => {
     frame.appendChild(inner);
     inner.relativeTransform = nodeTransform(-40, 25, -75, true);
     const group = fake.group([fake.createRectangle()], inner, 0);
-    const img = imageRect(fake, { parent: group, width: 100, height: 100, paint: { imageHash: hash, scaleMode: 'FIT', rotation: 90 }, transform: nodeTransform(10, 20, 90, true) });
+    const img = imageRect(fake, {
+      parent: group,
+      width: 100,
+      height: 100,
+      paint: { imageHash: hash, scaleMode: 'FIT', rotation: 90 },
+      transform: nodeTransform(10, 20, 90, true),
+    });
 
     // FIT 90 in 100x100 (see paint-geometry tests): image top edge -> node x = 75, y 0..100;
     // image left edge (x = 0) -> node y = 0, x 75..25.
@@ -136,7 +172,10 @@ describe('plugin: inserting a sketch', () => {
   it('single-vector layout: one vector holding every stroke, no group', async () => {
     const hash = fake.addImage(new Uint8Array([1]), IMG.width, IMG.height);
     const img = imageRect(fake, { width: 100, height: 50, paint: { imageHash: hash } });
-    const result = await ui.emit('insertSketch', request(img.id, [line([0, 0], [1, 1]), line([1, 0], [0, 1]), line([0, 0.5], [1, 0.5])], { layout: 'single-vector' }));
+    const result = await ui.emit(
+      'insertSketch',
+      request(img.id, [line([0, 0], [1, 1]), line([1, 0], [0, 1]), line([0, 0.5], [1, 0.5])], { layout: 'single-vector' }),
+    );
     const v = fake.currentPage.children[fake.currentPage.children.indexOf(img) + 1];
     expect(result).toEqual({ nodeId: v.id, vectorCount: 1 });
     expect(v.type).toBe('VECTOR');
@@ -150,7 +189,11 @@ describe('plugin: inserting a sketch', () => {
     const img = imageRect(fake, { width: 200, height: 100, paint: { imageHash: hash } });
     const sketch = (n: number) => ({ strokes: Array.from({ length: n }, () => line([0, 0], [1, 1])), width: 3 });
     const { sketch: _one, ...options } = request(img.id, []);
-    const result = await ui.emit('insertSeries', { ...options, placement: 'beside', sketches: [sketch(4), sketch(8), sketch(16), sketch(32)] });
+    const result = await ui.emit('insertSeries', {
+      ...options,
+      placement: 'beside',
+      sketches: [sketch(4), sketch(8), sketch(16), sketch(32)],
+    });
     const series = fake.currentPage.children[fake.currentPage.children.indexOf(img) + 1];
     expect(result).toEqual({ nodeId: series.id, vectorCount: 60 });
     expect(series.name).toBe('Abstraction series · 4, 8, 16, 32 strokes');
@@ -209,7 +252,9 @@ describe('plugin: insertion errors insert nothing', () => {
   it('the image was deleted', async () => {
     const img = await setup();
     img.remove();
-    await expect(ui.emit('insertSketch', request(img.id, [line([0, 0], [1, 1])]))).rejects.toThrow('The image layer no longer exists. Select an image and sketch again.');
+    await expect(ui.emit('insertSketch', request(img.id, [line([0, 0], [1, 1])]))).rejects.toThrow(
+      'The image layer no longer exists. Select an image and sketch again.',
+    );
     expect(fake.undoCommits).toBe(0);
     expect(fake.notifications[0]).toEqual({ message: 'The image layer no longer exists. Select an image and sketch again.', error: true });
   });
@@ -226,7 +271,9 @@ describe('plugin: insertion errors insert nothing', () => {
     const img = await setup();
     img.resize(500_000, 500_000);
     const n = pageCount();
-    await expect(ui.emit('insertSketch', request(img.id, [line([0, 0], [1, 1]), line([0, 0], [90, 90])]))).rejects.toThrow('stroke 2 lands outside the canvas');
+    await expect(ui.emit('insertSketch', request(img.id, [line([0, 0], [1, 1]), line([0, 0], [90, 90])]))).rejects.toThrow(
+      'stroke 2 lands outside the canvas',
+    );
     expect(pageCount()).toBe(n);
     expect(fake.undoCommits).toBe(0);
   });
@@ -238,7 +285,15 @@ describe('plugin: insertion errors insert nothing', () => {
     ['Infinity', (id) => request(id, [[0, 0, 0, 0, Infinity, 1, 1, 1]]), 'payload.sketch.strokes[0][4]: not finite (Infinity)'],
     ['1e9', (id) => request(id, [[1e9, 0, 0, 0, 1, 1, 1, 1]]), 'payload.sketch.strokes[0][0]: 1000000000 outside [-100, 100]'],
     ['wrong arity', (id) => request(id, [[0, 0, 1, 1]]), 'payload.sketch.strokes[0]: expected exactly 8 items, got 4'],
-    ['too many strokes', (id) => request(id, Array.from({ length: MAX_STROKES + 1 }, () => line([0, 0], [1, 1]))), `payload.sketch.strokes: ${MAX_STROKES + 1} items exceeds the limit of ${MAX_STROKES}`],
+    [
+      'too many strokes',
+      (id) =>
+        request(
+          id,
+          Array.from({ length: MAX_STROKES + 1 }, () => line([0, 0], [1, 1])),
+        ),
+      `payload.sketch.strokes: ${MAX_STROKES + 1} items exceeds the limit of ${MAX_STROKES}`,
+    ],
   ];
   it.each(bad)('malformed strokes: %s', async (_name, make, message) => {
     const img = await setup();
@@ -248,13 +303,24 @@ describe('plugin: insertion errors insert nothing', () => {
     transport.subscribe((m) => replies.push(m));
     transport.post({ proto: PLUGIN_PROTOCOL, kind: 'request', id: 1, type: 'insertSketch', payload: make(img.id) });
     for (let i = 0; i < 10; i++) await new Promise((r) => setTimeout(r, 0));
-    expect(replies).toContainEqual({ proto: PLUGIN_PROTOCOL, kind: 'response', id: 1, type: 'insertSketch', ok: false, error: { name: 'ProtocolError', message } });
+    expect(replies).toContainEqual({
+      proto: PLUGIN_PROTOCOL,
+      kind: 'response',
+      id: 1,
+      type: 'insertSketch',
+      ok: false,
+      error: { name: 'ProtocolError', message },
+    });
     expect(pageCount()).toBe(n);
     expect(fake.undoCommits).toBe(0);
   });
 
   it.each([
-    ['unknown type', { proto: PLUGIN_PROTOCOL, kind: 'request', id: 2, type: 'insertEverything', payload: {} }, 'message: unknown type "insertEverything"'],
+    [
+      'unknown type',
+      { proto: PLUGIN_PROTOCOL, kind: 'request', id: 2, type: 'insertEverything', payload: {} },
+      'message: unknown type "insertEverything"',
+    ],
     ['wrong version', { proto: 'sketchify-plugin/99', kind: 'request', id: 3, type: 'insertSketch', payload: {} }, undefined],
   ] as [string, object, string | undefined][])('malformed message: %s', async (_name, raw, message) => {
     await setup();

@@ -33,14 +33,30 @@ afterEach(() => {
 });
 
 /** A straight cubic from a to b, in subject units. */
-const line = (a: [number, number], b: [number, number]) => [a[0], a[1], (2 * a[0] + b[0]) / 3, (2 * a[1] + b[1]) / 3, (a[0] + 2 * b[0]) / 3, (a[1] + 2 * b[1]) / 3, b[0], b[1]];
+const line = (a: [number, number], b: [number, number]) => [
+  a[0],
+  a[1],
+  (2 * a[0] + b[0]) / 3,
+  (2 * a[1] + b[1]) / 3,
+  (a[0] + 2 * b[0]) / 3,
+  (a[1] + 2 * b[1]) / 3,
+  b[0],
+  b[1],
+];
 const FOUR = [line([0.1, 0.1], [0.9, 0.1]), line([0.1, 0.3], [0.9, 0.3]), line([0.1, 0.5], [0.9, 0.5]), line([0.1, 0.7], [0.9, 0.7])];
 
 /** A 100 x 100 photo at (40, 30) on the page and a 4-stroke sketch over it, selected; the user's baseline undo step taken. */
 async function sketched(strokes = FOUR): Promise<{ img: FakeNode; group: FakeNode }> {
   const hash = fake.addImage(new Uint8Array([1, 2, 3]), 200, 200);
   const img = imageRect(fake, { width: 100, height: 100, paint: { imageHash: hash }, transform: nodeTransform(40, 30) });
-  const { nodeId } = await ui.emit('insertSketch', { nodeId: img.id, canvasSize: 224, color: { r: 0.1, g: 0.2, b: 0.3 }, layout: 'per-stroke', placement: 'over', sketch: { strokes, width: 3 } });
+  const { nodeId } = await ui.emit('insertSketch', {
+    nodeId: img.id,
+    canvasSize: 224,
+    color: { r: 0.1, g: 0.2, b: 0.3 },
+    layout: 'per-stroke',
+    placement: 'over',
+    sketch: { strokes, width: 3 },
+  });
   const group = (await fake.getNodeByIdAsync(nodeId))!;
   return { img, group };
 }
@@ -53,13 +69,16 @@ async function selectionOf(nodes: FakeNode[]): Promise<SelectionState> {
 
 async function refinable(group: FakeNode): Promise<RefinableSketch> {
   const s = await selectionOf([group]);
-  if (s.status !== 'ready' || s.sketch?.status !== 'refinable') throw new Error(`not refinable: ${JSON.stringify(s, (_k, v: unknown) => (v instanceof Uint8Array ? '<bytes>' : v))}`);
+  if (s.status !== 'ready' || s.sketch?.status !== 'refinable')
+    throw new Error(`not refinable: ${JSON.stringify(s, (_k, v: unknown) => (v instanceof Uint8Array ? '<bytes>' : v))}`);
   return s.sketch;
 }
 
 function expectStrokesClose(actual: number[][], expected: number[][], tol = 1e-4) {
   expect(actual).toHaveLength(expected.length);
-  actual.forEach((s, i) => s.forEach((v, k) => expect(Math.abs(v - expected[i][k]), `stroke ${i} value ${k}: ${v} vs ${expected[i][k]}`).toBeLessThan(tol)));
+  actual.forEach((s, i) =>
+    s.forEach((v, k) => expect(Math.abs(v - expected[i][k]), `stroke ${i} value ${k}: ${v} vs ${expected[i][k]}`).toBeLessThan(tol)),
+  );
 }
 
 /** Page position of subject point (u, v) for the photo above (FILL, square: the node itself). */
@@ -84,7 +103,14 @@ describe('plugin: the record of an inserted sketch', () => {
     const hash = fake.addImage(new Uint8Array([1]), 200, 100);
     const img = imageRect(fake, { width: 200, height: 100, paint: { imageHash: hash } });
     const sketch = (n: number) => ({ strokes: FOUR.slice(0, n), width: 3 });
-    const { nodeId } = await ui.emit('insertSeries', { nodeId: img.id, canvasSize: 224, color: { r: 0, g: 0, b: 0 }, layout: 'per-stroke', placement: 'beside', sketches: [sketch(2), sketch(4)] });
+    const { nodeId } = await ui.emit('insertSeries', {
+      nodeId: img.id,
+      canvasSize: 224,
+      color: { r: 0, g: 0, b: 0 },
+      layout: 'per-stroke',
+      placement: 'beside',
+      sketches: [sketch(2), sketch(4)],
+    });
     const series = (await fake.getNodeByIdAsync(nodeId))!;
     expect(decodeRecord(series.getPluginData(RECORD_KEY))).toBeNull();
     const second = series.children.find((g) => g.children.length === 4)!;
@@ -97,7 +123,11 @@ describe('plugin: reading a selected sketch', () => {
   it('an untouched sketch: every stroke as inserted, none frozen', async () => {
     const { img, group } = await sketched();
     const s = await selectionOf([group]);
-    expect(s).toMatchObject({ status: 'ready', source: { nodeId: img.id }, sketch: { status: 'refinable', groupId: group.id, frozen: [], edited: 0, deleted: 0, extras: 0, width: 3, canvasSize: 224 } });
+    expect(s).toMatchObject({
+      status: 'ready',
+      source: { nodeId: img.id },
+      sketch: { status: 'refinable', groupId: group.id, frozen: [], edited: 0, deleted: 0, extras: 0, width: 3, canvasSize: 224 },
+    });
     if (s.status === 'ready' && s.sketch?.status === 'refinable') {
       expectStrokesClose(s.sketch.strokes, FOUR);
       expect(s.sketch.unitToImage).toEqual([200, 0, 0, 0, 200, 0]);
@@ -182,7 +212,13 @@ describe('plugin: reading a selected sketch', () => {
 });
 
 describe('plugin: applying a refined drawing', () => {
-  const request = (t: RefinableSketch, strokes: number[][], origin: number[]): RefineSketchRequest => ({ groupId: t.groupId, stateKey: t.stateKey, strokes, origin, color: { r: 1, g: 0, b: 0 } });
+  const request = (t: RefinableSketch, strokes: number[][], origin: number[]): RefineSketchRequest => ({
+    groupId: t.groupId,
+    stateKey: t.stateKey,
+    strokes,
+    origin,
+    color: { r: 1, g: 0, b: 0 },
+  });
   const shift = (s: number[], dy: number) => s.map((v, i) => (i % 2 === 1 ? v + dy : v));
 
   it('keeps the user’s stroke, redraws the others in place, adds and removes, in one undo step', async () => {
@@ -202,7 +238,10 @@ describe('plugin: applying a refined drawing', () => {
     expect(t.frozen).toEqual([0]);
     // Engine answer: the frozen stroke, strokes 1 and 2 moved down by 0.05, stroke 3 removed, one added.
     const added = line([0.2, 0.9], [0.8, 0.9]);
-    const result = await ui.emit('refineSketch', request(t, [t.strokes[0], shift(t.strokes[1], 0.05), shift(t.strokes[2], 0.05), added], [0, 1, 2, -1]));
+    const result = await ui.emit(
+      'refineSketch',
+      request(t, [t.strokes[0], shift(t.strokes[1], 0.05), shift(t.strokes[2], 0.05), added], [0, 1, 2, -1]),
+    );
     expect(result).toEqual({ nodeId: group.id, vectorCount: 4, kept: 1, moved: 2, added: 1, removed: 1 });
 
     expect(page.children.indexOf(group)).toBe(index);
@@ -213,7 +252,11 @@ describe('plugin: applying a refined drawing', () => {
     expect(JSON.stringify([edited.vectorPaths, edited.relativeTransform, edited.strokes, edited.strokeWeight])).toBe(editedBefore);
     const [, one, two, fresh] = group.children;
     const pts = (n: FakeNode) => fake.absolutePathPoints(n)[0];
-    for (const [node, y] of [[one, 0.35], [two, 0.55], [fresh, 0.9]] as const) {
+    for (const [node, y] of [
+      [one, 0.35],
+      [two, 0.55],
+      [fresh, 0.9],
+    ] as const) {
       const x0 = node === fresh ? 0.2 : 0.1;
       expect(pts(node)[0].x).toBeCloseTo(onPage(x0, y).x, 2);
       expect(pts(node)[0].y).toBeCloseTo(onPage(x0, y).y, 2);
@@ -256,7 +299,9 @@ describe('plugin: applying a refined drawing', () => {
     await expect(ui.emit('refineSketch', request(t, t.strokes, [0, 1, 2, 9]))).rejects.toThrow(/continues stroke 10, but the sketch had 4/);
     await expect(ui.emit('refineSketch', request(t, t.strokes, [0, 1, 1, 2]))).rejects.toThrow(/two strokes continue stroke 2/);
     await expect(ui.emit('refineSketch', request(t, t.strokes, [0, 1, 2]))).rejects.toThrow(/4 strokes came with 3 origins/);
-    await expect(ui.emit('refineSketch', request(t, [[0, 0, 1e7, 0, 0, 0, 0, 0], ...t.strokes.slice(1)], [0, 1, 2, 3]))).rejects.toThrow(/outside \[-100, 100\]/);
+    await expect(ui.emit('refineSketch', request(t, [[0, 0, 1e7, 0, 0, 0, 0, 0], ...t.strokes.slice(1)], [0, 1, 2, 3]))).rejects.toThrow(
+      /outside \[-100, 100\]/,
+    );
     group.children[3].vectorPaths = [{ windingRule: 'NONE', data: 'M 0 0 C 1 1 2 2 3 3' }];
     const edited = JSON.stringify(group.children.map((c) => [c.id, c.vectorPaths, c.relativeTransform]));
     await expect(ui.emit('refineSketch', request(t, t.strokes, [0, 1, 2, 3]))).rejects.toThrow(/changed while it was being refined/);

@@ -47,7 +47,12 @@ describe('plugin: reading the selection', () => {
   });
 
   it('nothing selected', async () => {
-    expect(await readyWith([])).toEqual({ status: 'problem', code: 'nothing-selected', message: 'Select a layer with an image fill to sketch it.', queue: { index: 0, items: [] } });
+    expect(await readyWith([])).toEqual({
+      status: 'problem',
+      code: 'nothing-selected',
+      message: 'Select a layer with an image fill to sketch it.',
+      queue: { index: 0, items: [] },
+    });
   });
 
   it('a layer without an image fill', async () => {
@@ -55,20 +60,32 @@ describe('plugin: reading the selection', () => {
     r.name = 'Box';
     r.fills = [{ type: 'SOLID', color: { r: 1, g: 0, b: 0 } }];
     const s = await readyWith([r]);
-    expect(s).toMatchObject({ status: 'problem', code: 'no-image', message: '“Box” has no image fill. Select a photo, or a frame that contains one.' });
+    expect(s).toMatchObject({
+      status: 'problem',
+      code: 'no-image',
+      message: '“Box” has no image fill. Select a photo, or a frame that contains one.',
+    });
   });
 
   it('a hidden image fill', async () => {
     const hash = fake.addImage(BYTES, 640, 480);
     const r = imageRect(fake, { width: 100, height: 100, paint: { imageHash: hash, visible: false }, name: 'Cat' });
-    expect(await readyWith([r])).toMatchObject({ status: 'problem', code: 'hidden', message: 'The image fill of “Cat” is hidden. Show it in the Fill panel to sketch it.' });
+    expect(await readyWith([r])).toMatchObject({
+      status: 'problem',
+      code: 'hidden',
+      message: 'The image fill of “Cat” is hidden. Show it in the Fill panel to sketch it.',
+    });
   });
 
   it('a hidden layer', async () => {
     const hash = fake.addImage(BYTES, 640, 480);
     const r = imageRect(fake, { width: 100, height: 100, paint: { imageHash: hash }, name: 'Cat' });
     r.visible = false;
-    expect(await readyWith([r])).toMatchObject({ status: 'problem', code: 'hidden', message: '“Cat” is hidden. Show the layer to sketch its image.' });
+    expect(await readyWith([r])).toMatchObject({
+      status: 'problem',
+      code: 'hidden',
+      message: '“Cat” is hidden. Show the layer to sketch its image.',
+    });
   });
 
   it('an image larger than the UI decodes', async () => {
@@ -84,12 +101,20 @@ describe('plugin: reading the selection', () => {
   it('an image too small to sketch', async () => {
     const hash = fake.addImage(BYTES, 12, 40);
     const r = imageRect(fake, { width: 100, height: 60, paint: { imageHash: hash }, name: 'Icon' });
-    expect(await readyWith([r])).toMatchObject({ status: 'problem', code: 'too-small', message: 'The image in “Icon” is 12 × 40 px; it needs at least 16 px per side.' });
+    expect(await readyWith([r])).toMatchObject({
+      status: 'problem',
+      code: 'too-small',
+      message: 'The image in “Icon” is 12 × 40 px; it needs at least 16 px per side.',
+    });
   });
 
   it('an image missing from the file', async () => {
     const r = imageRect(fake, { width: 100, height: 60, paint: { imageHash: 'nope' }, name: 'Ghost' });
-    expect(await readyWith([r])).toMatchObject({ status: 'problem', code: 'unavailable', message: 'The image in “Ghost” is not available in this file.' });
+    expect(await readyWith([r])).toMatchObject({
+      status: 'problem',
+      code: 'unavailable',
+      message: 'The image in “Ghost” is not available in this file.',
+    });
   });
 
   it('sends the original bytes, sizes and the subject map of the visible region', async () => {
@@ -100,7 +125,15 @@ describe('plugin: reading the selection', () => {
     if (s.status !== 'ready') return;
     const expected = computePaintLayout({ scaleMode: 'FIT', rotation: 90 }, { width: 640, height: 480 }, { width: 300, height: 100 });
     expect(Array.from(s.source.bytes)).toEqual(Array.from(BYTES));
-    expect(s.source).toMatchObject({ nodeId: r.id, nodeName: 'Cat', imageWidth: 640, imageHeight: 480, nodeWidth: 300, nodeHeight: 100, paint: { scaleMode: 'FIT', rotation: 90, scalingFactor: 1 } });
+    expect(s.source).toMatchObject({
+      nodeId: r.id,
+      nodeName: 'Cat',
+      imageWidth: 640,
+      imageHeight: 480,
+      nodeWidth: 300,
+      nodeHeight: 100,
+      paint: { scaleMode: 'FIT', rotation: 90, scalingFactor: 1 },
+    });
     expect(s.source.subjectWidth).toBeCloseTo(75, 9); // 480x640 turned, fit into 300x100: 75x100
     expect(s.source.subjectHeight).toBeCloseTo(100, 9);
     expect(s.source.unitToImage).toEqual(Array.from(expected.unitToImage));
@@ -111,7 +144,11 @@ describe('plugin: reading the selection', () => {
     const below = fake.addImage(BYTES, 100, 100, 'below');
     const above = fake.addImage(BYTES, 200, 100, 'above');
     const r = imageRect(fake, { width: 100, height: 100, paint: { imageHash: below } });
-    r.fills = [r.fills[0], { type: 'IMAGE', scaleMode: 'FILL', imageHash: above }, { type: 'IMAGE', scaleMode: 'FILL', imageHash: below, visible: false }];
+    r.fills = [
+      r.fills[0],
+      { type: 'IMAGE', scaleMode: 'FILL', imageHash: above },
+      { type: 'IMAGE', scaleMode: 'FILL', imageHash: below, visible: false },
+    ];
     const s = await readyWith([r]);
     expect(s.status === 'ready' && s.source.imageWidth).toBe(200);
   });

@@ -46,7 +46,9 @@ describe('the sandbox opens its window', () => {
     expect(fake.shownHtml).toHaveLength(1);
     expect(fake.shownHtml[0]).toContain(`location.replace("${URL_}#pluginId=fake-plugin-id")`);
     await expect(uiFrom('https://evil.example').emit('ready', {})).rejects.toThrow(/no reply|timed out|within/i);
-    expect(warn.mock.calls.flat().join('\n')).toMatch(/ignored a message from "https:\/\/evil\.example", not the window's origin https:\/\/sketchify\.example/);
+    expect(warn.mock.calls.flat().join('\n')).toMatch(
+      /ignored a message from "https:\/\/evil\.example", not the window's origin https:\/\/sketchify\.example/,
+    );
     expect(await uiFrom(ORIGIN).emit('ready', {})).toEqual({ command: '', window: { mode: 'hosted' } });
     expect(fake.shownHtml).toHaveLength(1);
   });
@@ -62,7 +64,10 @@ describe('the sandbox opens its window', () => {
     const reply = await uiFrom('null').emit('ready', {});
     expect(reply).toEqual({
       command: '',
-      window: { mode: 'bundled', note: 'The hosted window (https://sketchify.example) did not answer within 2 s (offline, blocked or not found): using the built-in window instead.' },
+      window: {
+        mode: 'bundled',
+        note: 'The hosted window (https://sketchify.example) did not answer within 2 s (offline, blocked or not found): using the built-in window instead.',
+      },
     });
     // The replaced window's origin is not heard any more.
     await expect(uiFrom(ORIGIN).emit('ready', {})).rejects.toThrow();
@@ -79,7 +84,9 @@ describe('the sandbox opens its window', () => {
     expect(fake.shownHtml).toHaveLength(2);
     vi.useRealTimers();
     const reply = await uiFrom('null').emit('ready', {});
-    expect(reply.window?.note).toMatch(/^The hosted window \(https:\/\/sketchify\.example\) started but its panel did not load: using the built-in window instead\.$/);
+    expect(reply.window?.note).toMatch(
+      /^The hosted window \(https:\/\/sketchify\.example\) started but its panel did not load: using the built-in window instead\.$/,
+    );
   });
 });
 
@@ -101,7 +108,13 @@ describe('window URLs and the loader', () => {
 
   it('refuses a gate for an unsafe URL before showing anything', () => {
     const show = vi.fn();
-    expect(() => new WindowGate({ url: 'http://a.example/', pluginId: 'x' }, { show, bundledHtml: '', setTimer: () => 0, clearTimer: () => undefined, onRefused: () => undefined })).toThrow(/must be https/);
+    expect(
+      () =>
+        new WindowGate(
+          { url: 'http://a.example/', pluginId: 'x' },
+          { show, bundledHtml: '', setTimer: () => 0, clearTimer: () => undefined, onRefused: () => undefined },
+        ),
+    ).toThrow(/must be https/);
     expect(show).not.toHaveBeenCalled();
   });
 });
@@ -111,7 +124,11 @@ describe("the hosted window's end of the channel", () => {
     const posted: { message: unknown; origin: string }[] = [];
     const listeners = new Set<(e: { data: unknown; origin?: string; source?: unknown }) => void>();
     const parent = { postMessage: (message: unknown, origin: string) => posted.push({ message, origin }) };
-    const win: MessageWindow = { parent, addEventListener: (_t, l) => listeners.add(l), removeEventListener: (_t, l) => listeners.delete(l) };
+    const win: MessageWindow = {
+      parent,
+      addEventListener: (_t, l) => listeners.add(l),
+      removeEventListener: (_t, l) => listeners.delete(l),
+    };
     const deliver = (data: unknown, origin: string, source: unknown = parent) => listeners.forEach((l) => l({ data, origin, source }));
     return { win, posted, deliver, parent };
   }
@@ -145,7 +162,10 @@ describe("the hosted window's end of the channel", () => {
 
   it('reads its settings from the URL fragment', () => {
     expect(hostedWindowFromHash('#pluginId=123')).toEqual({ pluginId: '123', parentOrigin: FIGMA_ORIGIN });
-    expect(hostedWindowFromHash('#pluginId=1&parentOrigin=http%3A%2F%2F127.0.0.1%3A5173')).toEqual({ pluginId: '1', parentOrigin: 'http://127.0.0.1:5173' });
+    expect(hostedWindowFromHash('#pluginId=1&parentOrigin=http%3A%2F%2F127.0.0.1%3A5173')).toEqual({
+      pluginId: '1',
+      parentOrigin: 'http://127.0.0.1:5173',
+    });
     expect(hostedWindowFromHash('')).toBeNull();
     expect(hostedWindowFromHash('#pluginId=1&parentOrigin=https%3A%2F%2Fa.example%2Fpath')).toBeNull();
   });

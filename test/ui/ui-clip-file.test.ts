@@ -27,7 +27,11 @@ describe('CLIP RN50 loaded from a file', () => {
     await s.quickRunSettings(4, 2);
     const t1 = performance.now();
     await s.click('run');
-    await s.ui.waitForFunction(() => /Done after \d+ iterations/.test(document.querySelector('[data-testid=summary]')?.textContent ?? ''), undefined, { timeout: 540_000 });
+    await s.ui.waitForFunction(
+      () => /Done after \d+ iterations/.test(document.querySelector('[data-testid=summary]')?.textContent ?? ''),
+      undefined,
+      { timeout: 540_000 },
+    );
     console.log(`[ui-clip-file] RN50 sketch, 2 iterations: ${Math.round(performance.now() - t1)} ms`);
     expect(await s.ui.getByTestId('preview').getAttribute('data-strokes')).toBe('4');
     await s.screenshot('clip-file-sketch');

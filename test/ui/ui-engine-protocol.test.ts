@@ -24,7 +24,14 @@ function connectedPair() {
 }
 
 function request(width = 2, height = 2): RunRequest {
-  return { runId: 1, width, height, pixels: new Uint8ClampedArray(4 * width * height).fill(200), options: { strokes: 2, width: 3, preset: 'draft', seed: 0, model: 'embedded' }, backend: 'cpu' };
+  return {
+    runId: 1,
+    width,
+    height,
+    pixels: new Uint8ClampedArray(4 * width * height).fill(200),
+    options: { strokes: 2, width: 3, preset: 'draft', seed: 0, model: 'embedded' },
+    backend: 'cpu',
+  };
 }
 
 function result(): WireResult {
@@ -54,7 +61,19 @@ describe('the engine protocol', () => {
     const sent: Float32Array[] = [];
     engine.on('run', (req) => {
       expect(req.pixels.length).toBe(16);
-      engine.notify('progress', { runId: req.runId, phase: 'init', sketch: { unitPoints: new Float32Array(16), iteration: 0, iterations: 3, loss: Number.NaN, bestLoss: Infinity, elapsedMs: 0, etaMs: Infinity } });
+      engine.notify('progress', {
+        runId: req.runId,
+        phase: 'init',
+        sketch: {
+          unitPoints: new Float32Array(16),
+          iteration: 0,
+          iterations: 3,
+          loss: Number.NaN,
+          bestLoss: Infinity,
+          elapsedMs: 0,
+          etaMs: Infinity,
+        },
+      });
       engine.notify('backend', { runId: req.runId, info: { backend: 'cpu', label: 'CPU', reason: 'you chose the CPU' } });
       const r = result();
       sent.push(r.unitPoints);
@@ -90,7 +109,14 @@ describe('the engine protocol', () => {
     const reply = new Promise<unknown>((resolve) => channel.port1.addEventListener('message', (m) => resolve(m.data), { once: true }));
     const bad = { ...request(), options: { ...request().options, strokes: 0 } };
     channel.port1.postMessage({ proto: 'sketchify-engine/1', kind: 'request', id: 9, type: 'run', payload: bad });
-    expect(await reply).toEqual({ proto: 'sketchify-engine/1', kind: 'response', id: 9, type: 'run', ok: false, error: { name: 'ProtocolError', message: 'payload.options.strokes: 0 outside [1, 128]' } });
+    expect(await reply).toEqual({
+      proto: 'sketchify-engine/1',
+      kind: 'response',
+      id: 9,
+      type: 'run',
+      ok: false,
+      error: { name: 'ProtocolError', message: 'payload.options.strokes: 0 outside [1, 128]' },
+    });
     expect(ran).toBe(false);
   });
 

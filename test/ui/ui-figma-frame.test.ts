@@ -31,8 +31,12 @@ describe('UI in a data: URL document (no secure context)', () => {
   it('sketches on the CPU, says why, and inserts the strokes', async () => {
     await s.select('horse', { strokes: 4, iterations: 3 });
     await s.click('run');
-    await s.ui.waitForFunction(() => /Done after/.test(document.querySelector('[data-testid=summary]')?.textContent ?? ''), undefined, { timeout: 150_000 });
-    await expect(s.ui.getByTestId('summary').textContent()).resolves.toMatch(/Ran on CPU(, [^:]*)?: this plugin window is not a secure context, so the browser gives it no WebGPU/);
+    await s.ui.waitForFunction(() => /Done after/.test(document.querySelector('[data-testid=summary]')?.textContent ?? ''), undefined, {
+      timeout: 150_000,
+    });
+    await expect(s.ui.getByTestId('summary').textContent()).resolves.toMatch(
+      /Ran on CPU(, [^:]*)?: this plugin window is not a secure context, so the browser gives it no WebGPU/,
+    );
     expect(await s.ui.locator('[data-testid=problem]').count()).toBe(0);
     expect(await s.ui.getByTestId('preview').getAttribute('data-strokes')).toBe('4');
     await s.click('insert');

@@ -41,7 +41,11 @@ describe('UI flow with the embedded model', () => {
   let s: UiSession;
   const summary = () => s.ui.getByTestId('summary').textContent();
   const waitSummary = (pattern: RegExp) =>
-    s.ui.waitForFunction((src) => new RegExp(src).test(document.querySelector('[data-testid=summary]')?.textContent ?? ''), pattern.source, { timeout: 110_000 });
+    s.ui.waitForFunction(
+      (src) => new RegExp(src).test(document.querySelector('[data-testid=summary]')?.textContent ?? ''),
+      pattern.source,
+      { timeout: 110_000 },
+    );
   /** Types into a numeric textbox the way the UI hears it (an input event). */
   beforeAll(async () => {
     s = await openUi();
@@ -56,8 +60,16 @@ describe('UI flow with the embedded model', () => {
         const text = document.querySelector('[data-testid=progress]')?.textContent ?? '';
         const strokes = Number(document.querySelector('[data-testid=preview]')?.getAttribute('data-strokes'));
         if (/Preparing the model/.test(text) && strokes > 0) w.__contradictions.push(`${text} with ${strokes} strokes shown`);
-      }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['data-strokes'] });
-      new PerformanceObserver((list) => list.getEntries().forEach((e) => w.__longTasks.push(Math.round(e.duration)))).observe({ type: 'longtask' });
+      }).observe(document.body, {
+        subtree: true,
+        childList: true,
+        characterData: true,
+        attributes: true,
+        attributeFilter: ['data-strokes'],
+      });
+      new PerformanceObserver((list) => list.getEntries().forEach((e) => w.__longTasks.push(Math.round(e.duration)))).observe({
+        type: 'longtask',
+      });
       new MutationObserver(() => {
         const it = Number(document.querySelector('[data-testid=preview]')?.getAttribute('data-iteration'));
         if (Number.isFinite(it) && w.__iterations.at(-1) !== it) w.__iterations.push(it);
@@ -90,7 +102,10 @@ describe('UI flow with the embedded model', () => {
     expect(seen.filter((i) => i > 0).length).toBeGreaterThanOrEqual(2);
     expect(await s.ui.getByTestId('preview').getAttribute('data-strokes')).toBe('4');
     const longTasks = await s.ui.evaluate(() => (window as unknown as UiWindow).__longTasks);
-    writeFileSync(join(RESULTS_DIR, 'ui-longtasks-first-run.json'), `${JSON.stringify({ during: 'first run (6 iterations)', engineAtRun, longTasksMs: longTasks, over100: longTasks.filter((d) => d > 100).length })}\n`);
+    writeFileSync(
+      join(RESULTS_DIR, 'ui-longtasks-first-run.json'),
+      `${JSON.stringify({ during: 'first run (6 iterations)', engineAtRun, longTasksMs: longTasks, over100: longTasks.filter((d) => d > 100).length })}\n`,
+    );
     // Recorded, not asserted: a long task is wall time, and the full suite shares two cores
     // with this page (CI once saw 114 ms while a quiet run sees none over 50 ms). Speed is a
     // benchmark's job, never a timed assertion; the values go to test-results/ui-longtasks-*.json.
@@ -123,7 +138,11 @@ describe('UI flow with the embedded model', () => {
     await s.click('run');
     await s.ui.getByTestId('progress').waitFor();
     // The preview still holds the last run's strokes: wait for this run's own iterations.
-    await s.ui.waitForFunction(() => /Iteration ([3-9]|\d{2,}) \/ 2000/.test(document.querySelector('[data-testid=progress]')?.textContent ?? ''), undefined, { timeout: 110_000 });
+    await s.ui.waitForFunction(
+      () => /Iteration ([3-9]|\d{2,}) \/ 2000/.test(document.querySelector('[data-testid=progress]')?.textContent ?? ''),
+      undefined,
+      { timeout: 110_000 },
+    );
     // Cancel at once: waiting (for a screenshot, say) lets early stopping end the run first.
     await s.click('cancel');
     await s.ui.getByTestId('run').waitFor({ timeout: 110_000 });
@@ -135,7 +154,10 @@ describe('UI flow with the embedded model', () => {
     expect(stoppedAt).toBeLessThan(2000);
     const longTasks = await s.ui.evaluate(() => (window as unknown as UiWindow).__longTasks);
     // A measurement, not an assertion: wall-clock task lengths depend on the machine's load.
-    writeFileSync(join(RESULTS_DIR, 'ui-longtasks-cancelled-run.json'), `${JSON.stringify({ during: 'cancelled run', longTasksMs: longTasks, over100: longTasks.filter((d) => d > 100).length })}\n`);
+    writeFileSync(
+      join(RESULTS_DIR, 'ui-longtasks-cancelled-run.json'),
+      `${JSON.stringify({ during: 'cancelled run', longTasksMs: longTasks, over100: longTasks.filter((d) => d > 100).length })}\n`,
+    );
     await s.click('insert');
     await s.ui.getByText('Inserted 4 strokes', { exact: false }).waitFor();
     expect(await s.requests('insertSketch')).toHaveLength(2);
@@ -169,7 +191,11 @@ describe('UI flow with the embedded model', () => {
   });
   it('starts no loss worker when the page asks for one shard (the harness default), warm-up included', async () => {
     // By now the warm-up and several runs are over: every worker the page has is listed.
-    const roles = await Promise.all(s.page.workers().map((w) => w.evaluate(() => (globalThis as { sketchifyRole?: string }).sketchifyRole ?? 'engine').catch(() => 'gone')));
+    const roles = await Promise.all(
+      s.page
+        .workers()
+        .map((w) => w.evaluate(() => (globalThis as { sketchifyRole?: string }).sketchifyRole ?? 'engine').catch(() => 'gone')),
+    );
     expect(roles).toContain('engine');
     expect(roles).not.toContain('loss');
   });

@@ -25,10 +25,18 @@ describe('CLIP RN50 on the main-thread engine (worker without WebGPU)', () => {
     await s.chooseCompute('GPU (WebGPU)');
     const t0 = performance.now();
     await s.click('run');
-    await s.ui.waitForFunction(() => /Done after \d+ iterations|Stopped/.test(document.querySelector('[data-testid=summary]')?.textContent ?? '') || !!document.querySelector('[data-testid=problem]'), undefined, { timeout: 900_000 });
+    await s.ui.waitForFunction(
+      () =>
+        /Done after \d+ iterations|Stopped/.test(document.querySelector('[data-testid=summary]')?.textContent ?? '') ||
+        !!document.querySelector('[data-testid=problem]'),
+      undefined,
+      { timeout: 900_000 },
+    );
     console.log(`[ui-gpu-clip] RN50 on the main-thread engine, 1 iteration: ${Math.round(performance.now() - t0)} ms`);
     expect(await s.ui.locator('[data-testid=problem]').allTextContents()).toEqual([]);
-    await expect(s.ui.getByTestId('summary').textContent()).resolves.toMatch(/Ran on WebGPU \([^)]*\): you chose the GPU; it runs beside the UI/);
+    await expect(s.ui.getByTestId('summary').textContent()).resolves.toMatch(
+      /Ran on WebGPU \([^)]*\): you chose the GPU; it runs beside the UI/,
+    );
     expect(await s.ui.getByTestId('preview').getAttribute('data-strokes')).toBe('4');
   }, 1_800_000);
 });

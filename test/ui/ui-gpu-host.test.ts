@@ -17,7 +17,11 @@ describe('UI when the engine worker has no WebGPU (blob worker)', () => {
   let s: UiSession;
   const summary = () => s.ui.getByTestId('summary').textContent();
   const waitSummary = (pattern: RegExp) =>
-    s.ui.waitForFunction((src) => new RegExp(src).test(document.querySelector('[data-testid=summary]')?.textContent ?? ''), pattern.source, { timeout: 240_000 });
+    s.ui.waitForFunction(
+      (src) => new RegExp(src).test(document.querySelector('[data-testid=summary]')?.textContent ?? ''),
+      pattern.source,
+      { timeout: 240_000 },
+    );
 
   beforeAll(async () => {
     s = await openUi('?worker=blob');
@@ -49,8 +53,12 @@ describe('UI when the engine worker has no WebGPU (blob worker)', () => {
     await s.ui.evaluate(() => ((window as unknown as UiWindow).__iterations = []));
     await s.click('run');
     await waitSummary(/Done after 3 iterations/);
-    await expect(summary()).resolves.toMatch(/Ran on WebGPU \([^)]*\): you chose the GPU; it runs beside the UI, since the plugin's engine worker gets no WebGPU/);
-    expect(await s.ui.evaluate(() => 'sketchifyEngine' in window && (window as unknown as UiWindow).__sketchifyDevice instanceof GPUDevice)).toBe(true);
+    await expect(summary()).resolves.toMatch(
+      /Ran on WebGPU \([^)]*\): you chose the GPU; it runs beside the UI, since the plugin's engine worker gets no WebGPU/,
+    );
+    expect(
+      await s.ui.evaluate(() => 'sketchifyEngine' in window && (window as unknown as UiWindow).__sketchifyDevice instanceof GPUDevice),
+    ).toBe(true);
     const seen = await s.ui.evaluate(() => (window as unknown as UiWindow).__iterations);
     expect(seen.filter((i) => i > 0).length).toBeGreaterThanOrEqual(1);
     expect(await s.ui.getByTestId('preview').getAttribute('data-strokes')).toBe('4');
@@ -66,11 +74,19 @@ describe('UI when the engine worker has no WebGPU (blob worker)', () => {
   it('a device destroyed mid-run: the run finishes on the CPU, the notice says so, Insert works', async () => {
     await s.setNumber('iterations', '30');
     await s.click('run');
-    await s.ui.waitForFunction(() => /Iteration ([1-9]|\d{2,}) \/ 30.*Running on WebGPU/.test(document.querySelector('[data-testid=progress]')?.textContent ?? ''), undefined, { timeout: 240_000 });
+    await s.ui.waitForFunction(
+      () => /Iteration ([1-9]|\d{2,}) \/ 30.*Running on WebGPU/.test(document.querySelector('[data-testid=progress]')?.textContent ?? ''),
+      undefined,
+      { timeout: 240_000 },
+    );
     await s.ui.evaluate(() => (window as unknown as UiWindow).__sketchifyDevice!.destroy());
     await waitSummary(/Done after \d+ iterations/);
-    await expect(summary()).resolves.toMatch(/Ran on CPU(, [^:]*)?: the GPU device was lost at iteration \d+, so the run continues on the CPU/);
-    await expect(s.ui.getByTestId('notice').textContent()).resolves.toMatch(/The GPU stopped working at iteration \d+\. Sketchify carried on with the CPU/);
+    await expect(summary()).resolves.toMatch(
+      /Ran on CPU(, [^:]*)?: the GPU device was lost at iteration \d+, so the run continues on the CPU/,
+    );
+    await expect(s.ui.getByTestId('notice').textContent()).resolves.toMatch(
+      /The GPU stopped working at iteration \d+\. Sketchify carried on with the CPU/,
+    );
     expect(await s.ui.locator('[data-testid=problem]').count()).toBe(0);
     await s.screenshot('gpu-lost');
     await s.click('insert');

@@ -30,7 +30,8 @@ describe('UI in the host harness', () => {
     await s.ui.getByTestId('thumbnail').waitFor();
     const thumb = await s.ui.getByTestId('thumbnail').evaluate((c: HTMLCanvasElement) => {
       const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-      let sum = 0, sq = 0;
+      let sum = 0,
+        sq = 0;
       for (let i = 0; i < d.length; i += 4) {
         sum += d[i];
         sq += d[i] * d[i];

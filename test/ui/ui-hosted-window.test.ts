@@ -32,7 +32,9 @@ describe('the hosted plugin window, across sites', () => {
 
   it('is the hosted page, a secure context of its own origin, and the whole flow runs on WebGPU', async () => {
     expect(s.ui.url()).toMatch(/^http:\/\/localhost:\d+\/dist\/web\/index\.html#/);
-    expect(await s.ui.evaluate(() => ({ origin: self.origin, secure: isSecureContext, gpu: 'gpu' in navigator && !!navigator.gpu }))).toEqual({
+    expect(
+      await s.ui.evaluate(() => ({ origin: self.origin, secure: isSecureContext, gpu: 'gpu' in navigator && !!navigator.gpu })),
+    ).toEqual({
       origin: expect.stringMatching(/^http:\/\/localhost:\d+$/),
       secure: true,
       gpu: true,
@@ -41,7 +43,11 @@ describe('the hosted plugin window, across sites', () => {
     await s.select('horse', { strokes: 4, iterations: 3 });
     await s.chooseCompute('GPU (WebGPU)');
     await s.click('run');
-    await s.ui.waitForFunction(() => /Done after 3 iterations/.test(document.querySelector('[data-testid=summary]')?.textContent ?? ''), undefined, { timeout: 240_000 });
+    await s.ui.waitForFunction(
+      () => /Done after 3 iterations/.test(document.querySelector('[data-testid=summary]')?.textContent ?? ''),
+      undefined,
+      { timeout: 240_000 },
+    );
     await expect(textOf(s.ui, 'summary')).resolves.toMatch(/Ran on WebGPU/);
     await s.click('insert');
     await s.ui.getByText('Inserted 4 strokes', { exact: false }).waitFor();
@@ -60,7 +66,10 @@ describe('the hosted plugin window, across sites', () => {
     await s.ui.evaluate(() => window.postMessage({ pluginMessage: { v: 1, kind: 'request', id: 5, type: 'selection', payload: {} } }, '*'));
     await s.page.waitForFunction(() => window.__host.rejections.length >= 2);
     const rejections = await s.page.evaluate(() => window.__host.rejections);
-    expect(rejections).toEqual([expect.stringMatching(/sandbox ignored a message from "http:\/\/127\.0\.0\.1:\d+", not the window's origin http:\/\/localhost:\d+/), expect.stringMatching(/dropped a message for plugin "another-plugin"/)]);
+    expect(rejections).toEqual([
+      expect.stringMatching(/sandbox ignored a message from "http:\/\/127\.0\.0\.1:\d+", not the window's origin http:\/\/localhost:\d+/),
+      expect.stringMatching(/dropped a message for plugin "another-plugin"/),
+    ]);
     await expect.poll(() => s.logs.some((l) => /ignored a message from .*not the parent window/.test(l)), { timeout: 10_000 }).toBe(true);
     expect(await s.requests('notify')).toEqual([]);
     expect(await s.requests('insertSketch')).toHaveLength(inserts);
@@ -119,7 +128,11 @@ describe('the hosted plugin window, same site (storage allowed)', () => {
 
     // Remove them: the line says what was freed, and nothing is kept any more.
     await ui.getByTestId('remove-stored-models').evaluate((el: HTMLElement) => el.click());
-    await ui.waitForFunction(() => /Removed the downloaded models \(15\d MB\)/.test(document.querySelector('[data-testid=stored-models]')?.textContent ?? ''), undefined, { timeout: 30_000 });
+    await ui.waitForFunction(
+      () => /Removed the downloaded models \(15\d MB\)/.test(document.querySelector('[data-testid=stored-models]')?.textContent ?? ''),
+      undefined,
+      { timeout: 30_000 },
+    );
   }, 900_000);
 });
 
@@ -134,11 +147,17 @@ describe('the hosted plugin window, server down', () => {
     // Port 9 (discard) has no server here: the navigation fails and the page never answers.
     s = await openUi(`?window=hosted&answerMs=3000&windowUrl=${encodeURIComponent('http://localhost:9/index.html')}`);
     await s.ui.getByTestId('window-note').waitFor({ timeout: 30_000 });
-    await expect(textOf(s.ui, 'window-note')).resolves.toMatch(/^The hosted window \(http:\/\/localhost:9\) did not answer within 3 s \(offline, blocked or not found\): using the built-in window instead\.$/);
+    await expect(textOf(s.ui, 'window-note')).resolves.toMatch(
+      /^The hosted window \(http:\/\/localhost:9\) did not answer within 3 s \(offline, blocked or not found\): using the built-in window instead\.$/,
+    );
     expect(s.ui.url()).toMatch(/^data:/);
     await s.select('horse', { strokes: 4, iterations: 3 });
     await s.click('run');
-    await s.ui.waitForFunction(() => /Done after 3 iterations/.test(document.querySelector('[data-testid=summary]')?.textContent ?? ''), undefined, { timeout: 240_000 });
+    await s.ui.waitForFunction(
+      () => /Done after 3 iterations/.test(document.querySelector('[data-testid=summary]')?.textContent ?? ''),
+      undefined,
+      { timeout: 240_000 },
+    );
     await expect(textOf(s.ui, 'summary')).resolves.toMatch(/Ran on CPU/);
   }, 400_000);
 });

@@ -26,14 +26,21 @@ function suite(frame: '' | '?frame=data', name: string) {
     let s: UiSession;
     const summary = () => s.ui.getByTestId('summary').textContent();
     const waitDone = () =>
-      s.ui.waitForFunction(() => /Done after \d+ iterations/.test(document.querySelector('[data-testid=summary]')?.textContent ?? '') || !!document.querySelector('[data-testid=problem]'), undefined, { timeout: 120_000 });
+      s.ui.waitForFunction(
+        () =>
+          /Done after \d+ iterations/.test(document.querySelector('[data-testid=summary]')?.textContent ?? '') ||
+          !!document.querySelector('[data-testid=problem]'),
+        undefined,
+        { timeout: 120_000 },
+      );
     /** The engine worker: the one holding the loss-worker pool. */
     const engineWorker = async (): Promise<Worker> => {
       for (const w of s.page.workers()) if (await w.evaluate(() => 'sketchifyLossWorkers' in globalThis).catch(() => false)) return w;
       throw new Error(`no engine worker among ${s.page.workers().length}`);
     };
     const lossWorker = async (): Promise<Worker> => {
-      for (const w of s.page.workers()) if ((await w.evaluate(() => (globalThis as { sketchifyRole?: string }).sketchifyRole).catch(() => undefined)) === 'loss') return w;
+      for (const w of s.page.workers())
+        if ((await w.evaluate(() => (globalThis as { sketchifyRole?: string }).sketchifyRole).catch(() => undefined)) === 'loss') return w;
       throw new Error('no loss worker');
     };
     /** Runs, inserts and returns the inserted strokes and the summary line. */
@@ -66,17 +73,29 @@ function suite(frame: '' | '?frame=data', name: string) {
         () =>
           new Promise<void>((resolve, reject) => {
             const t0 = Date.now();
-            const poll = () => ((globalThis as PoolScope).sketchifyLossWorkers.ready().length >= 1 ? resolve() : Date.now() - t0 > 90_000 ? reject(new Error('no loss worker ready')) : setTimeout(poll, 100));
+            const poll = () =>
+              (globalThis as PoolScope).sketchifyLossWorkers.ready().length >= 1
+                ? resolve()
+                : Date.now() - t0 > 90_000
+                  ? reject(new Error('no loss worker ready'))
+                  : setTimeout(poll, 100);
             poll();
           }),
       );
       const roles = await Promise.all(
         s.page.workers().map(async (w) => {
-          const [role, boot] = await w.evaluate(() => [(globalThis as { sketchifyRole?: string }).sketchifyRole ?? 'engine', JSON.stringify((globalThis as { sketchifyLossBoot?: unknown }).sketchifyLossBoot ?? '')]).catch(() => ['?', '']);
+          const [role, boot] = await w
+            .evaluate(() => [
+              (globalThis as { sketchifyRole?: string }).sketchifyRole ?? 'engine',
+              JSON.stringify((globalThis as { sketchifyLossBoot?: unknown }).sketchifyLossBoot ?? ''),
+            ])
+            .catch(() => ['?', '']);
           return `${role} ${w.url().slice(0, 5)} ${boot}`.trim();
         }),
       );
-      console.log(`${name}: page ${opened} ms, engine warm and a loss worker ready ${Date.now() - t0 - opened} ms later; workers: ${roles.join(', ')}`);
+      console.log(
+        `${name}: page ${opened} ms, engine warm and a loss worker ready ${Date.now() - t0 - opened} ms later; workers: ${roles.join(', ')}`,
+      );
       // The loss worker is a worker of its own (nested in the engine worker), not an engine.
       expect(roles.filter((r) => r.startsWith('loss'))).toHaveLength(1);
     }, 240_000);
@@ -103,14 +122,21 @@ function suite(frame: '' | '?frame=data', name: string) {
     it('a loss worker that crashes mid-run: the run finishes on the engine worker and says so', async () => {
       await s.setNumber('iterations', '40');
       await s.click('run');
-      await s.ui.waitForFunction(() => Number(document.querySelector('[data-testid=preview]')?.getAttribute('data-iteration')) >= 3, undefined, { timeout: 120_000 });
+      await s.ui.waitForFunction(
+        () => Number(document.querySelector('[data-testid=preview]')?.getAttribute('data-iteration')) >= 3,
+        undefined,
+        { timeout: 120_000 },
+      );
       expect(await s.ui.getByTestId('progress').textContent()).toMatch(/CPU, 2 workers/);
       // A crash as the engine worker sees one: an uncaught error in the loss worker (its
       // error event), which drops it and rejects its pending call.
       const loss = await lossWorker();
-      await loss.evaluate(() => void setTimeout(() => {
-        throw new Error('a loss worker crash (test)');
-      }));
+      await loss.evaluate(
+        () =>
+          void setTimeout(() => {
+            throw new Error('a loss worker crash (test)');
+          }),
+      );
       await waitDone();
       expect(await s.ui.locator('[data-testid=problem]').count()).toBe(0);
       await expect(summary()).resolves.toMatch(/Done after \d+ iterations.*Ran on CPU, 1 of 2 workers: /s);

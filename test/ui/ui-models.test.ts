@@ -53,7 +53,10 @@ describe('CLIP models in the UI', () => {
     await s.ui.getByTestId('problem').waitFor({ timeout: 60_000 });
     await expect(problemText()).resolves.toMatch(/could not be downloaded.*server answered HTTP 500/s);
     expect(hf.requests.length).toBe(5);
-    expect(await s.ui.locator('[data-remedy]').evaluateAll((els) => els.map((e) => e.getAttribute('data-remedy')))).toEqual(['retry-download', 'use-embedded']);
+    expect(await s.ui.locator('[data-remedy]').evaluateAll((els) => els.map((e) => e.getAttribute('data-remedy')))).toEqual([
+      'retry-download',
+      'use-embedded',
+    ]);
     await expect(s.ui.getByTestId('problem').textContent()).resolves.toMatch(/load the weights from a file/);
     // Nothing lost: the selection and the offer to download stay.
     await s.ui.getByTestId('model-download').waitFor();
@@ -64,15 +67,26 @@ describe('CLIP models in the UI', () => {
   it('rejects a file that is not the model (garbage, then the right names with wrong shapes)', async () => {
     hf.answer = { bytes: new Uint8Array(4096).fill(0x7b) };
     await s.ui.locator('[data-remedy=retry-download]').evaluate((el: HTMLElement) => el.click());
-    await s.ui.waitForFunction(() => /not the expected model/.test(document.querySelector('[data-testid=problem]')?.textContent ?? ''), undefined, { timeout: 60_000 });
+    await s.ui.waitForFunction(
+      () => /not the expected model/.test(document.querySelector('[data-testid=problem]')?.textContent ?? ''),
+      undefined,
+      { timeout: 60_000 },
+    );
     // The right tensor names, each one element too few: a checkpoint of another architecture.
     const spec = clipWeightSpec(CLIP_RN50_ENTRY.clip);
-    const shrunk = { ...spec, tensors: new Map([...spec.tensors].map(([n, shape]) => [n, shape.map((d, i) => (i === 0 && d > 1 ? d - 1 : d))])) };
+    const shrunk = {
+      ...spec,
+      tensors: new Map([...spec.tensors].map(([n, shape]) => [n, shape.map((d, i) => (i === 0 && d > 1 ? d - 1 : d))])),
+    };
     const wrong = zeroCheckpointHeader(shrunk);
     hf.answer = { header: wrong.header, size: wrong.size, chunk: 1 << 20 };
     const before = hf.requests.length;
     await s.click('model-download');
-    await s.ui.waitForFunction(() => /not the expected model/.test(document.querySelector('[data-testid=problem]')?.textContent ?? ''), undefined, { timeout: 60_000 });
+    await s.ui.waitForFunction(
+      () => /not the expected model/.test(document.querySelector('[data-testid=problem]')?.textContent ?? ''),
+      undefined,
+      { timeout: 60_000 },
+    );
     await expect(problemText()).resolves.toMatch(/do not match the architecture/);
     // Only the header was read: no tensor bytes were fetched for a checkpoint that cannot fit.
     expect(hf.requests.slice(before)).toEqual(['bytes=0-7', expect.stringMatching(/^bytes=8-\d+$/)]);
@@ -82,15 +96,25 @@ describe('CLIP models in the UI', () => {
     await s.ui.locator('[data-remedy=use-embedded]').evaluate((el: HTMLElement) => el.click());
     await s.quickRunSettings(4, 3);
     await s.click('run');
-    await s.ui.waitForFunction(() => /Done after \d+ iterations/.test(document.querySelector('[data-testid=summary]')?.textContent ?? ''), undefined, { timeout: 110_000 });
+    await s.ui.waitForFunction(
+      () => /Done after \d+ iterations/.test(document.querySelector('[data-testid=summary]')?.textContent ?? ''),
+      undefined,
+      { timeout: 110_000 },
+    );
     expect(await s.ui.getByTestId('preview').getAttribute('data-strokes')).toBe('4');
   }, 150_000);
 
   it('a picked weights file that is not the model is refused in plain words', async () => {
     await chooseModel('clip-vit-b32');
     await s.ui.getByTestId('model-file-button').waitFor();
-    await s.ui.getByTestId('model-file').setInputFiles({ name: 'notes.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from('not a checkpoint at all') });
-    await s.ui.waitForFunction(() => /not the expected model/.test(document.querySelector('[data-testid=problem]')?.textContent ?? ''), undefined, { timeout: 60_000 });
+    await s.ui
+      .getByTestId('model-file')
+      .setInputFiles({ name: 'notes.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from('not a checkpoint at all') });
+    await s.ui.waitForFunction(
+      () => /not the expected model/.test(document.querySelector('[data-testid=problem]')?.textContent ?? ''),
+      undefined,
+      { timeout: 60_000 },
+    );
     await expect(problemText()).resolves.toMatch(/weights file notes\.safetensors/);
     // Still offered: download, or another file.
     await s.ui.getByTestId('model-download').waitFor();
@@ -105,8 +129,14 @@ describe('CLIP models in the UI', () => {
     const before = { hosts: hf.hosts.length, requests: hf.requests.length };
     await s.click('model-download');
     // Refused on every retry (about 8 s of backoff), then said once.
-    await s.ui.waitForFunction(() => /not allowed to reach/.test(document.querySelector('[data-testid=problem]')?.textContent ?? ''), undefined, { timeout: 60_000 });
-    await expect(problemText()).resolves.toMatch(/Hugging Face sent the download on to a site that this version of Sketchify is not allowed to reach/);
+    await s.ui.waitForFunction(
+      () => /not allowed to reach/.test(document.querySelector('[data-testid=problem]')?.textContent ?? ''),
+      undefined,
+      { timeout: 60_000 },
+    );
+    await expect(problemText()).resolves.toMatch(
+      /Hugging Face sent the download on to a site that this version of Sketchify is not allowed to reach/,
+    );
     expect(hf.hosts.slice(before.hosts)).toContain('huggingface.co');
     // The policy refused the hop before any request left the window.
     expect(hf.hosts.slice(before.hosts)).not.toContain('files.example.net');
@@ -127,7 +157,9 @@ describe('CLIP models in the UI', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-    await expect(s.ui.getByTestId('model-source').textContent()).resolves.toBe('Weights: timm/resnet101_clip.openai, main (not pinned: the files may change). Loaded from commit 57ca0a9.');
+    await expect(s.ui.getByTestId('model-source').textContent()).resolves.toBe(
+      'Weights: timm/resnet101_clip.openai, main (not pinned: the files may change). Loaded from commit 57ca0a9.',
+    );
     expect(await s.ui.getByTestId('model-source').getAttribute('data-repo-commit')).toBe(commit);
   }, 300_000);
 
@@ -138,7 +170,11 @@ describe('CLIP models in the UI', () => {
     hf.answer = { ...file, chunk: 40 << 20 };
     await chooseModel('clip-rn50');
     await s.click('model-download');
-    await s.ui.waitForFunction(() => Number(document.querySelector('[data-testid=download-progress]')?.getAttribute('data-done')) > 30e6, undefined, { timeout: 60_000 });
+    await s.ui.waitForFunction(
+      () => Number(document.querySelector('[data-testid=download-progress]')?.getAttribute('data-done')) > 30e6,
+      undefined,
+      { timeout: 60_000 },
+    );
     await s.click('download-cancel');
     // Back to the offer: size, Download and Load from file; no problem shown, Sketch waits.
     await s.ui.getByTestId('download-size').waitFor({ timeout: 30_000 });

@@ -102,6 +102,7 @@ describe('shard policy', () => {
     expect(checkShards(undefined)).toBeUndefined();
     expect(checkShards(1)).toBe(1);
     expect(checkShards(4)).toBe(4);
-    for (const bad of [0, 5, 1.5, -1, NaN, '2', null]) expect(() => checkShards(bad)).toThrow(/run option 'shards' must be an integer between 1 and 4/);
+    for (const bad of [0, 5, 1.5, -1, NaN, '2', null])
+      expect(() => checkShards(bad)).toThrow(/run option 'shards' must be an integer between 1 and 4/);
   });
 });

@@ -24,9 +24,17 @@ describe('Refine a sketch in Figma (real sandbox, fake Figma)', () => {
   let imageId = '';
   const notices: string[] = [];
   const waitText = (testId: string, pattern: RegExp) =>
-    s.ui.waitForFunction(([id, src]) => new RegExp(src).test(document.querySelector(`[data-testid=${id}]`)?.textContent ?? ''), [testId, pattern.source] as const, { timeout: 150_000 });
+    s.ui.waitForFunction(
+      ([id, src]) => new RegExp(src).test(document.querySelector(`[data-testid=${id}]`)?.textContent ?? ''),
+      [testId, pattern.source] as const,
+      { timeout: 150_000 },
+    );
   const waitAttr = (testId: string, attr: string, value: string) =>
-    s.ui.waitForFunction(([id, a, v]) => document.querySelector(`[data-testid=${id}]`)?.getAttribute(a) === v, [testId, attr, value] as const, { timeout: 30_000 });
+    s.ui.waitForFunction(
+      ([id, a, v]) => document.querySelector(`[data-testid=${id}]`)?.getAttribute(a) === v,
+      [testId, attr, value] as const,
+      { timeout: 30_000 },
+    );
 
   /** The group's children as the fake Figma holds them, with their page points. */
   const strokes = () =>
@@ -54,7 +62,10 @@ describe('Refine a sketch in Figma (real sandbox, fake Figma)', () => {
         const f = window.__figma;
         const group = await f.node(id);
         const edited = which.map((i) => group.children[i]);
-        for (const v of edited) v.vectorPaths = [{ windingRule: 'NONE', data: v.vectorPaths[0].data.replace(/-?[\d.]+(e-?\d+)?/g, (n) => String(Number(n) * 1.3)) }];
+        for (const v of edited)
+          v.vectorPaths = [
+            { windingRule: 'NONE', data: v.vectorPaths[0].data.replace(/-?[\d.]+(e-?\d+)?/g, (n) => String(Number(n) * 1.3)) },
+          ];
         f.fake.commitUndo();
         f.fake.nodesChanged(edited.map((v) => ({ id: v.id, type: 'PROPERTY_CHANGE' as const })));
       },
@@ -113,7 +124,9 @@ describe('Refine a sketch in Figma (real sandbox, fake Figma)', () => {
 
     await s.page.evaluate(() => window.__figma.fake.undo());
     const undone = await strokes();
-    expect(undone.map(({ id, paths, transform, style }) => [id, paths, transform, style])).toEqual(before.map(({ id, paths, transform, style }) => [id, paths, transform, style]));
+    expect(undone.map(({ id, paths, transform, style }) => [id, paths, transform, style])).toEqual(
+      before.map(({ id, paths, transform, style }) => [id, paths, transform, style]),
+    );
   });
 
   it('"+4 strokes" on a 4-stroke sketch whose strokes are all the user\'s: the 4 stay as they are, 4 are added', async () => {
@@ -127,7 +140,9 @@ describe('Refine a sketch in Figma (real sandbox, fake Figma)', () => {
     notices.push((await s.ui.getByTestId('notice').textContent()) ?? '');
     const after = await strokes();
     expect(after).toHaveLength(8);
-    expect(after.slice(0, 4).map(({ id, paths, transform, style }) => [id, paths, transform, style])).toEqual(before.map(({ id, paths, transform, style }) => [id, paths, transform, style]));
+    expect(after.slice(0, 4).map(({ id, paths, transform, style }) => [id, paths, transform, style])).toEqual(
+      before.map(({ id, paths, transform, style }) => [id, paths, transform, style]),
+    );
     for (const added of after.slice(4)) {
       expect(added.type).toBe('VECTOR');
       expect(added.style).toBe(before[0].style);
@@ -152,7 +167,9 @@ describe('Refine a sketch in Figma (real sandbox, fake Figma)', () => {
     await s.click('refine-remove');
     await waitText('notice', /Refined the sketch: 0 strokes redrawn, 4 of yours kept, 4 removed/);
     const after = await strokes();
-    expect(after.map(({ id, paths, transform }) => [id, paths, transform])).toEqual(before.slice(0, 4).map(({ id, paths, transform }) => [id, paths, transform]));
+    expect(after.map(({ id, paths, transform }) => [id, paths, transform])).toEqual(
+      before.slice(0, 4).map(({ id, paths, transform }) => [id, paths, transform]),
+    );
     notices.push((await s.ui.getByTestId('notice').textContent()) ?? '');
   });
 

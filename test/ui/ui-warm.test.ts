@@ -13,7 +13,11 @@ function held<T = void>() {
 describe('WarmUp', () => {
   it('runs every step in order and ends warm', async () => {
     const order: string[] = [];
-    const outcome = await new WarmUp().start([async () => order.push('model'), async () => order.push('B=1'), async () => order.push('B=4')]);
+    const outcome = await new WarmUp().start([
+      async () => order.push('model'),
+      async () => order.push('B=1'),
+      async () => order.push('B=4'),
+    ]);
     expect(outcome).toEqual({ state: 'warm' });
     expect(order).toEqual(['model', 'B=1', 'B=4']);
   });
@@ -22,10 +26,7 @@ describe('WarmUp', () => {
     const model = held();
     const started: string[] = [];
     const warm = new WarmUp();
-    const outcome = warm.start([
-      () => (started.push('model'), model.promise),
-      async () => started.push('B=1'),
-    ]);
+    const outcome = warm.start([() => (started.push('model'), model.promise), async () => started.push('B=1')]);
     let runMayStart = false;
     const run = warm.yieldToRun().then(() => (runMayStart = true));
     await Promise.resolve();

@@ -19,9 +19,20 @@ describe('UI on a host without WebGPU', () => {
     await s.select('horse', { strokes: 4, iterations: 3 });
     await s.click('run');
     // During the run the progress block names the backend and the reason.
-    await s.ui.waitForFunction(() => /Running on CPU(, [^:]*)?: this host gives plugins no WebGPU/.test(document.querySelector('[data-testid=progress]')?.textContent ?? ''), undefined, { timeout: 110_000 });
-    await s.ui.waitForFunction(() => /Done after/.test(document.querySelector('[data-testid=summary]')?.textContent ?? ''), undefined, { timeout: 110_000 });
-    await expect(s.ui.getByTestId('summary').textContent()).resolves.toMatch(/Ran on CPU(, [^:]*)?: this host gives plugins no WebGPU \(navigator\.gpu is missing\)/);
+    await s.ui.waitForFunction(
+      () =>
+        /Running on CPU(, [^:]*)?: this host gives plugins no WebGPU/.test(
+          document.querySelector('[data-testid=progress]')?.textContent ?? '',
+        ),
+      undefined,
+      { timeout: 110_000 },
+    );
+    await s.ui.waitForFunction(() => /Done after/.test(document.querySelector('[data-testid=summary]')?.textContent ?? ''), undefined, {
+      timeout: 110_000,
+    });
+    await expect(s.ui.getByTestId('summary').textContent()).resolves.toMatch(
+      /Ran on CPU(, [^:]*)?: this host gives plugins no WebGPU \(navigator\.gpu is missing\)/,
+    );
     expect(await s.ui.locator('[data-testid=problem]').count()).toBe(0);
     await s.screenshot('no-webgpu');
   }, 200_000);
@@ -32,17 +43,23 @@ describe('UI on a host without WebGPU', () => {
     const hintAfterRun = async (fixture: string) => {
       await s.select(fixture); // the quick settings of the first test stay
       await s.click('run');
-      await s.ui.waitForFunction(() => /Done after/.test(document.querySelector('[data-testid=summary]')?.textContent ?? ''), undefined, { timeout: 110_000 });
+      await s.ui.waitForFunction(() => /Done after/.test(document.querySelector('[data-testid=summary]')?.textContent ?? ''), undefined, {
+        timeout: 110_000,
+      });
       return s.ui.getByTestId('focus-hint').textContent();
     };
     expect(await hintAfterRun('cat-cutout')).toMatch(/Only the subject is sketched: the transparent background is left out/);
-    expect(await hintAfterRun('pig-on-forest')).toMatch(/Busy background: removing it first \(Figma’s Remove background\) gives cleaner sketches/);
+    expect(await hintAfterRun('pig-on-forest')).toMatch(
+      /Busy background: removing it first \(Figma’s Remove background\) gives cleaner sketches/,
+    );
     await s.screenshot('busy-background-hint');
   }, 300_000);
 
   it('refuses a blank fill in plain words, as the CLI does', async () => {
     await s.page.evaluate(() => window.__host.select({ fixture: 'blank' }));
     await s.ui.getByTestId('problem').waitFor();
-    await expect(s.ui.getByTestId('problem').textContent()).resolves.toMatch(/Nothing to sketch in this image.*blank \(one uniform colour\)/s);
+    await expect(s.ui.getByTestId('problem').textContent()).resolves.toMatch(
+      /Nothing to sketch in this image.*blank \(one uniform colour\)/s,
+    );
   });
 });

@@ -29,7 +29,9 @@ async function openAbout(query: string): Promise<Record<string, string>> {
 
 async function readAbout(): Promise<Record<string, string>> {
   await s!.ui.getByTestId('about-lines').waitFor({ timeout: 60_000 });
-  const lines = await s!.ui.locator('[data-label]').evaluateAll((els) => els.map((el) => [el.getAttribute('data-label')!, el.children[1]?.textContent ?? '']));
+  const lines = await s!.ui
+    .locator('[data-label]')
+    .evaluateAll((els) => els.map((el) => [el.getAttribute('data-label')!, el.children[1]?.textContent ?? '']));
   return Object.fromEntries(lines);
 }
 
@@ -97,8 +99,12 @@ describe('About this window', () => {
 
     await s!.click('about-copy');
     await s!.ui.getByTestId('about-copied').waitFor();
-    const copied = await s!.ui.getByTestId('about-text').evaluate((el: HTMLTextAreaElement) => ({ text: el.value, selected: el.value.slice(el.selectionStart, el.selectionEnd) }));
-    expect(copied.text).toBe(['Sketchify: about this window', ...Object.entries(about).map(([label, value]) => `${label}: ${value}`)].join('\n'));
+    const copied = await s!.ui
+      .getByTestId('about-text')
+      .evaluate((el: HTMLTextAreaElement) => ({ text: el.value, selected: el.value.slice(el.selectionStart, el.selectionEnd) }));
+    expect(copied.text).toBe(
+      ['Sketchify: about this window', ...Object.entries(about).map(([label, value]) => `${label}: ${value}`)].join('\n'),
+    );
     expect(copied.selected).toBe(copied.text);
     await expect(s!.ui.getByTestId('about-copied').textContent()).resolves.toMatch(/^(Copied\.|Selected: press Ctrl\+C)/);
     await s!.screenshot('about-window');
@@ -135,7 +141,9 @@ describe('About this window', () => {
     expect(about['Engine backend']).toBe('not chosen yet (the first sketch chooses)');
     await s!.select('horse', { strokes: 4, iterations: 3 });
     await s!.click('run');
-    await s!.ui.waitForFunction(() => /Done after/.test(document.querySelector('[data-testid=summary]')?.textContent ?? ''), undefined, { timeout: 150_000 });
+    await s!.ui.waitForFunction(() => /Done after/.test(document.querySelector('[data-testid=summary]')?.textContent ?? ''), undefined, {
+      timeout: 150_000,
+    });
     await s!.click('about-refresh');
     const after = await readAbout();
     expect(after['Engine backend']).toBe('CPU: this host gives plugins no WebGPU (navigator.gpu is missing)');

@@ -65,7 +65,11 @@ export interface Endpoint<In extends MessageMap, Out extends MessageMap> {
   /** The single handler of one incoming request (its result or throw is the reply) or event. */
   on<K extends keyof In & string>(type: K, handler: Handler<In[K]>): () => void;
   /** Sends a request; resolves with the checked reply, rejects with the other side's error (RemoteError). */
-  emit<K extends CallName<Out>>(type: K, payload: RequestOf<Out[K]>, opts?: { timeoutMs?: number; transfer?: Transferable[] }): Promise<ResponseOf<Out[K]>>;
+  emit<K extends CallName<Out>>(
+    type: K,
+    payload: RequestOf<Out[K]>,
+    opts?: { timeoutMs?: number; transfer?: Transferable[] },
+  ): Promise<ResponseOf<Out[K]>>;
   /** Sends an event (no reply); throws on a payload that does not fit its schema. */
   notify<K extends EventName<Out>>(type: K, payload: EventOf<Out[K]>, transfer?: Transferable[]): void;
   /** Attaches to the transport; returns a function that detaches and rejects pending requests. */
@@ -93,9 +97,11 @@ function readEnvelope(raw: unknown, protocol: string): Envelope {
   if (!isRecord(raw)) throw new ProtocolError('message: expected an object');
   if (raw.proto !== protocol) throw new ProtocolError(`message: protocol ${JSON.stringify(raw.proto)}, expected "${protocol}"`);
   const kind = raw.kind;
-  if (kind !== 'request' && kind !== 'response' && kind !== 'event') throw new ProtocolError(`message: unknown kind ${JSON.stringify(kind)}`);
+  if (kind !== 'request' && kind !== 'response' && kind !== 'event')
+    throw new ProtocolError(`message: unknown kind ${JSON.stringify(kind)}`);
   const idless = kind === 'event' || (kind === 'response' && raw.ok === false && raw.id === null);
-  if (!idless && !validId(raw.id)) throw new ProtocolError(`message: id must be an integer in [1, ${MAX_ID}], got ${JSON.stringify(raw.id)}`);
+  if (!idless && !validId(raw.id))
+    throw new ProtocolError(`message: id must be an integer in [1, ${MAX_ID}], got ${JSON.stringify(raw.id)}`);
   if (typeof raw.type !== 'string') throw new ProtocolError('message: type must be a string');
   return { kind, id: kind === 'event' ? null : (raw.id as number | null), type: raw.type, rec: raw };
 }
@@ -118,7 +124,12 @@ export function createEndpoint<In extends MessageMap, Out extends MessageMap>(
   let failure: Error | undefined;
   let nextId = 1;
 
-  function reply(id: number | null, type: string, result: { ok: true; payload: unknown } | { ok: false; error: WireError }, transfer: Transferable[] = []): void {
+  function reply(
+    id: number | null,
+    type: string,
+    result: { ok: true; payload: unknown } | { ok: false; error: WireError },
+    transfer: Transferable[] = [],
+  ): void {
     try {
       transport.post({ proto: protocol, kind: 'response', id, type, ...result }, transfer);
     } catch (e) {

@@ -53,7 +53,8 @@ export const bool: Schema<boolean> = (v, path) => {
 
 export function literal<const L extends readonly (string | number)[]>(...values: L): Schema<L[number]> {
   return (v, path) => {
-    if (!values.includes(v as L[number])) fail(path, `expected one of ${values.map((x) => JSON.stringify(x)).join(', ')}, got ${JSON.stringify(v)}`);
+    if (!values.includes(v as L[number]))
+      fail(path, `expected one of ${values.map((x) => JSON.stringify(x)).join(', ')}, got ${JSON.stringify(v)}`);
     return v as L[number];
   };
 }

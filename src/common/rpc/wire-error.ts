@@ -41,8 +41,12 @@ const NOT_FIELDS = new Set(['name', 'message', 'stack', 'cause']);
 /** Any thrown value as a WireError (an Error of another realm included: it is read by shape). */
 export function toWireError(error: unknown): WireError {
   const e = error as { name?: unknown; message?: unknown } | null;
-  if (typeof e !== 'object' || e === null || typeof e.message !== 'string') return { name: 'Error', message: String(error).slice(0, MAX_MESSAGE) };
-  const wire: WireError = { name: (typeof e.name === 'string' && e.name.slice(0, MAX_NAME)) || 'Error', message: e.message.slice(0, MAX_MESSAGE) };
+  if (typeof e !== 'object' || e === null || typeof e.message !== 'string')
+    return { name: 'Error', message: String(error).slice(0, MAX_MESSAGE) };
+  const wire: WireError = {
+    name: (typeof e.name === 'string' && e.name.slice(0, MAX_NAME)) || 'Error',
+    message: e.message.slice(0, MAX_MESSAGE),
+  };
   const fields: Record<string, Field> = {};
   let count = 0;
   for (const [key, value] of Object.entries(e)) {

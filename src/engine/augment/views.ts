@@ -42,11 +42,13 @@ export interface ViewParts {
 export function randomViewParts(size: number, random: Random, p: ViewParams = VIEW_DEFAULTS): ViewParts {
   const corners = perspectiveCorners(size, p.distortion, random);
   const side = size * Math.sqrt(uniform(random, p.scaleMin, p.scaleMax));
-  const x0 = uniform(random, 0, size - side), y0 = uniform(random, 0, size - side);
+  const x0 = uniform(random, 0, size - side),
+    y0 = uniform(random, 0, size - side);
   return { corners, x0, y0, side, matrix: multiplyMat3(cropMatrix(size, x0, y0, side), squareToQuad(size, corners)) };
 }
 
-export const randomView = (size: number, random: Random, p: ViewParams = VIEW_DEFAULTS): number[] => randomViewParts(size, random, p).matrix;
+export const randomView = (size: number, random: Random, p: ViewParams = VIEW_DEFAULTS): number[] =>
+  randomViewParts(size, random, p).matrix;
 
 /** `count` views, 9 numbers each (row-major), for RasterScene.views. */
 export function viewPool(size: number, count: number, random: Random, p: ViewParams = VIEW_DEFAULTS): Float32Array {
@@ -60,9 +62,15 @@ export function invert3(h: Mat3): number[] {
   if (!Number.isFinite(d) || Math.abs(d) < 1e-12) throw new Error('view matrix is singular');
   const [a, b, c, e, f, g, k, l, m] = Array.from(h);
   return [
-    (f * m - g * l) / d, (c * l - b * m) / d, (b * g - c * f) / d,
-    (g * k - e * m) / d, (a * m - c * k) / d, (c * e - a * g) / d,
-    (e * l - f * k) / d, (b * k - a * l) / d, (a * f - b * e) / d,
+    (f * m - g * l) / d,
+    (c * l - b * m) / d,
+    (b * g - c * f) / d,
+    (g * k - e * m) / d,
+    (a * m - c * k) / d,
+    (c * e - a * g) / d,
+    (e * l - f * k) / d,
+    (b * k - a * l) / d,
+    (a * f - b * e) / d,
   ];
 }
 
@@ -77,12 +85,15 @@ export function warpImage(image: Float32Array, channels: number, size: number, h
   const at = (c: number, x: number, y: number): number => (x < 0 || y < 0 || x >= size || y >= size ? 1 : image[c * plane + y * size + x]);
   for (let vy = 0; vy < size; vy++) {
     for (let vx = 0; vx < size; vx++) {
-      const qx = vx + 0.5, qy = vy + 0.5;
+      const qx = vx + 0.5,
+        qy = vy + 0.5;
       const w = inv[6] * qx + inv[7] * qy + inv[8];
       const px = (inv[0] * qx + inv[1] * qy + inv[2]) / w - 0.5;
       const py = (inv[3] * qx + inv[4] * qy + inv[5]) / w - 0.5;
-      const x0 = Math.floor(px), y0 = Math.floor(py);
-      const fx = px - x0, fy = py - y0;
+      const x0 = Math.floor(px),
+        y0 = Math.floor(py);
+      const fx = px - x0,
+        fy = py - y0;
       for (let c = 0; c < channels; c++) {
         const top = at(c, x0, y0) * (1 - fx) + at(c, x0 + 1, y0) * fx;
         const bottom = at(c, x0, y0 + 1) * (1 - fx) + at(c, x0 + 1, y0 + 1) * fx;

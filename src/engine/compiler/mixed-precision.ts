@@ -10,7 +10,17 @@
 // loss scaling on top (buildLossGraph's gradScale): 1/N for a mean over N ~ 10^6 feature
 // values is below float16's normal range.
 import { float32ToFloat16, fromHalfBits } from './fp16.ts';
-import { liveNodes, ONNX_DTYPE, type Attrs, type AttrKind, type ConstData, type DType, type Graph, type Node, type Tensor } from './graph.ts';
+import {
+  liveNodes,
+  ONNX_DTYPE,
+  type Attrs,
+  type AttrKind,
+  type ConstData,
+  type DType,
+  type Graph,
+  type Node,
+  type Tensor,
+} from './graph.ts';
 
 export type Precision = 'float32' | 'float16';
 
@@ -21,9 +31,30 @@ export type Precision = 'float32' | 'float16';
  * drops lossy cast pairs per consumer; one float32 cast of x shared by both keeps it exact.
  */
 export const HALF_OPS: ReadonlySet<string> = new Set([
-  'Conv', 'ConvTranspose', 'MatMul', 'Gemm', 'AveragePool', 'GlobalAveragePool',
-  'Add', 'Sub', 'Mul', 'Neg', 'Relu', 'Sigmoid', 'Tanh', 'Where', 'Greater', 'Less',
-  'Reshape', 'Transpose', 'Concat', 'Slice', 'Pad', 'Expand', 'Identity', 'Cast',
+  'Conv',
+  'ConvTranspose',
+  'MatMul',
+  'Gemm',
+  'AveragePool',
+  'GlobalAveragePool',
+  'Add',
+  'Sub',
+  'Mul',
+  'Neg',
+  'Relu',
+  'Sigmoid',
+  'Tanh',
+  'Where',
+  'Greater',
+  'Less',
+  'Reshape',
+  'Transpose',
+  'Concat',
+  'Slice',
+  'Pad',
+  'Expand',
+  'Identity',
+  'Cast',
 ]);
 
 /**
@@ -75,10 +106,23 @@ export function lowerGraph(graph: Graph, precision: Precision = 'float32'): Lowe
   for (const n of nodes) for (const t of n.inputs) if (t) used.add(t);
   if (precision === 'float32') {
     return {
-      nodes: nodes.map((n) => ({ name: n.name, opType: n.op.type, inputs: n.inputs.map((t) => t?.name ?? ''), outputs: n.outputs.map((t) => t.name), attrs: attrList(n) })),
-      initializers: graph.initializers.filter((t) => used.has(t)).map((t) => ({ name: t.name, shape: t.shape, dtype: t.dtype, data: t.value! })),
+      nodes: nodes.map((n) => ({
+        name: n.name,
+        opType: n.op.type,
+        inputs: n.inputs.map((t) => t?.name ?? ''),
+        outputs: n.outputs.map((t) => t.name),
+        attrs: attrList(n),
+      })),
+      initializers: graph.initializers
+        .filter((t) => used.has(t))
+        .map((t) => ({ name: t.name, shape: t.shape, dtype: t.dtype, data: t.value! })),
       half: new Set(),
-      dtypes: new Map(nodes.flatMap((n) => n.outputs).filter(isFloat).map((t) => [t.name, t.dtype])),
+      dtypes: new Map(
+        nodes
+          .flatMap((n) => n.outputs)
+          .filter(isFloat)
+          .map((t) => [t.name, t.dtype]),
+      ),
     };
   }
   return new HalfLowering(graph, nodes).run();
@@ -139,7 +183,8 @@ class HalfLowering {
 
   /** Name of a non-float tensor (initializers are emitted on first use). */
   private nameOf(t: Tensor): string {
-    if (t.value !== undefined && !this.inits.has(t.name)) this.inits.set(t.name, { name: t.name, shape: t.shape, dtype: t.dtype, data: t.value });
+    if (t.value !== undefined && !this.inits.has(t.name))
+      this.inits.set(t.name, { name: t.name, shape: t.shape, dtype: t.dtype, data: t.value });
     return t.name;
   }
 
@@ -154,10 +199,17 @@ class HalfLowering {
     name = this.freshName(`${t.name}_${dtype === 'float16' ? 'f16' : 'f32'}`);
     this.converted.set(key, name);
     if (t.value !== undefined) {
-      const data = dtype === 'float16' ? float32ToFloat16(t.value as Float32Array) : Float32Array.from(t.value as Uint16Array, fromHalfBits);
+      const data =
+        dtype === 'float16' ? float32ToFloat16(t.value as Float32Array) : Float32Array.from(t.value as Uint16Array, fromHalfBits);
       this.inits.set(name, { name, shape: t.shape, dtype, data });
     } else {
-      this.out.push({ name: this.freshName(`Cast_${name}`), opType: 'Cast', inputs: [t.name], outputs: [name], attrs: [{ name: 'to', kind: 'int', value: ONNX_DTYPE[dtype] }] });
+      this.out.push({
+        name: this.freshName(`Cast_${name}`),
+        opType: 'Cast',
+        inputs: [t.name],
+        outputs: [name],
+        attrs: [{ name: 'to', kind: 'int', value: ONNX_DTYPE[dtype] }],
+      });
     }
     return name;
   }

@@ -38,7 +38,13 @@ export function serializeModel(graph: Graph, docString = '', { precision = 'floa
   const node = lowered.nodes.map((n) => {
     const inputs = [...n.inputs];
     while (inputs.length && inputs[inputs.length - 1] === '') inputs.pop();
-    return { name: n.name, opType: n.opType, input: inputs, output: n.outputs, attribute: n.attrs.map((a) => attribute(a.name, a.kind, a.value)) };
+    return {
+      name: n.name,
+      opType: n.opType,
+      input: inputs,
+      output: n.outputs,
+      attribute: n.attrs.map((a) => attribute(a.name, a.kind, a.value)),
+    };
   });
   const initializer = lowered.initializers.map(({ name, shape, dtype, data }) => ({
     name,

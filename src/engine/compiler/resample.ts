@@ -113,10 +113,18 @@ export function downsampleLinear(x: Tensor, n: number): Tensor {
   // Width: [B, C·q, m, J] -> [B, C, m, J, q] -> [B, C, m, n].
   const j = n / q;
   // (Without right padding the strided Conv may produce more than J phases' worth: cut them.)
-  const alongW = firstOf(conv(x, kernel([c * q, 1, 1, k]), null, { strides: [1, p], pads: [0, plan.padBefore, 0, plan.padAfter], group: c }), 3, j);
+  const alongW = firstOf(
+    conv(x, kernel([c * q, 1, 1, k]), null, { strides: [1, p], pads: [0, plan.padBefore, 0, plan.padAfter], group: c }),
+    3,
+    j,
+  );
   const w = reshape(transpose(reshape(alongW, [b, c, q, m, j]), [0, 1, 3, 4, 2]), [b, c, m, n]);
   // Height: [B, C·q, J, n] -> [B, C, J, q, n] -> [B, C, n, n].
-  const alongH = firstOf(conv(w, kernel([c * q, 1, k, 1]), null, { strides: [p, 1], pads: [plan.padBefore, 0, plan.padAfter, 0], group: c }), 2, j);
+  const alongH = firstOf(
+    conv(w, kernel([c * q, 1, k, 1]), null, { strides: [p, 1], pads: [plan.padBefore, 0, plan.padAfter, 0], group: c }),
+    2,
+    j,
+  );
   const hw = reshape(transpose(reshape(alongH, [b, c, q, j, n]), [0, 1, 3, 2, 4]), [b, c, n, n]);
   const factor = new Float32Array(n * n);
   for (let r = 0; r < n; r++) for (let col = 0; col < n; col++) factor[r * n + col] = plan.border[r] * plan.border[col];

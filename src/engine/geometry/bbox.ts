@@ -25,7 +25,8 @@ export function bboxOf(xs: ArrayLike<number>, ys: ArrayLike<number>, start = 0, 
 export function strokeControlBBox(points: ArrayLike<number>, stroke: number): BBox {
   const box = { ...EMPTY_BBOX };
   for (let j = 0; j < 4; j++) {
-    const x = points[stroke * 8 + 2 * j], y = points[stroke * 8 + 2 * j + 1];
+    const x = points[stroke * 8 + 2 * j],
+      y = points[stroke * 8 + 2 * j + 1];
     box.minX = Math.min(box.minX, x);
     box.maxX = Math.max(box.maxX, x);
     box.minY = Math.min(box.minY, y);

@@ -52,11 +52,20 @@ export function flattenStroke(
   offset: number,
 ): void {
   const o = stroke * 8;
-  const x0 = points[o], y0 = points[o + 1], x1 = points[o + 2], y1 = points[o + 3];
-  const x2 = points[o + 4], y2 = points[o + 5], x3 = points[o + 6], y3 = points[o + 7];
+  const x0 = points[o],
+    y0 = points[o + 1],
+    x1 = points[o + 2],
+    y1 = points[o + 3];
+  const x2 = points[o + 4],
+    y2 = points[o + 5],
+    x3 = points[o + 6],
+    y3 = points[o + 7];
   const vertices = table.length / 4;
   for (let k = 0; k < vertices; k++) {
-    const a = table[4 * k], b = table[4 * k + 1], c = table[4 * k + 2], d = table[4 * k + 3];
+    const a = table[4 * k],
+      b = table[4 * k + 1],
+      c = table[4 * k + 2],
+      d = table[4 * k + 3];
     outX[offset + k] = a * x0 + b * x1 + c * x2 + d * x3;
     outY[offset + k] = a * y0 + b * y1 + c * y2 + d * y3;
   }
@@ -74,7 +83,8 @@ export function accumulateFlattenGradient(
   const vertices = table.length / 4;
   const o = stroke * 8;
   for (let k = 0; k < vertices; k++) {
-    const gx = gradX[offset + k], gy = gradY[offset + k];
+    const gx = gradX[offset + k],
+      gy = gradY[offset + k];
     if (gx === 0 && gy === 0) continue;
     for (let j = 0; j < 4; j++) {
       out[o + 2 * j] += table[4 * k + j] * gx;

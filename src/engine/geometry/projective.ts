@@ -41,9 +41,14 @@ export function multiplyMat3(a: Mat3, b: Mat3): number[] {
 export function squareToQuad(size: number, to: ArrayLike<number>): number[] {
   const [x0, y0, x1, y1, x2, y2, x3, y3] = Array.from(to);
   // Heckbert's closed form for unit square -> quad, then pre-scale by 1/size.
-  const dx1 = x1 - x2, dx2 = x3 - x2, dy1 = y1 - y2, dy2 = y3 - y2;
-  const sx = x0 - x1 + x2 - x3, sy = y0 - y1 + y2 - y3;
-  let g = 0, hh = 0;
+  const dx1 = x1 - x2,
+    dx2 = x3 - x2,
+    dy1 = y1 - y2,
+    dy2 = y3 - y2;
+  const sx = x0 - x1 + x2 - x3,
+    sy = y0 - y1 + y2 - y3;
+  let g = 0,
+    hh = 0;
   if (sx !== 0 || sy !== 0) {
     const den = dx1 * dy2 - dx2 * dy1;
     g = (sx * dy2 - dx2 * sy) / den;

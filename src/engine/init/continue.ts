@@ -64,12 +64,16 @@ export async function continueDrawing(input: ContinueInput): Promise<Continuatio
   const rasterizer = createCpuRasterizer();
   try {
     let keep = Array.from({ length: n }, (_, s) => s);
-    if (remove === n) keep = []; // everything goes: nothing to rank
+    if (remove === n)
+      keep = []; // everything goes: nothing to rank
     else if (remove > 0) {
       // Score removals on the scale the run uses: each term divided by its value for the drawing as given.
       const raw = await cleanTerms(model, rasterizer, canvas, clean, unitWeights(input.weights), style);
       const weights = normalizeWeights(input.weights, raw.terms);
-      ({ keep } = await pruneStrokes({ model, rasterizer, points: canvas, frozen: flags, clean, weights, style, signal: input.signal }, remove));
+      ({ keep } = await pruneStrokes(
+        { model, rasterizer, points: canvas, frozen: flags, clean, weights, style, signal: input.signal },
+        remove,
+      ));
     }
     const kept = selectStrokes(canvas, keep);
     const total = keep.length + add;
@@ -80,7 +84,11 @@ export async function continueDrawing(input: ContinueInput): Promise<Continuatio
       const points = new Float32Array(8 * total);
       points.set(kept);
       if (rendered) {
-        const added = missingStrokes({ rendered, saliency: input.saliency, edges: input.edges, region: input.region, size: model.size, total }, add, createRandom(input.seed + s));
+        const added = missingStrokes(
+          { rendered, saliency: input.saliency, edges: input.edges, region: input.region, size: model.size, total },
+          add,
+          createRandom(input.seed + s),
+        );
         clampPoints(added, box);
         points.set(added, kept.length);
       }
@@ -90,7 +98,8 @@ export async function continueDrawing(input: ContinueInput): Promise<Continuatio
     const frozen = frozenSet.size > 0 ? Uint8Array.from(origin, (o) => (o >= 0 && frozenSet.has(o) ? 1 : 0)) : undefined;
     const restore = (strokes: SketchStrokes): SketchStrokes => {
       if (!frozen) return strokes;
-      const points = strokes.points.slice(), unitPoints = strokes.unitPoints.slice();
+      const points = strokes.points.slice(),
+        unitPoints = strokes.unitPoints.slice();
       origin.forEach((o, j) => {
         if (!frozen[j]) return;
         for (let k = 0; k < 8; k++) {

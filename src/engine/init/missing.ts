@@ -85,12 +85,19 @@ export function missingDistribution(input: MissingInput, count: number): Float64
   const missing = edges.map((e, i) => e * region[i] * free[i]);
   const around = gaussianBlur(missing, size, WALK * size);
   const v = missing.map((m, i) => m * around[i] * (0.5 + 0.5 * saliency[i]));
-  let max = 0, nonzero = 0;
+  let max = 0,
+    nonzero = 0;
   for (const x of v) {
     if (x > 0) nonzero++;
     if (x > max) max = x;
   }
-  if (nonzero < count) return startDistribution(saliency, edges, count, region.map((r, i) => r * free[i]));
+  if (nonzero < count)
+    return startDistribution(
+      saliency,
+      edges,
+      count,
+      region.map((r, i) => r * free[i]),
+    );
   const p = new Float64Array(v.length);
   let sum = 0;
   for (let i = 0; i < v.length; i++) if (v[i] > 0) sum += p[i] = Math.exp((v[i] / max - 1) / MISSING_TEMPERATURE);

@@ -37,11 +37,18 @@ export function startDistribution(
   temperature = INIT_TEMPERATURE,
 ): Float64Array {
   if (saliency.length !== edges.length) throw new Error(`saliency (${saliency.length}) and edges (${edges.length}) differ in size`);
-  if (allowed && allowed.length !== edges.length) throw new Error(`allowed region (${allowed.length}) and edges (${edges.length}) differ in size`);
+  if (allowed && allowed.length !== edges.length)
+    throw new Error(`allowed region (${allowed.length}) and edges (${edges.length}) differ in size`);
   const inside = allowed ?? new Float32Array(saliency.length).fill(1);
-  const candidates = [saliency.map((s, i) => s * edges[i] * inside[i]), saliency.map((s, i) => s * inside[i]), inside, new Float32Array(saliency.length).fill(1)];
+  const candidates = [
+    saliency.map((s, i) => s * edges[i] * inside[i]),
+    saliency.map((s, i) => s * inside[i]),
+    inside,
+    new Float32Array(saliency.length).fill(1),
+  ];
   for (const v of candidates) {
-    let nonzero = 0, max = -Infinity;
+    let nonzero = 0,
+      max = -Infinity;
     for (const x of v) {
       if (x > 0) {
         nonzero++;
@@ -61,8 +68,10 @@ export function startDistribution(
 /** Zeroes the weight of every pixel within `radius` of (x, y). */
 function suppress(weights: Float64Array, size: number, x: number, y: number, radius: number): void {
   const r2 = radius * radius;
-  const x0 = Math.max(0, Math.floor(x - radius)), x1 = Math.min(size - 1, Math.ceil(x + radius));
-  const y0 = Math.max(0, Math.floor(y - radius)), y1 = Math.min(size - 1, Math.ceil(y + radius));
+  const x0 = Math.max(0, Math.floor(x - radius)),
+    x1 = Math.min(size - 1, Math.ceil(x + radius));
+  const y0 = Math.max(0, Math.floor(y - radius)),
+    y1 = Math.min(size - 1, Math.ceil(y + radius));
   for (let py = y0; py <= y1; py++) {
     for (let px = x0; px <= x1; px++) {
       if ((px + 0.5 - x) ** 2 + (py + 0.5 - y) ** 2 <= r2) weights[py * size + px] = 0;
@@ -77,7 +86,13 @@ export const defaultSpacing = (size: number, n: number): number => (0.5 * size) 
  * n distinct start points (x, y in canvas pixels) drawn from `prob` without replacement, each at
  * least `spacing` px from the others; the spacing halves whenever the map runs out of room.
  */
-export function sampleStartPoints(prob: Float64Array, size: number, n: number, random: Random, spacing = defaultSpacing(size, n)): Float64Array {
+export function sampleStartPoints(
+  prob: Float64Array,
+  size: number,
+  n: number,
+  random: Random,
+  spacing = defaultSpacing(size, n),
+): Float64Array {
   const out = new Float64Array(2 * n);
   let weights = Float64Array.from(prob);
   let radius = spacing;
@@ -104,7 +119,8 @@ export function sampleStartPoints(prob: Float64Array, size: number, n: number, r
       }
     }
     while (weights[pixel] <= 0) pixel--; // rounding at the very end of the cumulative sum
-    const x = (pixel % size) + random(), y = Math.floor(pixel / size) + random();
+    const x = (pixel % size) + random(),
+      y = Math.floor(pixel / size) + random();
     out[2 * k] = x;
     out[2 * k + 1] = y;
     weights[pixel] = 0;
@@ -118,7 +134,8 @@ export function growStrokes(starts: Float64Array, size: number, random: Random, 
   const n = starts.length / 2;
   const points = new Float32Array(n * 8);
   for (let s = 0; s < n; s++) {
-    let x = starts[2 * s], y = starts[2 * s + 1];
+    let x = starts[2 * s],
+      y = starts[2 * s + 1];
     for (let c = 0; c < 4; c++) {
       if (c > 0) {
         x += walk * size * (random() - 0.5);
@@ -135,7 +152,14 @@ export function growStrokes(starts: Float64Array, size: number, random: Random, 
  * One seed's initial strokes (N*8): the first `onOutline` as arcs along `outline` from a random
  * phase (the subject's gesture), the rest started from `prob` and grown by short random walks.
  */
-export function initialStrokes(prob: Float64Array, size: number, n: number, random: Random, outline: Float64Array | null, onOutline: number): Float32Array {
+export function initialStrokes(
+  prob: Float64Array,
+  size: number,
+  n: number,
+  random: Random,
+  outline: Float64Array | null,
+  onOutline: number,
+): Float32Array {
   const points = new Float32Array(8 * n);
   if (outline && onOutline > 0) points.set(strokesAlong(outline, onOutline, random()));
   const rest = outline ? n - onOutline : n;

@@ -58,14 +58,18 @@ export function otsuThreshold(values: Float32Array): number {
   const total = values.length;
   let sumAll = 0;
   for (let i = 0; i < bins; i++) sumAll += i * hist[i];
-  let weightB = 0, sumB = 0, best = -1, threshold = 0;
+  let weightB = 0,
+    sumB = 0,
+    best = -1,
+    threshold = 0;
   for (let t = 0; t < bins; t++) {
     weightB += hist[t];
     if (weightB === 0) continue;
     const weightF = total - weightB;
     if (weightF === 0) break;
     sumB += t * hist[t];
-    const meanB = sumB / weightB, meanF = (sumAll - sumB) / weightF;
+    const meanB = sumB / weightB,
+      meanF = (sumAll - sumB) / weightF;
     const between = weightB * weightF * (meanB - meanF) ** 2;
     if (between > best) {
       best = between;
@@ -78,7 +82,8 @@ export function otsuThreshold(values: Float32Array): number {
 /** Edge mask: 1 where the XDoG response is in Otsu's dark class, else 0. A flat image has no edges. */
 export function xdogEdges(gray: Float32Array, size: number, p: XdogParams = XDOG_DEFAULTS): Float32Array {
   const response = xdog(gray, size, p);
-  let lo = Infinity, hi = -Infinity;
+  let lo = Infinity,
+    hi = -Infinity;
   for (const v of response) {
     if (v < lo) lo = v;
     if (v > hi) hi = v;

@@ -32,6 +32,7 @@ export async function cleanTerms(
 /** sum over terms of weight x raw term (raw terms measured with unit weights). */
 export function weightedSum(weights: LossWeights, rawTerms: Record<string, number>): number {
   let sum = 0;
-  for (const [name, raw] of Object.entries(rawTerms)) sum += (name === 'semantic' ? weights.semantic : (weights.geometric[name] ?? 0)) * raw;
+  for (const [name, raw] of Object.entries(rawTerms))
+    sum += (name === 'semantic' ? weights.semantic : (weights.geometric[name] ?? 0)) * raw;
   return sum;
 }

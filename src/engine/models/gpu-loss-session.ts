@@ -71,15 +71,27 @@ export class GpuLossSession implements GpuLoss {
     this.taps = [...slots.keys()].filter((n) => n.startsWith('w_') && n !== 'w_semantic').map((n) => n.slice(2));
   }
 
-  static async create({ ort, device, id, architecture, size, batch, precision = defaultGpuPrecision(device) }: GpuLossSessionOptions): Promise<GpuLossSession> {
-    if (precision === 'float16' && !device.features.has('shader-f16')) throw new Error(`${id}: a float16 loss session needs a device created with the shader-f16 feature`);
+  static async create({
+    ort,
+    device,
+    id,
+    architecture,
+    size,
+    batch,
+    precision = defaultGpuPrecision(device),
+  }: GpuLossSessionOptions): Promise<GpuLossSession> {
+    if (precision === 'float16' && !device.features.has('shader-f16'))
+      throw new Error(`${id}: a float16 loss session needs a device created with the shader-f16 feature`);
     const graph = buildLossGraph(architecture, { batch, size }, { gradScale: gradScaleFor(precision) });
-    const session = await ort.InferenceSession.create(serializeModel(graph, `${id} loss B=${batch} (webgpu, ${precision})`, { precision }), {
-      // NCHW: the EP's default NHWC miscomputes some convs in ORT-web 1.30 (test/engine/models/model-webgpu-browser.test.ts).
-      executionProviders: [{ name: 'webgpu', preferredLayout: 'NCHW', device } as Ort.InferenceSession.ExecutionProviderConfig],
-      preferredOutputLocation: 'gpu-buffer',
-      graphOptimizationLevel: 'all',
-    });
+    const session = await ort.InferenceSession.create(
+      serializeModel(graph, `${id} loss B=${batch} (webgpu, ${precision})`, { precision }),
+      {
+        // NCHW: the EP's default NHWC miscomputes some convs in ORT-web 1.30 (test/engine/models/model-webgpu-browser.test.ts).
+        executionProviders: [{ name: 'webgpu', preferredLayout: 'NCHW', device } as Ort.InferenceSession.ExecutionProviderConfig],
+        preferredOutputLocation: 'gpu-buffer',
+        graphOptimizationLevel: 'all',
+      },
+    );
     const slots = new Map<string, InputSlot>();
     const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
     for (const t of graph.inputs as GraphTensor[]) {
@@ -113,7 +125,11 @@ export class GpuLossSession implements GpuLoss {
       if (!data || data.length !== per * pool.batch) {
         throw new Error(`${this.id}: target pool '${name}' needs ${pool.batch} x ${per} values, got ${data?.length ?? 'none'}`);
       }
-      const buffer = this.device.createBuffer({ label: `LossSession.pool.${name}`, size: Math.ceil(data.byteLength / 16) * 16, usage: GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+      const buffer = this.device.createBuffer({
+        label: `LossSession.pool.${name}`,
+        size: Math.ceil(data.byteLength / 16) * 16,
+        usage: GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+      });
       this.device.queue.writeBuffer(buffer, 0, data as Float32Array<ArrayBuffer>);
       this.poolBuffers.set(slot.name, buffer);
     }
@@ -145,7 +161,8 @@ export class GpuLossSession implements GpuLoss {
     const feeds: Record<string, Ort.Tensor> = { views: this.viewsFeed.tensor };
     for (const slot of this.slots.values()) feeds[slot.name] = slot.tensor;
     const out = await this.session.run(feeds, ['loss', 'grad_views']);
-    const loss = out.loss, grad = out.grad_views;
+    const loss = out.loss,
+      grad = out.grad_views;
     if (loss.location !== 'gpu-buffer' || grad.location !== 'gpu-buffer') {
       throw new Error(`${this.id}: outputs came back on '${loss.location}', not the GPU: is this the onnxruntime-web/webgpu build?`);
     }

@@ -45,7 +45,11 @@ const targetsSchema: Schema<TargetFeatures> = (v, path) => {
   // A bad batch is reported by its own field, checked first.
   const b = typeof batch === 'number' && Number.isInteger(batch) && batch >= 1 && batch <= MAX_BATCH ? batch : 1;
   let schema = targetsByBatch.get(b);
-  if (!schema) targetsByBatch.set(b, (schema = object({ batch: batchSchema, tensors: record(float32({ min: b, max: MAX_VALUES, multipleOf: b }), { max: MAX_TENSORS }) })));
+  if (!schema)
+    targetsByBatch.set(
+      b,
+      (schema = object({ batch: batchSchema, tensors: record(float32({ min: b, max: MAX_VALUES, multipleOf: b }), { max: MAX_TENSORS }) })),
+    );
   return schema(v, path);
 };
 
@@ -76,7 +80,11 @@ const infoSchema: Schema<ModelInfo> = object({
 });
 
 /** A loss may be NaN or infinite (a diverged run): it still crosses. */
-const lossResultSchema: Schema<LossResult> = object({ loss: anyNumber, terms: record(anyNumber, { max: MAX_TENSORS + 1 }), grad: values() });
+const lossResultSchema: Schema<LossResult> = object({
+  loss: anyNumber,
+  terms: record(anyNumber, { max: MAX_TENSORS + 1 }),
+  grad: values(),
+});
 
 /** The engine's requests of a loss worker; given the model's shape, checked exactly against it. */
 export function lossRequests(shape?: Shape) {

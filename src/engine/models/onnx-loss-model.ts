@@ -84,7 +84,8 @@ export class OnnxLossModel implements LossModel {
     this.sessionOptions = options.sessionOptions ?? { executionProviders: ['wasm'], graphOptimizationLevel: 'all' };
     const webgpuOrt = options.webgpuOrt;
     if (webgpuOrt) {
-      this.createGpuLossSession = (device, batch, precision) => GpuLossSession.create({ ort: webgpuOrt, device, id: spec.id, architecture: spec.architecture, size: spec.size, batch, precision });
+      this.createGpuLossSession = (device, batch, precision) =>
+        GpuLossSession.create({ ort: webgpuOrt, device, id: spec.id, architecture: spec.architecture, size: spec.size, batch, precision });
     }
   }
 
@@ -110,7 +111,10 @@ export class OnnxLossModel implements LossModel {
     if (!s) {
       const precision = this.lossPrecision;
       const graph = buildLossGraph(this.spec.architecture, { batch, size: this.size }, { gradScale: gradScaleFor(precision) });
-      s = this.ort.InferenceSession.create(serializeModel(graph, `${this.id} loss B=${batch} ${precision}`, { precision }), this.sessionOptions);
+      s = this.ort.InferenceSession.create(
+        serializeModel(graph, `${this.id} loss B=${batch} ${precision}`, { precision }),
+        this.sessionOptions,
+      );
       this.loss.set(batch, s);
     }
     return s;

@@ -43,7 +43,11 @@ function expect(ok: boolean, problem: string): void {
  * session runs one call at a time). Returns a function that stops listening.
  */
 export function serveLossModel(port: LossPort, model: LossModel): () => void {
-  const endpoint = createEndpoint<LossRequests, Record<string, never>>({ protocol: LOSS_PROTOCOL, receives: lossRequests(model), sends: {} }, portTransport(port), { timeoutMs: 0 });
+  const endpoint = createEndpoint<LossRequests, Record<string, never>>(
+    { protocol: LOSS_PROTOCOL, receives: lossRequests(model), sends: {} },
+    portTransport(port),
+    { timeoutMs: 0 },
+  );
   let queue: Promise<unknown> = Promise.resolve();
   let disposed = false;
   /** Runs `work` after every request that arrived before it; a failure does not stall the next. */
@@ -174,7 +178,9 @@ export class RemoteLossModel implements LossModel {
 export async function connectRemoteLossModel(port: LossPort, options: { signal?: AbortSignal } = {}): Promise<RemoteLossModel> {
   const { signal } = options;
   signal?.throwIfAborted();
-  const endpoint: Client = createEndpoint({ protocol: LOSS_PROTOCOL, receives: {}, sends: lossRequests() }, portTransport(port), { timeoutMs: 0 });
+  const endpoint: Client = createEndpoint({ protocol: LOSS_PROTOCOL, receives: {}, sends: lossRequests() }, portTransport(port), {
+    timeoutMs: 0,
+  });
   const detach = endpoint.connect();
   const onAbort = (): void => endpoint.fail(signal!.reason instanceof Error ? signal!.reason : new Error(String(signal!.reason)));
   signal?.addEventListener('abort', onAbort, { once: true });

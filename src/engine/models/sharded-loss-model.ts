@@ -73,10 +73,13 @@ export class ShardedLossModel implements LossModel {
     const first = shards[0];
     shards.forEach((s, i) => {
       const why =
-        s.id !== first.id ? `id '${s.id}' != '${first.id}'`
-        : s.size !== first.size ? `size ${s.size} != ${first.size}`
-        : s.taps.length !== first.taps.length || s.taps.some((t, j) => t !== first.taps[j]) ? `taps [${s.taps.join(', ')}] != [${first.taps.join(', ')}]`
-        : '';
+        s.id !== first.id
+          ? `id '${s.id}' != '${first.id}'`
+          : s.size !== first.size
+            ? `size ${s.size} != ${first.size}`
+            : s.taps.length !== first.taps.length || s.taps.some((t, j) => t !== first.taps[j])
+              ? `taps [${s.taps.join(', ')}] != [${first.taps.join(', ')}]`
+              : '';
       if (why) throw new Error(`ShardedLossModel: shard ${i} is not the same model as shard 0: ${why}`);
     });
     this.id = first.id;
@@ -103,8 +106,11 @@ export class ShardedLossModel implements LossModel {
   async targetFeatures(images: Float32Array, batch: number): Promise<TargetFeatures> {
     checkBatch(batch, 'targetFeatures');
     const per = 3 * this.size * this.size;
-    if (images.length !== batch * per) throw new Error(`targetFeatures: expected ${batch}x3x${this.size}x${this.size} = ${batch * per} values, got ${images.length}`);
-    const parts = await this.spread(0, batch, (model, start, count) => model.targetFeatures(images.subarray(start * per, (start + count) * per), count));
+    if (images.length !== batch * per)
+      throw new Error(`targetFeatures: expected ${batch}x3x${this.size}x${this.size} = ${batch * per} values, got ${images.length}`);
+    const parts = await this.spread(0, batch, (model, start, count) =>
+      model.targetFeatures(images.subarray(start * per, (start + count) * per), count),
+    );
     if (parts.length === 1) return parts[0].result;
     const names = Object.keys(parts[0].result.tensors);
     const tensors: Record<string, Float32Array> = {};
@@ -120,15 +126,21 @@ export class ShardedLossModel implements LossModel {
     const { batch } = targets;
     checkBatch(batch, 'lossAndGradient');
     const plane = this.size * this.size;
-    if (views.length !== batch * plane) throw new Error(`lossAndGradient: expected ${batch} views of ${this.size}x${this.size} = ${batch * plane} values, got ${views.length}`);
+    if (views.length !== batch * plane)
+      throw new Error(
+        `lossAndGradient: expected ${batch} views of ${this.size}x${this.size} = ${batch * plane} values, got ${views.length}`,
+      );
     // Checked here so that a bad input rejects at once rather than looking like lost shards.
     for (const tap of Object.keys(weights.geometric)) {
       if (!this.taps.includes(tap)) throw new Error(`lossAndGradient: unknown tap '${tap}' in weights (taps: ${this.taps.join(', ')})`);
     }
     for (const [name, t] of Object.entries(targets.tensors)) {
-      if (t.length % batch !== 0) throw new Error(`lossAndGradient: target '${name}' has ${t.length} values, not a multiple of batch ${batch}`);
+      if (t.length % batch !== 0)
+        throw new Error(`lossAndGradient: target '${name}' has ${t.length} values, not a multiple of batch ${batch}`);
     }
-    const parts = await this.spread(0, batch, (model, start, count) => model.lossAndGradient(views.subarray(start * plane, (start + count) * plane), sliceTargets(targets, start, count), weights));
+    const parts = await this.spread(0, batch, (model, start, count) =>
+      model.lossAndGradient(views.subarray(start * plane, (start + count) * plane), sliceTargets(targets, start, count), weights),
+    );
     if (parts.length === 1) return parts[0].result;
     let loss = 0;
     const terms: Record<string, number> = {};
@@ -137,7 +149,8 @@ export class ShardedLossModel implements LossModel {
       const f = count / batch;
       loss += f * result.loss;
       for (const [name, value] of Object.entries(result.terms)) terms[name] = (terms[name] ?? 0) + f * value;
-      if (result.grad.length !== count * plane) throw new Error(`lossAndGradient: a shard returned ${result.grad.length} gradient values for ${count} views`);
+      if (result.grad.length !== count * plane)
+        throw new Error(`lossAndGradient: a shard returned ${result.grad.length} gradient values for ${count} views`);
       for (let i = 0; i < result.grad.length; i++) grad[start * plane + i] = f * result.grad[i];
     }
     return { loss, terms, grad };
@@ -159,7 +172,11 @@ export class ShardedLossModel implements LossModel {
    * Runs images [start, start+count) split over the live shards. A chunk whose shard rejected
    * is run again, split over the shards still live, so the caller sees whole results in order.
    */
-  private async spread<R>(start: number, count: number, call: (model: LossModel, start: number, count: number) => Promise<R>): Promise<{ start: number; count: number; result: R }[]> {
+  private async spread<R>(
+    start: number,
+    count: number,
+    call: (model: LossModel, start: number, count: number) => Promise<R>,
+  ): Promise<{ start: number; count: number; result: R }[]> {
     const shards = this.live;
     if (shards.length === 0 || shards[0].index !== 0) throw new Error('ShardedLossModel: no shard left (disposed)');
     const chunks = splitBatch(count, shards.length).map((c, i) => ({ start: start + c.start, count: c.count, shard: shards[i] }));
@@ -202,7 +219,10 @@ export class ShardedLossModel implements LossModel {
       (ms) =>
         new Promise<never>((_, reject) => {
           const limit = this.stallLimit(ms);
-          timer = setTimeout(() => reject(new ShardStalledError(`shard ${index} did not answer within ${Math.round(limit)} ms of the local shard`)), limit);
+          timer = setTimeout(
+            () => reject(new ShardStalledError(`shard ${index} did not answer within ${Math.round(limit)} ms of the local shard`)),
+            limit,
+          );
         }),
     );
     return Promise.race([call, stalled]).finally(() => clearTimeout(timer));

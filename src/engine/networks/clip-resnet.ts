@@ -85,7 +85,13 @@ export interface ClipArchOptions {
 }
 
 /** conv weight and bias with the following BatchNorm folded in: w * s, beta - mean * s, s = gamma / sqrt(var + eps). */
-export function foldBatchNorm(w: Float32Array, gamma: Float32Array, beta: Float32Array, mean: Float32Array, variance: Float32Array): [Float32Array, Float32Array] {
+export function foldBatchNorm(
+  w: Float32Array,
+  gamma: Float32Array,
+  beta: Float32Array,
+  mean: Float32Array,
+  variance: Float32Array,
+): [Float32Array, Float32Array] {
   const out = gamma.length;
   const per = w.length / out;
   const fw = new Float32Array(w.length);
@@ -120,7 +126,12 @@ export function clipNormalize(g: Graph, images: Tensor): Tensor {
   return div(sub(images, mean), std);
 }
 
-export function clipResNet(c: ClipResNetConfig, weights: WeightSource, options: ClipArchOptions = {}, prefix = RESNET_PREFIX): Architecture {
+export function clipResNet(
+  c: ClipResNetConfig,
+  weights: WeightSource,
+  options: ClipArchOptions = {},
+  prefix = RESNET_PREFIX,
+): Architecture {
   const spec = clipResNetSpec(c, prefix).tensors;
   const once = memo();
   const read = (name: string): Float32Array => weights.float32(prefix + name);
@@ -132,8 +143,19 @@ export function clipResNet(c: ClipResNetConfig, weights: WeightSource, options: 
     const W = (name: string, data: Float32Array, shape: number[]): Tensor => g.weight(name, data, shape, { storage });
     const convBn = (x: Tensor, name: string, bn: string, pad: number): Tensor => {
       const shape = [...spec.get(`${prefix}${name}.weight`)!];
-      const [fw, fb] = once(name, () => foldBatchNorm(read(`${name}.weight`), read(`${bn}.weight`), read(`${bn}.bias`), read(`${bn}.running_mean`), read(`${bn}.running_var`)));
-      return conv(x, W(name, fw, shape), g.weight(`${name}.bias`, fb, [shape[0]]), { pads: [pad, pad, pad, pad], strides: name === 'conv1' ? [2, 2] : [1, 1] });
+      const [fw, fb] = once(name, () =>
+        foldBatchNorm(
+          read(`${name}.weight`),
+          read(`${bn}.weight`),
+          read(`${bn}.bias`),
+          read(`${bn}.running_mean`),
+          read(`${bn}.running_var`),
+        ),
+      );
+      return conv(x, W(name, fw, shape), g.weight(`${name}.bias`, fb, [shape[0]]), {
+        pads: [pad, pad, pad, pad],
+        strides: name === 'conv1' ? [2, 2] : [1, 1],
+      });
     };
     const pool = (x: Tensor, k: number): Tensor => (k > 1 ? averagePool(x, { kernel: [k, k], strides: [k, k] }) : x);
 
@@ -150,7 +172,9 @@ export function clipResNet(c: ClipResNetConfig, weights: WeightSource, options: 
         let out = relu(convBn(x, `${b}.conv1`, `${b}.bn1`, 0));
         out = relu(convBn(out, `${b}.conv2`, `${b}.bn2`, 1));
         out = convBn(pool(out, s), `${b}.conv3`, `${b}.bn3`, 0);
-        const shortcut = spec.has(`${prefix}${b}.downsample.0.weight`) ? convBn(pool(x, s), `${b}.downsample.0`, `${b}.downsample.1`, 0) : x;
+        const shortcut = spec.has(`${prefix}${b}.downsample.0.weight`)
+          ? convBn(pool(x, s), `${b}.downsample.0`, `${b}.downsample.1`, 0)
+          : x;
         x = relu(add(out, shortcut));
       }
       taps[layer] = x;
@@ -185,5 +209,10 @@ function attentionPool(
   const v = split(proj('v_proj', seq), T);
   const attn = softmax(matmul(q, transpose(k, [0, 1, 3, 2])));
   const ctx = reshape(transpose(matmul(attn, v), [0, 2, 1, 3]), [B, E]);
-  return gemm(ctx, W('attnpool.c_proj', read('attnpool.c_proj.weight'), [c.outputDim, E]), { transB: true }, g.weight('attnpool.c_proj.bias', read('attnpool.c_proj.bias'), [c.outputDim]));
+  return gemm(
+    ctx,
+    W('attnpool.c_proj', read('attnpool.c_proj.weight'), [c.outputDim, E]),
+    { transB: true },
+    g.weight('attnpool.c_proj.bias', read('attnpool.c_proj.bias'), [c.outputDim]),
+  );
 }

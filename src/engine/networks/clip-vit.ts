@@ -69,7 +69,8 @@ export interface ClipVitOptions extends ClipArchOptions {
 
 export function clipVit(c: ClipVitConfig, weights: WeightSource, options: ClipVitOptions = {}): Architecture {
   const tapBlocks = options.taps ?? [4, 8].filter((i) => i < c.layers);
-  for (const i of tapBlocks) if (!Number.isInteger(i) || i < 0 || i >= c.layers) throw new Error(`ViT tap block ${i} out of range 0..${c.layers - 1}`);
+  for (const i of tapBlocks)
+    if (!Number.isInteger(i) || i < 0 || i >= c.layers) throw new Error(`ViT tap block ${i} out of range 0..${c.layers - 1}`);
   const transposed = new Map<string, Float32Array>();
   const storage = options.storage ?? 'float32';
   const D = c.width;
@@ -108,7 +109,8 @@ export function clipVit(c: ClipVitConfig, weights: WeightSource, options: ClipVi
     for (let i = 0; i < c.layers; i++) {
       const l = block(i);
       const a = norm(h, `${l}.ln_1`);
-      const packed = (part: number, name: string): Tensor => linear(a, `${l}.attn.${name}`, `${l}.attn.in_proj_weight`, `${l}.attn.in_proj_bias`, D, D, part * D);
+      const packed = (part: number, name: string): Tensor =>
+        linear(a, `${l}.attn.${name}`, `${l}.attn.in_proj_weight`, `${l}.attn.in_proj_bias`, D, D, part * D);
       const q = heads(mul(packed(0, 'q'), 1 / Math.sqrt(d)));
       const k = heads(packed(1, 'k'));
       const v = heads(packed(2, 'v'));

@@ -85,7 +85,10 @@ export function buildLossGraph(architecture: Architecture, { batch, size }: Mode
   const targetEmbedding = g.input('target_embedding', out.embedding.shape);
   const semantic = mul(meanCosineDistance(out.embedding, targetEmbedding, 1), g.input('w_semantic', []));
   terms.push(g.output(semantic, 'term_semantic'));
-  const loss = reshape(terms.reduce((a, b) => add(a, b)), []);
+  const loss = reshape(
+    terms.reduce((a, b) => add(a, b)),
+    [],
+  );
   g.output(loss, 'loss');
   appendInputGradients(g, loss, gradScale);
   return g;

@@ -40,7 +40,8 @@ export class Adam {
       throw new Error(`Adam: expected ${this.m.length} params and grads, got ${params.length} and ${grad.length}`);
     }
     this.t++;
-    const c1 = 1 - this.beta1 ** this.t, c2 = 1 - this.beta2 ** this.t;
+    const c1 = 1 - this.beta1 ** this.t,
+      c2 = 1 - this.beta2 ** this.t;
     for (let i = 0; i < params.length; i++) {
       const g = Number.isFinite(grad[i]) ? grad[i] : 0;
       this.m[i] = this.beta1 * this.m[i] + (1 - this.beta1) * g;

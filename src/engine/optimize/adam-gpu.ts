@@ -46,10 +46,14 @@ function pipelineFor(device: GPUDevice): GPUComputePipeline {
   return p;
 }
 
-export function createGpuAdam(device: GPUDevice, { count, lr, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, size, box = canvasBox(size), frozen }: GpuAdamOptions): GpuAdam {
+export function createGpuAdam(
+  device: GPUDevice,
+  { count, lr, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, size, box = canvasBox(size), frozen }: GpuAdamOptions,
+): GpuAdam {
   if (!Number.isInteger(count) || count < 1) throw new Error(`GpuAdam count must be a positive integer, got ${count}`);
   const strokes = Math.ceil(count / 8);
-  if (frozen && frozen.length !== strokes) throw new Error(`GpuAdam frozen: expected one flag per stroke (${strokes}), got ${frozen.length}`);
+  if (frozen && frozen.length !== strokes)
+    throw new Error(`GpuAdam frozen: expected one flag per stroke (${strokes}), got ${frozen.length}`);
   if (!(lr > 0)) throw new Error(`GpuAdam lr must be > 0, got ${lr}`);
   if (!(size > 0)) throw new Error(`GpuAdam size must be > 0, got ${size}`);
   const pipeline = pipelineFor(device);
@@ -57,9 +61,22 @@ export function createGpuAdam(device: GPUDevice, { count, lr, beta1 = 0.9, beta2
   const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC;
   const m = device.createBuffer({ label: 'Adam.m', size: bytes, usage });
   const v = device.createBuffer({ label: 'Adam.v', size: bytes, usage });
-  const uniform = device.createBuffer({ label: 'Adam.params', size: ADAM_PARAMS_BYTES, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
-  const frozenFlags = device.createBuffer({ label: 'Adam.frozen', size: Math.ceil((strokes * 4) / 16) * 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
-  if (frozen) device.queue.writeBuffer(frozenFlags, 0, Uint32Array.from(frozen, (f) => (f ? 1 : 0)));
+  const uniform = device.createBuffer({
+    label: 'Adam.params',
+    size: ADAM_PARAMS_BYTES,
+    usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+  });
+  const frozenFlags = device.createBuffer({
+    label: 'Adam.frozen',
+    size: Math.ceil((strokes * 4) / 16) * 16,
+    usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
+  });
+  if (frozen)
+    device.queue.writeBuffer(
+      frozenFlags,
+      0,
+      Uint32Array.from(frozen, (f) => (f ? 1 : 0)),
+    );
   let t = 0;
   let disposed = false;
   // Bind groups are cached per (points, grad) pair: both are stable buffers in the loop.
@@ -83,8 +100,13 @@ export function createGpuAdam(device: GPUDevice, { count, lr, beta1 = 0.9, beta2
         throw new Error(`GpuAdam: points (${points.size} B) and grad (${grad.size} B) need at least ${count * 4} bytes`);
       }
       t++;
-      const c1 = 1 - beta1 ** t, c2 = 1 - beta2 ** t;
-      device.queue.writeBuffer(uniform, 0, packAdamParams({ count, lr: stepLr, beta1, beta2, eps, c1, c2, x0: box.x0, y0: box.y0, x1: box.x1, y1: box.y1 }));
+      const c1 = 1 - beta1 ** t,
+        c2 = 1 - beta2 ** t;
+      device.queue.writeBuffer(
+        uniform,
+        0,
+        packAdamParams({ count, lr: stepLr, beta1, beta2, eps, c1, c2, x0: box.x0, y0: box.y0, x1: box.x1, y1: box.y1 }),
+      );
       if (!cached || cached.points !== points || cached.grad !== grad) {
         const group = device.createBindGroup({
           label: 'Adam.bindGroup',

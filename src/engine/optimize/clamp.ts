@@ -16,7 +16,8 @@ export interface ClampBox {
 
 /** The whole canvas plus CLAMP_MARGIN on every side (square inputs, or no map known). */
 export function canvasBox(size: number): ClampBox {
-  const lo = -CLAMP_MARGIN * size, hi = size * (1 + CLAMP_MARGIN);
+  const lo = -CLAMP_MARGIN * size,
+    hi = size * (1 + CLAMP_MARGIN);
   return { x0: lo, y0: lo, x1: hi, y1: hi };
 }
 
@@ -30,7 +31,8 @@ export function canvasBox(size: number): ClampBox {
 export function contentBox(map: CanvasMap, margin = PADDING_MARGIN): ClampBox {
   const box = canvasBox(map.size);
   const r = contentRect(map);
-  const axis = (lo: number, hi: number): [number, number] => (hi - lo >= 2 * margin ? [lo + margin, hi - margin] : [(lo + hi) / 2, (lo + hi) / 2]);
+  const axis = (lo: number, hi: number): [number, number] =>
+    hi - lo >= 2 * margin ? [lo + margin, hi - margin] : [(lo + hi) / 2, (lo + hi) / 2];
   if (map.offsetX > 0) [box.x0, box.x1] = axis(r.x0, r.x1);
   if (map.offsetY > 0) [box.y0, box.y1] = axis(r.y0, r.y1);
   return box;
@@ -40,7 +42,8 @@ export function contentBox(map: CanvasMap, margin = PADDING_MARGIN): ClampBox {
 export function clampPoints(points: Float32Array, box: ClampBox, frozen?: Uint8Array): void {
   for (let i = 0; i < points.length; i += 2) {
     if (frozen && frozen[i >> 3]) continue; // frozen strokes never move, even out of the box
-    const x = points[i], y = points[i + 1];
+    const x = points[i],
+      y = points[i + 1];
     points[i] = x < box.x0 ? box.x0 : x > box.x1 ? box.x1 : x;
     if (i + 1 < points.length) points[i + 1] = y < box.y0 ? box.y0 : y > box.y1 ? box.y1 : y;
   }

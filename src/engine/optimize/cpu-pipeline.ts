@@ -39,7 +39,17 @@ export interface CpuPipeline {
   iterate(views: Float32Array, targets: readonly number[], lr?: number): Promise<IterationTimings>;
 }
 
-export function createCpuPipeline({ model, rasterizers: initialRasterizers, pool, weights, strokes, width, lr, box, frozen }: CpuPipelineOptions): CpuPipeline {
+export function createCpuPipeline({
+  model,
+  rasterizers: initialRasterizers,
+  pool,
+  weights,
+  strokes,
+  width,
+  lr,
+  box,
+  frozen,
+}: CpuPipelineOptions): CpuPipeline {
   if (frozen && frozen.length !== strokes) throw new Error(`frozen: expected one flag per stroke (${strokes}), got ${frozen.length}`);
   let rasterizers = initialRasterizers;
   const size = model.size;
@@ -75,11 +85,19 @@ export function createCpuPipeline({ model, rasterizers: initialRasterizers, pool
         images.set(await rasterizers[s].forward({ points: points[s], views, size, width }), s * V * plane);
       }
       const rasterizeMs = lap();
-      const result = await model.lossAndGradient(images, gatherTargets(pool, rasterizers.flatMap(() => targets)), weights);
+      const result = await model.lossAndGradient(
+        images,
+        gatherTargets(
+          pool,
+          rasterizers.flatMap(() => targets),
+        ),
+        weights,
+      );
       losses.push(result.loss);
       const modelMs = lap();
       const grads: Float32Array[] = [];
-      for (let s = 0; s < rasterizers.length; s++) grads.push(await rasterizers[s].backward(result.grad.subarray(s * V * plane, (s + 1) * V * plane)));
+      for (let s = 0; s < rasterizers.length; s++)
+        grads.push(await rasterizers[s].backward(result.grad.subarray(s * V * plane, (s + 1) * V * plane)));
       const backwardMs = lap();
       grads.forEach((g, s) => {
         // A zero gradient from zero moments is an update of exactly 0: frozen points stay bitwise.

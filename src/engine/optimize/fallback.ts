@@ -60,7 +60,14 @@ export class DeviceFallback {
    * where the model offers a GPU loss session, the model on its own runtime otherwise, the CPU
    * when the device is (or gets) lost before the loop.
    */
-  async stepper(model: LossModel, setup: StepperSetup, batch: number, maxUnread: number, points: Float32Array[], initLosses: number[]): Promise<{ stepper: Stepper; note: string }> {
+  async stepper(
+    model: LossModel,
+    setup: StepperSetup,
+    batch: number,
+    maxUnread: number,
+    points: Float32Array[],
+    initLosses: number[],
+  ): Promise<{ stepper: Stepper; note: string }> {
     const notes: string[] = [];
     let stepper: Stepper | null = null;
     const { device } = this.start;
@@ -91,7 +98,13 @@ export class DeviceFallback {
    * Mid-run: the CPU stepper that continues from `points` (the last sync point), with CPU
    * rasterizers for the evaluation. `at`: the iteration that failed and the one it resumes from.
    */
-  async resume(old: Stepper, setup: StepperSetup, points: Float32Array[], at: { failedAt: number; resumedFrom: number }, reason: string): Promise<Stepper> {
+  async resume(
+    old: Stepper,
+    setup: StepperSetup,
+    points: Float32Array[],
+    at: { failedAt: number; resumedFrom: number },
+    reason: string,
+  ): Promise<Stepper> {
     const cpu = this.cpuRasterizers(points.length);
     const next = await cpuFallback(old, setup, points, cpu);
     this.rasterizers = cpu;

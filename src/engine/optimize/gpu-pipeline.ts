@@ -82,7 +82,17 @@ export interface GpuPipeline {
   dispose(): void;
 }
 
-export async function createGpuPipeline({ device, session, seeds, strokes, width, lr, lossRing = 64, box, frozen }: GpuPipelineOptions): Promise<GpuPipeline> {
+export async function createGpuPipeline({
+  device,
+  session,
+  seeds,
+  strokes,
+  width,
+  lr,
+  lossRing = 64,
+  box,
+  frozen,
+}: GpuPipelineOptions): Promise<GpuPipeline> {
   if (!Number.isInteger(seeds) || seeds < 1) throw new Error(`seeds must be a positive integer, got ${seeds}`);
   if (!Number.isInteger(strokes) || strokes < 1) throw new Error(`strokes must be a positive integer, got ${strokes}`);
   if (session.batch % seeds !== 0) throw new Error(`the loss session's batch ${session.batch} is not a multiple of seeds ${seeds}`);
@@ -90,7 +100,8 @@ export async function createGpuPipeline({ device, session, seeds, strokes, width
   const size = session.size;
   const plane = size * size;
   const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
-  const buffer = (label: string, bytes: number, u = usage) => device.createBuffer({ label: `Pipeline.${label}`, size: Math.ceil(bytes / 16) * 16, usage: u });
+  const buffer = (label: string, bytes: number, u = usage) =>
+    device.createBuffer({ label: `Pipeline.${label}`, size: Math.ceil(bytes / 16) * 16, usage: u });
 
   const rasterizers: WebGpuRasterizer[] = [];
   for (let s = 0; s < seeds; s++) rasterizers.push(await createWebGpuRasterizer(device));
@@ -180,7 +191,8 @@ export async function createGpuPipeline({ device, session, seeds, strokes, width
     },
     async evaluate(evalSession) {
       alive();
-      if (evalSession.batch !== 1 || evalSession.size !== size) throw new Error(`evaluate: needs a batch-1 session of size ${size}, got batch ${evalSession.batch} size ${evalSession.size}`);
+      if (evalSession.batch !== 1 || evalSession.size !== size)
+        throw new Error(`evaluate: needs a batch-1 session of size ${size}, got batch ${evalSession.batch} size ${evalSession.size}`);
       evalRasterizer ??= await createWebGpuRasterizer(device);
       for (let s = 0; s < seeds; s++) {
         const image = evalRasterizer.forwardToBuffer({ points: points[s], strokes, views: CLEAN_VIEW, size, width });

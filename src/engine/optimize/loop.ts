@@ -83,7 +83,11 @@ export async function optimize(input: LoopInput): Promise<LoopOutcome> {
   const now = (): number => performance.now();
   const lossHistory: number[] = [];
   const viewRandom = createRandom(opts.seed ^ 0x27d4eb2f);
-  let iterations = 0, synced = 0, cancelled = false, stoppedEarly = false, lastEmit = -Infinity;
+  let iterations = 0,
+    synced = 0,
+    cancelled = false,
+    stoppedEarly = false,
+    lastEmit = -Infinity;
   const leader = (): SeedState => seeds.reduce((a, b) => (b.bestLoss < a.bestLoss ? b : a));
 
   // A sync point: the losses since the last one and every seed's points (readbacks on the GPU).
@@ -99,7 +103,9 @@ export async function optimize(input: LoopInput): Promise<LoopOutcome> {
     // All losses first, so a device lost midway leaves no partial evaluation.
     let losses: number[] = [];
     if (stepper.evaluate) losses = await stepper.evaluate();
-    else for (let s = 0; s < seeds.length; s++) losses.push((await cleanTerms(model, guard.rasterizers[s], seeds[s].points, clean, weights, style)).loss);
+    else
+      for (let s = 0; s < seeds.length; s++)
+        losses.push((await cleanTerms(model, guard.rasterizers[s], seeds[s].points, clean, weights, style)).loss);
     for (let s = 0; s < seeds.length; s++) {
       const st = seeds[s];
       const loss = losses[s];
@@ -116,7 +122,13 @@ export async function optimize(input: LoopInput): Promise<LoopOutcome> {
   const switchToCpu = async (reason: string, failedAt: number): Promise<number> => {
     const resumedFrom = synced;
     lossHistory.length = resumedFrom;
-    stepper = await guard.resume(stepper, input.setup, seeds.map((st) => st.points), { failedAt, resumedFrom }, reason);
+    stepper = await guard.resume(
+      stepper,
+      input.setup,
+      seeds.map((st) => st.points),
+      { failedAt, resumedFrom },
+      reason,
+    );
     await stepper.readLosses(); // drops a loss the failed iteration may have recorded
     return resumedFrom;
   };

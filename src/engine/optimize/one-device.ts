@@ -61,7 +61,8 @@ export async function startOneDevice(
     const fallback = await build('float32');
     return { stepper: fallback.stepper, note: `${where}, float32: the float16 session failed: ${(error as Error).message})` };
   }
-  if (first.session.precision !== 'float16' || !first.stepper.evaluate) return { stepper: first.stepper, note: `${where}, ${first.session.precision ?? 'float32'})` };
+  if (first.session.precision !== 'float16' || !first.stepper.evaluate)
+    return { stepper: first.stepper, note: `${where}, ${first.session.precision ?? 'float32'})` };
   const problem = halfPrecisionProblem(await first.stepper.evaluate(), initLosses);
   if (!problem) return { stepper: first.stepper, note: `${where}, float16)` };
   await first.stepper.dispose();

@@ -30,20 +30,35 @@ export function selectStrokes(points: Float32Array, keep: readonly number[]): Fl
  * The indices of the strokes kept after removing `count` of them greedily, ascending, and the
  * removed ones in the order they went with the loss after each removal.
  */
-export async function pruneStrokes(input: PruneInput, count: number): Promise<{ keep: number[]; removed: { stroke: number; loss: number }[] }> {
+export async function pruneStrokes(
+  input: PruneInput,
+  count: number,
+): Promise<{ keep: number[]; removed: { stroke: number; loss: number }[] }> {
   const { model, rasterizer, points, frozen, clean, weights, style } = input;
   const n = points.length / 8;
   const candidates = Array.from({ length: n }, (_, s) => s).filter((s) => !frozen?.[s]);
-  if (!Number.isInteger(count) || count < 0 || count > candidates.length) throw new RangeError(`cannot remove ${count} of ${candidates.length} strokes that are not frozen`);
+  if (!Number.isInteger(count) || count < 0 || count > candidates.length)
+    throw new RangeError(`cannot remove ${count} of ${candidates.length} strokes that are not frozen`);
   if (count >= n) throw new RangeError(`cannot remove all ${n} strokes`);
   let keep = Array.from({ length: n }, (_, s) => s);
   const removed: { stroke: number; loss: number }[] = [];
   for (let round = 0; round < count; round++) {
-    let best = -1, bestLoss = Infinity;
+    let best = -1,
+      bestLoss = Infinity;
     for (const s of keep) {
       if (frozen?.[s]) continue;
       if (input.signal?.aborted) throw new Error('sketchify was aborted while removing strokes');
-      const { loss } = await cleanTerms(model, rasterizer, selectStrokes(points, keep.filter((k) => k !== s)), clean, weights, style);
+      const { loss } = await cleanTerms(
+        model,
+        rasterizer,
+        selectStrokes(
+          points,
+          keep.filter((k) => k !== s),
+        ),
+        clean,
+        weights,
+        style,
+      );
       if (loss < bestLoss) [best, bestLoss] = [s, loss];
     }
     if (best < 0) throw new Error(`no stroke left to remove: every loss was ${bestLoss}`);

@@ -89,8 +89,23 @@ export interface OneDeviceSetup extends StepperSetup {
 export async function oneDeviceStepper(setup: OneDeviceSetup, points: Float32Array[]): Promise<Stepper> {
   const { device, session, targets, weights } = setup;
   session.setWeights(weights);
-  session.setTargetPool(gatherTargets(targets, Array.from({ length: targets.views.length / 9 }, (_, i) => i)));
-  const gpu = await createGpuPipeline({ device, session, seeds: points.length, strokes: setup.strokes, width: setup.width, lr: setup.lr, box: setup.box, frozen: setup.frozen, lossRing: Math.max(64, setup.maxUnread) });
+  session.setTargetPool(
+    gatherTargets(
+      targets,
+      Array.from({ length: targets.views.length / 9 }, (_, i) => i),
+    ),
+  );
+  const gpu = await createGpuPipeline({
+    device,
+    session,
+    seeds: points.length,
+    strokes: setup.strokes,
+    width: setup.width,
+    lr: setup.lr,
+    box: setup.box,
+    frozen: setup.frozen,
+    lossRing: Math.max(64, setup.maxUnread),
+  });
   points.forEach((p, s) => gpu.setPoints(s, p));
   const { evalSession } = setup;
   if (evalSession) {
@@ -119,7 +134,12 @@ export async function oneDeviceStepper(setup: OneDeviceSetup, points: Float32Arr
  * sync point). The rasterizer-only stepper keeps its Adam state (it lives on the CPU); the
  * one-device stepper's moments were on the lost device, so Adam restarts.
  */
-export async function cpuFallback(old: Stepper, setup: StepperSetup, points: Float32Array[], cpuRasterizers: Rasterizer[]): Promise<{ stepper: Stepper; adamRestarted: boolean }> {
+export async function cpuFallback(
+  old: Stepper,
+  setup: StepperSetup,
+  points: Float32Array[],
+  cpuRasterizers: Rasterizer[],
+): Promise<{ stepper: Stepper; adamRestarted: boolean }> {
   if ('swapRasterizers' in old) {
     (old as CpuStepper).swapRasterizers(cpuRasterizers);
     return { stepper: old, adamRestarted: false };

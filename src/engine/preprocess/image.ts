@@ -8,7 +8,6 @@ export interface RgbaImage {
   data: Uint8Array | Uint8ClampedArray;
 }
 
-
 /** Throws a specific error for images the engine cannot use. */
 export function validateImage(image: RgbaImage): void {
   const { width, height, data } = image;

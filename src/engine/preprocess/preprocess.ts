@@ -53,8 +53,12 @@ export function contentRect(map: CanvasMap): { x0: number; y0: number; x1: numbe
  */
 export function contentMask(map: CanvasMap, margin: number): Float32Array {
   const r = contentRect(map);
-  const padX = map.offsetX > 0 ? margin : 0, padY = map.offsetY > 0 ? margin : 0;
-  const x0 = r.x0 + padX, x1 = r.x1 - padX, y0 = r.y0 + padY, y1 = r.y1 - padY;
+  const padX = map.offsetX > 0 ? margin : 0,
+    padY = map.offsetY > 0 ? margin : 0;
+  const x0 = r.x0 + padX,
+    x1 = r.x1 - padX,
+    y0 = r.y0 + padY,
+    y1 = r.y1 - padY;
   const mask = new Float32Array(map.size * map.size);
   for (let y = Math.max(0, Math.ceil(y0)); y + 1 <= y1 && y < map.size; y++) {
     for (let x = Math.max(0, Math.ceil(x0)); x + 1 <= x1 && x < map.size; x++) mask[y * map.size + x] = 1;
@@ -73,11 +77,15 @@ interface AreaWeights {
 /** Box-filter weights for `n` outputs spanning the padded length `side`, the source [0, len) at `offset`. */
 export function areaWeights(n: number, side: number, offset: number, len: number): AreaWeights {
   const step = side / n;
-  const start = new Int32Array(n), count = new Int32Array(n), white = new Float64Array(n);
+  const start = new Int32Array(n),
+    count = new Int32Array(n),
+    white = new Float64Array(n);
   const weights: Float64Array[] = [];
   for (let i = 0; i < n; i++) {
-    const a = i * step - offset, b = (i + 1) * step - offset;
-    const j0 = Math.max(0, Math.floor(a)), j1 = Math.min(len - 1, Math.ceil(b) - 1);
+    const a = i * step - offset,
+      b = (i + 1) * step - offset;
+    const j0 = Math.max(0, Math.floor(a)),
+      j1 = Math.min(len - 1, Math.ceil(b) - 1);
     const w = new Float64Array(Math.max(0, j1 - j0 + 1));
     let inside = 0;
     for (let j = j0; j <= j1; j++) {
@@ -107,7 +115,10 @@ export function preprocess(image: RgbaImage, size = 224): Preprocessed {
   let opaque = true;
   for (let y = 0; y < h; y++) {
     for (let i = 0; i < size; i++) {
-      let r = wx.white[i], g = r, b = r, a = 0;
+      let r = wx.white[i],
+        g = r,
+        b = r,
+        a = 0;
       const ws = wx.weights[i];
       for (let k = 0; k < wx.count[i]; k++) {
         const p = (y * w + wx.start[i] + k) * 4;
@@ -133,7 +144,10 @@ export function preprocess(image: RgbaImage, size = 224): Preprocessed {
   for (let j = 0; j < size; j++) {
     const ws = wy.weights[j];
     for (let i = 0; i < size; i++) {
-      let r = wy.white[j], g = r, b = r, a = 0;
+      let r = wy.white[j],
+        g = r,
+        b = r,
+        a = 0;
       for (let k = 0; k < wy.count[j]; k++) {
         const o = ((wy.start[j] + k) * size + i) * 4;
         r += ws[k] * rows[o];

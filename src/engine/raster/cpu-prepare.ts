@@ -64,7 +64,10 @@ function prepareView(scene: PreparedScene, h: Float64Array): PreparedView {
   const { strokes, segments, px, py, width } = scene;
   const vps = segments + 1;
   const n = strokes * vps;
-  const qx = new Float64Array(n), qy = new Float64Array(n), w = new Float64Array(n), scale = new Float64Array(n);
+  const qx = new Float64Array(n),
+    qy = new Float64Array(n),
+    w = new Float64Array(n),
+    scale = new Float64Array(n);
   const visible = new Uint8Array(strokes);
   const sqrtDet = Math.sqrt(Math.abs(det3(h)));
   for (let s = 0; s < strokes; s++) {
@@ -139,7 +142,8 @@ function binSegments(
       const g = 4 * (s * segments + k);
       if (ranges[g] < 0) continue;
       const i = s * vps + k;
-      const ex = qx[i + 1] - qx[i], ey = qy[i + 1] - qy[i];
+      const ex = qx[i + 1] - qx[i],
+        ey = qy[i + 1] - qy[i];
       const len2 = ex * ex + ey * ey;
       for (let ty = ranges[g + 2]; ty <= ranges[g + 3]; ty++) {
         for (let tx = ranges[g]; tx <= ranges[g + 1]; tx++) {

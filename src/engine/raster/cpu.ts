@@ -55,11 +55,15 @@ function closestPerStroke(entries: Float64Array, start: number, end: number, x: 
       run++;
       sc.minU[run] = Infinity;
     }
-    const dx = x - entries[o], dy = y - entries[o + 1];
-    const ex = entries[o + 2], ey = entries[o + 3], r = entries[o + 5];
+    const dx = x - entries[o],
+      dy = y - entries[o + 1];
+    const ex = entries[o + 2],
+      ey = entries[o + 3],
+      r = entries[o + 5];
     let t = (dx * ex + dy * ey) * entries[o + 4];
     t = t < 0 ? 0 : t > 1 ? 1 : t;
-    const cx = dx - t * ex, cy = dy - t * ey;
+    const cx = dx - t * ex,
+      cy = dy - t * ey;
     const d2 = cx * cx + cy * cy;
     const reach = r + f;
     if (d2 >= reach * reach) continue; // beyond the falloff: no coverage from this segment
@@ -86,9 +90,12 @@ export function renderPrepared(scene: PreparedScene, out: Float32Array | Float64
     const { tileStart, entries } = scene.views_[v];
     const base = v * size * size;
     for (let t = 0; t < tilesPerSide * tilesPerSide; t++) {
-      const x0 = (t % tilesPerSide) * tileSize, y0 = Math.floor(t / tilesPerSide) * tileSize;
-      const x1 = Math.min(size, x0 + tileSize), y1 = Math.min(size, y0 + tileSize);
-      const start = tileStart[t], end = tileStart[t + 1];
+      const x0 = (t % tilesPerSide) * tileSize,
+        y0 = Math.floor(t / tilesPerSide) * tileSize;
+      const x1 = Math.min(size, x0 + tileSize),
+        y1 = Math.min(size, y0 + tileSize);
+      const start = tileStart[t],
+        end = tileStart[t + 1];
       for (let y = y0; y < y1; y++) {
         for (let x = x0; x < x1; x++) {
           let value = 1;
@@ -119,8 +126,11 @@ export function backwardPrepared(scene: PreparedScene, gradImages: ArrayLike<num
     throw new Error(`backward: gradImages length ${gradImages.length} != views*size*size = ${views * size * size}`);
   }
   const n = strokes * (segments + 1);
-  const gpx = new Float64Array(n), gpy = new Float64Array(n);
-  const gqx = new Float64Array(n), gqy = new Float64Array(n), gr = new Float64Array(strokes * segments);
+  const gpx = new Float64Array(n),
+    gpy = new Float64Array(n);
+  const gqx = new Float64Array(n),
+    gqy = new Float64Array(n),
+    gr = new Float64Array(strokes * segments);
   const sc = makeScratch(Math.max(1, strokes));
   for (let v = 0; v < views; v++) {
     gqx.fill(0);
@@ -148,10 +158,13 @@ function accumulateViewGradient(
   const { tileStart, entries } = view;
   const inv2f = 1 / (2 * f);
   for (let t = 0; t < tilesPerSide * tilesPerSide; t++) {
-    const start = tileStart[t], end = tileStart[t + 1];
+    const start = tileStart[t],
+      end = tileStart[t + 1];
     if (end === start) continue;
-    const x0 = (t % tilesPerSide) * tileSize, y0 = Math.floor(t / tilesPerSide) * tileSize;
-    const x1 = Math.min(size, x0 + tileSize), y1 = Math.min(size, y0 + tileSize);
+    const x0 = (t % tilesPerSide) * tileSize,
+      y0 = Math.floor(t / tilesPerSide) * tileSize;
+    const x1 = Math.min(size, x0 + tileSize),
+      y1 = Math.min(size, y0 + tileSize);
     for (let y = y0; y < y1; y++) {
       for (let x = x0; x < x1; x++) {
         const g = grad[base + y * size + x];
@@ -180,12 +193,14 @@ function accumulateViewGradient(
           const others = product / (s * s * (3 - 2 * s));
           const dLdu = g * others * 6 * s * (1 - s) * inv2f;
           const o = sc.entry[k] * ENTRY_FLOATS;
-          const stroke = entries[o + 6], seg = entries[o + 7];
+          const stroke = entries[o + 6],
+            seg = entries[o + 7];
           gr[stroke * segments + seg] -= dLdu; // u = d - r
           if (d === 0) continue; // on the centre line: direction undefined, take the zero subgradient
           const tt = sc.t[k];
           // d = |p - (a + t e)|: dd/da = -(1 - t) (p - c)/d, dd/db = -t (p - c)/d.
-          const nx = (dLdu * sc.cx[k]) / d, ny = (dLdu * sc.cy[k]) / d;
+          const nx = (dLdu * sc.cx[k]) / d,
+            ny = (dLdu * sc.cy[k]) / d;
           const ia = stroke * (segments + 1) + seg;
           gqx[ia] -= (1 - tt) * nx;
           gqy[ia] -= (1 - tt) * ny;
@@ -219,7 +234,8 @@ function chainThroughView(
       if (k > 0) gs += gr[s * segments + k - 1];
       if (k < segments) gs += gr[s * segments + k];
       gs *= 0.25 * width;
-      const gx = gqx[i], gy = gqy[i];
+      const gx = gqx[i],
+        gy = gqy[i];
       if (gx === 0 && gy === 0 && gs === 0) continue;
       const wi = w[i];
       // J^T g with J = [(H0 - qx H6, H1 - qx H7), (H3 - qy H6, H4 - qy H7)] / w; scale = c w^-1.5.

@@ -12,6 +12,9 @@ export { createWebGpuRasterizer, type GpuRasterScene, type WebGpuRasterizer, typ
 /** WebGPU on `device` when given, else the CPU reference. Options apply to the chosen backend. */
 export function createRasterizer(device: GPUDevice, options?: WebGpuRasterizerOptions): Promise<WebGpuRasterizer>;
 export function createRasterizer(device?: GPUDevice | null, options?: CpuRasterizerOptions & WebGpuRasterizerOptions): Promise<Rasterizer>;
-export async function createRasterizer(device?: GPUDevice | null, options: CpuRasterizerOptions & WebGpuRasterizerOptions = {}): Promise<Rasterizer> {
+export async function createRasterizer(
+  device?: GPUDevice | null,
+  options: CpuRasterizerOptions & WebGpuRasterizerOptions = {},
+): Promise<Rasterizer> {
   return device ? createWebGpuRasterizer(device, options) : createCpuRasterizer(options);
 }

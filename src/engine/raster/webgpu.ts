@@ -88,12 +88,17 @@ export async function createWebGpuRasterizer(device: GPUDevice, options: WebGpuR
   // Read at call time, not import time: importing this module must work where WebGPU is absent.
   const STORAGE = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
   const buffers = new Map<BufferName, GPUBuffer>();
-  buffers.set('params', device.createBuffer({ label: 'Raster.params', size: PARAMS_BYTES, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST }));
+  buffers.set(
+    'params',
+    device.createBuffer({ label: 'Raster.params', size: PARAMS_BYTES, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST }),
+  );
   /** The named buffer with at least `bytes` bytes; grows (never shrinks) on demand. */
   function ensure(name: BufferName, bytes: number): GPUBuffer {
     const needed = Math.max(16, Math.ceil(bytes / 16) * 16);
     if (needed > device.limits.maxStorageBufferBindingSize) {
-      throw new Error(`Raster.${name} needs ${needed} bytes, above this device's maxStorageBufferBindingSize ${device.limits.maxStorageBufferBindingSize}`);
+      throw new Error(
+        `Raster.${name} needs ${needed} bytes, above this device's maxStorageBufferBindingSize ${device.limits.maxStorageBufferBindingSize}`,
+      );
     }
     const current = buffers.get(name);
     if (current && current.size >= needed) return current;
@@ -113,7 +118,14 @@ export async function createWebGpuRasterizer(device: GPUDevice, options: WebGpuR
       }),
     });
   }
-  function dispatch(encoder: GPUCommandEncoder, kernel: KernelName, x: number, y: number, z: number, overrides?: Partial<Record<BufferName, GPUBuffer>>): void {
+  function dispatch(
+    encoder: GPUCommandEncoder,
+    kernel: KernelName,
+    x: number,
+    y: number,
+    z: number,
+    overrides?: Partial<Record<BufferName, GPUBuffer>>,
+  ): void {
     if (x === 0 || y === 0 || z === 0) return;
     const pass = encoder.beginComputePass({ label: `Raster.${kernel}.pass` });
     pass.setPipeline(pipelines[kernel]);
@@ -148,7 +160,14 @@ export async function createWebGpuRasterizer(device: GPUDevice, options: WebGpuR
     device.queue.writeBuffer(
       buffers.get('params')!,
       0,
-      packParams({ strokes: s.strokes, views: s.views, size: s.size, tiles_per_side: tilesPerSide, width: checked.width, falloff: checked.falloff }),
+      packParams({
+        strokes: s.strokes,
+        views: s.views,
+        size: s.size,
+        tiles_per_side: tilesPerSide,
+        width: checked.width,
+        falloff: checked.falloff,
+      }),
     );
     const points = ensure('points', s.strokes * 32);
     if (!onGpu) upload(points, scene.points as Float32Array);
@@ -173,7 +192,8 @@ export async function createWebGpuRasterizer(device: GPUDevice, options: WebGpuR
     if (!shape) throw new Error('backward() called before forward()');
     const s = shape;
     const pixels = s.views * s.size * s.size;
-    if (gradImages.size < pixels * 4) throw new Error(`backward: gradImages buffer has ${gradImages.size} bytes, needs views*size*size*4 = ${pixels * 4}`);
+    if (gradImages.size < pixels * 4)
+      throw new Error(`backward: gradImages buffer has ${gradImages.size} bytes, needs views*size*size*4 = ${pixels * 4}`);
     const tiles = s.tilesPerSide * s.tilesPerSide;
     ensure('partial', s.views * tiles * s.strokes * 32);
     ensure('chunk_sums', (Math.ceil(Math.sqrt(s.views * tiles)) + 1) * s.strokes * 32);
@@ -194,7 +214,11 @@ export async function createWebGpuRasterizer(device: GPUDevice, options: WebGpuR
   async function readBuffer(buffer: GPUBuffer, floats: number): Promise<Float32Array> {
     alive();
     if (floats === 0) return new Float32Array(0);
-    const staging = device.createBuffer({ label: 'Raster.readback', size: floats * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const staging = device.createBuffer({
+      label: 'Raster.readback',
+      size: floats * 4,
+      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    });
     try {
       const encoder = device.createCommandEncoder({ label: 'Raster.readback.encoder' });
       encoder.copyBufferToBuffer(buffer, 0, staging, 0, floats * 4);

@@ -4,11 +4,15 @@
 
 /** sRGB [0, 1] (CHW planes) -> CIE Lab, each channel scaled to about [0, 1] (L/100, (a|b+110)/220). */
 export function toLab(rgb: Float32Array, n: number): Float32Array[] {
-  const L = new Float32Array(n), A = new Float32Array(n), B = new Float32Array(n);
+  const L = new Float32Array(n),
+    A = new Float32Array(n),
+    B = new Float32Array(n);
   const lin = (c: number): number => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
-  const f = (t: number): number => (t > 216 / 24389 ? Math.cbrt(t) : (24389 / 27 * t + 16) / 116);
+  const f = (t: number): number => (t > 216 / 24389 ? Math.cbrt(t) : ((24389 / 27) * t + 16) / 116);
   for (let i = 0; i < n; i++) {
-    const r = lin(rgb[i]), g = lin(rgb[n + i]), b = lin(rgb[2 * n + i]);
+    const r = lin(rgb[i]),
+      g = lin(rgb[n + i]),
+      b = lin(rgb[2 * n + i]);
     const x = f((0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047);
     const y = f(0.2126 * r + 0.7152 * g + 0.0722 * b);
     const z = f((0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883);
@@ -27,12 +31,14 @@ export function toLab(rgb: Float32Array, n: number): Float32Array[] {
 export function barrierDistance(channel: Float32Array, w: number, h: number, passes = 3): Float32Array {
   const n = w * h;
   const dist = new Float32Array(n).fill(Infinity);
-  const hi = Float32Array.from(channel), lo = Float32Array.from(channel);
+  const hi = Float32Array.from(channel),
+    lo = Float32Array.from(channel);
   for (let x = 0; x < w; x++) dist[x] = dist[(h - 1) * w + x] = 0;
   for (let y = 0; y < h; y++) dist[y * w] = dist[y * w + w - 1] = 0;
   const relax = (i: number, j: number): void => {
     const v = channel[i];
-    const top = hi[j] > v ? hi[j] : v, bottom = lo[j] < v ? lo[j] : v;
+    const top = hi[j] > v ? hi[j] : v,
+      bottom = lo[j] < v ? lo[j] : v;
     if (top - bottom < dist[i]) {
       dist[i] = top - bottom;
       hi[i] = top;
@@ -65,11 +71,13 @@ export function barrierDistance(channel: Float32Array, w: number, h: number, pas
  */
 export function borderContrast(lab: Float32Array[], w: number, h: number, strip = 0.1): Float32Array {
   const n = w * h;
-  const sw = Math.max(1, Math.round(strip * w)), sh = Math.max(1, Math.round(strip * h));
+  const sw = Math.max(1, Math.round(strip * w)),
+    sh = Math.max(1, Math.round(strip * h));
   const inStrip: ((x: number, y: number) => boolean)[] = [(_x, y) => y < sh, (_x, y) => y >= h - sh, (x) => x < sw, (x) => x >= w - sw];
   const out = new Float32Array(n);
   const perStrip = inStrip.map((test) => {
-    const mean = [0, 0, 0], sq = [0, 0, 0];
+    const mean = [0, 0, 0],
+      sq = [0, 0, 0];
     let count = 0;
     for (let y = 0; y < h; y++) {
       for (let x = 0; x < w; x++) {
@@ -93,7 +101,8 @@ export function borderContrast(lab: Float32Array[], w: number, h: number, strip 
     return d;
   });
   for (let i = 0; i < n; i++) {
-    let sum = 0, max = 0;
+    let sum = 0,
+      max = 0;
     for (const d of perStrip) {
       sum += d[i];
       if (d[i] > max) max = d[i];
@@ -105,7 +114,8 @@ export function borderContrast(lab: Float32Array[], w: number, h: number, strip 
 
 /** Scales to [0, 1] by the range; a constant map becomes zeros. */
 export function normalizeRange(values: Float32Array): Float32Array {
-  let lo = Infinity, hi = -Infinity;
+  let lo = Infinity,
+    hi = -Infinity;
   for (const v of values) {
     if (v < lo) lo = v;
     if (v > hi) hi = v;

@@ -41,7 +41,8 @@ export function components(mask: Uint8Array, w: number, h: number): { labels: In
     while (stack.length > 0) {
       const i = stack.pop()!;
       size++;
-      const x = i % w, y = (i - x) / w;
+      const x = i % w,
+        y = (i - x) / w;
       const visit = (j: number): void => {
         if (mask[j] && !labels[j]) {
           labels[j] = label;

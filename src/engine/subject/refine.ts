@@ -19,8 +19,10 @@ export function refineByColour(rgb: Float32Array, prior: Float32Array, w: number
   const spread = Math.max(2, Math.round(0.03 * Math.max(w, h)));
   let map = prior;
   for (let round = 0; round < iterations; round++) {
-    const fg = new Float64Array(BINS ** 3).fill(0.5), bg = new Float64Array(BINS ** 3).fill(0.5);
-    let fgTotal = 0, bgTotal = 0;
+    const fg = new Float64Array(BINS ** 3).fill(0.5),
+      bg = new Float64Array(BINS ** 3).fill(0.5);
+    let fgTotal = 0,
+      bgTotal = 0;
     for (let i = 0; i < n; i++) {
       fg[bins[i]] += map[i];
       bg[bins[i]] += 1 - map[i];
@@ -30,9 +32,11 @@ export function refineByColour(rgb: Float32Array, prior: Float32Array, w: number
     const spatial = boxBlur(map, w, h, spread, 2);
     const next = new Float32Array(n);
     for (let i = 0; i < n; i++) {
-      const likeFg = fg[bins[i]] / (fgTotal + 1), likeBg = bg[bins[i]] / (bgTotal + 1);
+      const likeFg = fg[bins[i]] / (fgTotal + 1),
+        likeBg = bg[bins[i]] / (bgTotal + 1);
       const s = Math.min(0.98, Math.max(0.02, spatial[i]));
-      const a = likeFg * s, b = likeBg * (1 - s);
+      const a = likeFg * s,
+        b = likeBg * (1 - s);
       next[i] = a / (a + b);
     }
     map = boxBlur(next, w, h, 1, 1);

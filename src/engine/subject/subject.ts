@@ -42,13 +42,16 @@ interface Crop {
 /** The whole-pixel part of the canvas that the image covers. */
 function contentCrop(pre: Preprocessed): Crop {
   const r = contentRect(pre.map);
-  const x0 = Math.max(0, Math.ceil(r.x0 - 1e-6)), y0 = Math.max(0, Math.ceil(r.y0 - 1e-6));
-  const x1 = Math.min(pre.size, Math.floor(r.x1 + 1e-6)), y1 = Math.min(pre.size, Math.floor(r.y1 + 1e-6));
+  const x0 = Math.max(0, Math.ceil(r.x0 - 1e-6)),
+    y0 = Math.max(0, Math.ceil(r.y0 - 1e-6));
+  const x1 = Math.min(pre.size, Math.floor(r.x1 + 1e-6)),
+    y1 = Math.min(pre.size, Math.floor(r.y1 + 1e-6));
   return { x0, y0, w: Math.max(1, x1 - x0), h: Math.max(1, y1 - y0) };
 }
 
 function cropPlanes(pre: Preprocessed, c: Crop): Float32Array {
-  const n = c.w * c.h, plane = pre.size * pre.size;
+  const n = c.w * c.h,
+    plane = pre.size * pre.size;
   const out = new Float32Array(3 * n);
   for (let k = 0; k < 3; k++) {
     for (let y = 0; y < c.h; y++) {
@@ -73,9 +76,11 @@ export function salientMap(rgb: Float32Array, w: number, h: number): Float32Arra
     for (let i = 0; i < d.length; i++) barrier[i] += d[i];
   }
   const contrast = borderContrast(lab, w, h);
-  const a = normalizeRange(barrier), b = normalizeRange(contrast);
+  const a = normalizeRange(barrier),
+    b = normalizeRange(contrast);
   const out = new Float32Array(w * h);
-  const sx = 0.5 * w, sy = 0.5 * h;
+  const sx = 0.5 * w,
+    sy = 0.5 * h;
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const centre = Math.exp(-(((x + 0.5 - w / 2) / sx) ** 2 + ((y + 0.5 - h / 2) / sy) ** 2) / 2);
@@ -87,7 +92,10 @@ export function salientMap(rgb: Float32Array, w: number, h: number): Float32Arra
 
 /** Share of each side of the crop (top, right, bottom, left) that the binary mask covers. */
 export function sideShares(binary: Uint8Array, w: number, h: number): number[] {
-  let top = 0, bottom = 0, left = 0, right = 0;
+  let top = 0,
+    bottom = 0,
+    left = 0,
+    right = 0;
   for (let x = 0; x < w; x++) {
     top += binary[x];
     bottom += binary[(h - 1) * w + x];
@@ -111,7 +119,8 @@ function fromAlpha(pre: Preprocessed): SubjectMap | null {
   const { alpha } = pre;
   if (!alpha) return null;
   const c = contentCrop(pre);
-  let transparent = 0, covered = 0;
+  let transparent = 0,
+    covered = 0;
   for (let y = 0; y < c.h; y++) {
     for (let x = 0; x < c.w; x++) {
       const a = alpha[(c.y0 + y) * pre.size + c.x0 + x];
@@ -121,7 +130,12 @@ function fromAlpha(pre: Preprocessed): SubjectMap | null {
   }
   if (transparent < ALPHA_MIN_TRANSPARENT * c.w * c.h) return null;
   const area = covered / (c.w * c.h);
-  return { mask: Float32Array.from(alpha), source: 'alpha', area, note: `subject from the image's transparency (${Math.round(100 * area)} % of it)` };
+  return {
+    mask: Float32Array.from(alpha),
+    source: 'alpha',
+    area,
+    note: `subject from the image's transparency (${Math.round(100 * area)} % of it)`,
+  };
 }
 
 function wholeImage(pre: Preprocessed, why: string): SubjectMap {
@@ -139,18 +153,33 @@ export function findSubject(pre: Preprocessed): SubjectMap {
   const prior = salientMap(rgb, c.w, c.h);
   const refined = refineByColour(rgb, prior, c.w, c.h);
   const threshold = Math.min(0.5, otsuThreshold(refined));
-  const binary = mainComponents(Uint8Array.from(refined, (v) => (v >= threshold ? 1 : 0)), c.w, c.h);
+  const binary = mainComponents(
+    Uint8Array.from(refined, (v) => (v >= threshold ? 1 : 0)),
+    c.w,
+    c.h,
+  );
   let count = 0;
   for (const v of binary) count += v;
   const area = count / (c.w * c.h);
-  if (area < SUBJECT_AREA[0] || area > SUBJECT_AREA[1]) return wholeImage(pre, `whole image: no clear subject (an estimate covered ${Math.round(100 * area)} % of it)`);
+  if (area < SUBJECT_AREA[0] || area > SUBJECT_AREA[1])
+    return wholeImage(pre, `whole image: no clear subject (an estimate covered ${Math.round(100 * area)} % of it)`);
   // Border priors cannot see a subject that the frame cuts: an estimate reaching over one side
   // (a subject standing on the bottom edge) is plausible, one spreading along two is a guess.
   const sides = sideShares(binary, c.w, c.h);
-  const touched = sides.filter((v) => v > SIDE_TOUCH).length, widest = Math.max(...sides);
-  if (touched > 1 || widest > SUBJECT_MAX_SIDE) return wholeImage(pre, `whole image: the subject seems to run past the frame (${touched} sides, up to ${Math.round(100 * widest)} % of one)`);
+  const touched = sides.filter((v) => v > SIDE_TOUCH).length,
+    widest = Math.max(...sides);
+  if (touched > 1 || widest > SUBJECT_MAX_SIDE)
+    return wholeImage(
+      pre,
+      `whole image: the subject seems to run past the frame (${touched} sides, up to ${Math.round(100 * widest)} % of one)`,
+    );
   const soft = boxBlur(Float32Array.from(binary), c.w, c.h, Math.max(1, Math.round(FEATHER * Math.max(c.w, c.h))), 3);
-  return { mask: pasteCrop(soft, c, pre.size), source: 'estimate', area, note: `subject estimated from colour and the image border (${Math.round(100 * area)} % of it)` };
+  return {
+    mask: pasteCrop(soft, c, pre.size),
+    source: 'estimate',
+    area,
+    note: `subject estimated from colour and the image border (${Math.round(100 * area)} % of it)`,
+  };
 }
 
 /**
@@ -159,7 +188,8 @@ export function findSubject(pre: Preprocessed): SubjectMap {
  */
 export function focusOnSubject(pre: Pick<Preprocessed, 'rgb'>, mask: Float32Array): { rgb: Float32Array; gray: Float32Array } {
   const plane = mask.length;
-  const rgb = new Float32Array(pre.rgb.length), gray = new Float32Array(plane);
+  const rgb = new Float32Array(pre.rgb.length),
+    gray = new Float32Array(plane);
   for (let i = 0; i < plane; i++) {
     const m = mask[i];
     for (let k = 0; k < 3; k++) rgb[k * plane + i] = pre.rgb[k * plane + i] * m + (1 - m);
@@ -174,11 +204,13 @@ export function focusOnSubject(pre: Pick<Preprocessed, 'rgb'>, mask: Float32Arra
  */
 export function backgroundClutter(edges: Float32Array, subject: SubjectMap, pre: Preprocessed): number {
   const inside = contentCrop(pre);
-  let edge = 0, area = 0;
+  let edge = 0,
+    area = 0;
   for (let y = inside.y0; y < inside.y0 + inside.h; y++) {
     for (let x = inside.x0; x < inside.x0 + inside.w; x++) {
       // With no subject found, every edge of the photo competes for the strokes.
-      const i = y * pre.size + x, background = subject.source === 'whole' ? 1 : 1 - subject.mask[i];
+      const i = y * pre.size + x,
+        background = subject.source === 'whole' ? 1 : 1 - subject.mask[i];
       edge += edges[i] * background;
       area += background;
     }
@@ -204,5 +236,11 @@ export interface SubjectSummary {
 export function describeSubject(subject: SubjectMap | null, edges: Float32Array, pre: Preprocessed): SubjectSummary {
   if (!subject) return { source: 'off', area: 1, note: 'whole image (subject: off)', clutter: 0, busy: false };
   const clutter = subject.source === 'alpha' ? 0 : backgroundClutter(edges, subject, pre);
-  return { source: subject.source, area: subject.area, note: subject.note, clutter, busy: subject.source !== 'alpha' && clutter > BUSY_CLUTTER };
+  return {
+    source: subject.source,
+    area: subject.area,
+    note: subject.note,
+    clutter,
+    busy: subject.source !== 'alpha' && clutter > BUSY_CLUTTER,
+  };
 }

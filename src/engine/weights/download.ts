@@ -21,7 +21,7 @@ export type DownloadContext = 'cli' | 'plugin';
 /** What to check when the connection itself fails (one text per front end). */
 export function connectionAdvice(context: DownloadContext): string {
   return context === 'cli'
-    ? 'Check this computer\'s network connection (a proxy or firewall may block huggingface.co and its file hosts under hf.co), or run with `--model embedded`, which needs no download'
+    ? "Check this computer's network connection (a proxy or firewall may block huggingface.co and its file hosts under hf.co), or run with `--model embedded`, which needs no download"
     : "Offline, blocked by CORS, or redirected to a host that is not in the plugin's allowedDomains";
 }
 
@@ -107,7 +107,12 @@ function parseContentRange(value: string | null): { start: number; last: number;
  * Streams bytes [start, end) of the file to `sink(chunk, offset)`. Returns the file size when
  * the server states it. Resumes after a cut; retries 5xx/408/429 and network errors.
  */
-async function fetchRange(ctx: Ctx, start: number, end: number, sink: (chunk: Uint8Array, offset: number) => void): Promise<number | undefined> {
+async function fetchRange(
+  ctx: Ctx,
+  start: number,
+  end: number,
+  sink: (chunk: Uint8Array, offset: number) => void,
+): Promise<number | undefined> {
   let pos = start;
   let failures = 0;
   let fileSize: number | undefined;
@@ -123,13 +128,22 @@ async function fetchRange(ctx: Ctx, start: number, end: number, sink: (chunk: Ui
       response = await ctx.fetch(ctx.url, { headers: { Range: range }, signal: ctx.signal });
     } catch (error) {
       ctx.signal?.throwIfAborted();
-      await fail(new DownloadError(`Network error fetching ${ctx.url} (${range}): ${(error as Error).message}. ${connectionAdvice(ctx.context)}`, 'network'));
+      await fail(
+        new DownloadError(
+          `Network error fetching ${ctx.url} (${range}): ${(error as Error).message}. ${connectionAdvice(ctx.context)}`,
+          'network',
+        ),
+      );
       continue;
     }
     if (response.status !== 206) {
       await response.body?.cancel().catch(() => undefined);
       if (response.status === 200) {
-        throw new DownloadError(`${ctx.url} answered 200 (the whole file) instead of 206 Partial Content to ${range}: the server ignores HTTP Range requests`, 'range', 200);
+        throw new DownloadError(
+          `${ctx.url} answered 200 (the whole file) instead of 206 Partial Content to ${range}: the server ignores HTTP Range requests`,
+          'range',
+          200,
+        );
       }
       const error = new DownloadError(`HTTP ${response.status} ${response.statusText} for ${ctx.url} (${range})`, 'http', response.status);
       if (response.status < 500 && response.status !== 408 && response.status !== 429) throw error;
@@ -164,7 +178,12 @@ async function fetchRange(ctx: Ctx, start: number, end: number, sink: (chunk: Ui
     } catch (error) {
       ctx.signal?.throwIfAborted();
       if (pos > before) failures = 0; // progress was made: resume without spending a retry
-      await fail(new DownloadError(`Download of ${ctx.url} interrupted at byte ${pos} of [${start}, ${end}): ${(error as Error).message}`, 'network'));
+      await fail(
+        new DownloadError(
+          `Download of ${ctx.url} interrupted at byte ${pos} of [${start}, ${end}): ${(error as Error).message}`,
+          'network',
+        ),
+      );
     }
   }
   return fileSize;
@@ -195,7 +214,14 @@ export async function fetchHeader(ctx: Ctx): Promise<SafetensorsHeader> {
  */
 export async function downloadWeights(options: DownloadOptions): Promise<WeightSet> {
   const fetchFn = options.fetch ?? ((url, init) => globalThis.fetch(url, init));
-  const ctx: Ctx = { url: options.url, fetch: fetchFn, context: options.context ?? 'plugin', signal: options.signal, retries: options.retries ?? 4, backoffMs: options.backoffMs ?? 500 };
+  const ctx: Ctx = {
+    url: options.url,
+    fetch: fetchFn,
+    context: options.context ?? 'plugin',
+    signal: options.signal,
+    retries: options.retries ?? 4,
+    backoffMs: options.backoffMs ?? 500,
+  };
   const report = options.onProgress ?? (() => undefined);
   report({ phase: 'header', bytesDone: 0, bytesTotal: 0 });
   const header = await fetchHeader(ctx);

@@ -43,9 +43,11 @@ export function readHeaderLength(first8: Uint8Array, fileSize?: number): number 
   if (first8.length < 8) throw new Error(`safetensors: need 8 bytes for the header length, got ${first8.length}`);
   const n = new DataView(first8.buffer, first8.byteOffset, 8).getBigUint64(0, true);
   if (n < 2n) throw new Error(`safetensors: header length ${n} is too small to hold JSON`);
-  if (n > BigInt(MAX_HEADER_BYTES)) throw new Error(`safetensors: header length ${n} exceeds the ${MAX_HEADER_BYTES}-byte cap (not a safetensors file?)`);
+  if (n > BigInt(MAX_HEADER_BYTES))
+    throw new Error(`safetensors: header length ${n} exceeds the ${MAX_HEADER_BYTES}-byte cap (not a safetensors file?)`);
   const len = Number(n);
-  if (fileSize !== undefined && 8 + len > fileSize) throw new Error(`safetensors: header length ${len} runs past the end of the ${fileSize}-byte file`);
+  if (fileSize !== undefined && 8 + len > fileSize)
+    throw new Error(`safetensors: header length ${len} runs past the end of the ${fileSize}-byte file`);
   return len;
 }
 
@@ -109,7 +111,8 @@ function checkLayout(entries: TensorEntry[], dataBytes?: number): void {
   const sorted = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
   let cursor = 0;
   for (const e of sorted) {
-    if (e.begin < cursor) throw new Error(`safetensors: tensor '${e.name}' [${e.begin}, ${e.end}) overlaps the previous tensor (ends at ${cursor})`);
+    if (e.begin < cursor)
+      throw new Error(`safetensors: tensor '${e.name}' [${e.begin}, ${e.end}) overlaps the previous tensor (ends at ${cursor})`);
     if (e.begin > cursor) throw new Error(`safetensors: hole in the data section at [${cursor}, ${e.begin}) before '${e.name}'`);
     cursor = e.end;
   }
@@ -181,7 +184,8 @@ export function encodeHeader(tensors: readonly TensorToWrite[], metadata: Record
   let offset = 0;
   for (const t of tensors) {
     const need = t.shape.reduce((a, b) => a * b, 1) * DTYPE_BYTES[t.dtype];
-    if (t.bytes.length !== need) throw new Error(`encodeHeader: '${t.name}' has ${t.bytes.length} bytes, ${t.dtype}[${t.shape.join(',')}] needs ${need}`);
+    if (t.bytes.length !== need)
+      throw new Error(`encodeHeader: '${t.name}' has ${t.bytes.length} bytes, ${t.dtype}[${t.shape.join(',')}] needs ${need}`);
     if (t.name in json) throw new Error(`encodeHeader: duplicate tensor '${t.name}'`);
     json[t.name] = { dtype: t.dtype, shape: [...t.shape], data_offsets: [offset, offset + need] };
     offset += need;

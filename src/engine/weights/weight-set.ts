@@ -2,7 +2,15 @@
 // and the result of a download or a load: the selected tensors packed in file order in one
 // buffer (WeightSet), whose SHA-256 is what a registry digest pins.
 import { sha256HexPortable } from './sha256.ts';
-import { DTYPE_BYTES, encodeHeader, toFloat16Bits, toFloat32, type SafetensorsDType, type SafetensorsHeader, type TensorEntry } from './safetensors.ts';
+import {
+  DTYPE_BYTES,
+  encodeHeader,
+  toFloat16Bits,
+  toFloat32,
+  type SafetensorsDType,
+  type SafetensorsHeader,
+  type TensorEntry,
+} from './safetensors.ts';
 
 const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 

@@ -34,7 +34,11 @@ export function AboutWindow() {
               Check again
             </Button>
           </div>
-          {copyOutcome.value && <Text class="muted" data-testid="about-copied">{copyOutcome.value}</Text>}
+          {copyOutcome.value && (
+            <Text class="muted" data-testid="about-copied">
+              {copyOutcome.value}
+            </Text>
+          )}
           <textarea ref={text} class="about-text" readOnly rows={4} value={reportText(report)} data-testid="about-text" />
         </div>
       )}

@@ -2,7 +2,7 @@
 // width and colour, seed, and (advanced) the backend. Defaults give a good result untouched.
 import { Button, Disclosure, Dropdown, SegmentedControl, Text, TextboxColor, TextboxNumeric } from '@create-figma-plugin/ui';
 import { useRef, useState } from 'preact/hooks';
-import { cancelDownload, downloadModel, loadWeightsFile, removeStoredModels } from '../actions.ts';
+import { cancelDownload, downloadModel, loadWeightsFile, removeStoredModels } from '../model-actions.ts';
 import { PRESETS, type SubjectChoice } from '../../engine/index.ts';
 import { MAX_STROKES } from '../../common/limits.ts';
 import { formatBytes, UI_MODELS, findUiModel, type UiModel } from '../models.ts';
@@ -57,11 +57,18 @@ function ModelFetch({ model, status, disabled }: { model: UiModel; status: Model
   if (!model.downloadBytes || status?.state === 'ready') {
     if (!model.downloadBytes || status?.state !== 'ready') return null;
     const where =
-      status.source === 'stored' ? 'Ready: loaded from this browser’s storage and checked again.'
-      : status.notKept ? `Ready: ${status.notKept}.`
-      : stored ? 'Ready: kept in this browser for the next sessions.'
-      : 'Ready: kept in memory until the plugin closes.';
-    return <Text class="muted" data-testid="model-ready">{where}</Text>;
+      status.source === 'stored'
+        ? 'Ready: loaded from this browser’s storage and checked again.'
+        : status.notKept
+          ? `Ready: ${status.notKept}.`
+          : stored
+            ? 'Ready: kept in this browser for the next sessions.'
+            : 'Ready: kept in memory until the plugin closes.';
+    return (
+      <Text class="muted" data-testid="model-ready">
+        {where}
+      </Text>
+    );
   }
   if (status?.state === 'downloading') {
     const total = status.total || model.downloadBytes;
@@ -72,7 +79,9 @@ function ModelFetch({ model, status, disabled }: { model: UiModel; status: Model
         <Text class="muted">
           {status.total && status.done >= status.total
             ? 'Downloaded: checking and compiling the model…'
-            : status.done ? `Downloading ${formatBytes(status.done)} of ${formatBytes(total)} (${pct} %)` : 'Connecting to Hugging Face…'}
+            : status.done
+              ? `Downloading ${formatBytes(status.done)} of ${formatBytes(total)} (${pct} %)`
+              : 'Connecting to Hugging Face…'}
         </Text>
         <Button secondary onClick={() => cancelDownload(model.id)} data-testid="download-cancel">
           Cancel download
@@ -80,7 +89,12 @@ function ModelFetch({ model, status, disabled }: { model: UiModel; status: Model
       </div>
     );
   }
-  if (status?.state === 'loading') return <Text class="muted" data-testid="model-loading">Checking and compiling the weights file…</Text>;
+  if (status?.state === 'loading')
+    return (
+      <Text class="muted" data-testid="model-loading">
+        Checking and compiling the weights file…
+      </Text>
+    );
   return (
     <div class="model-fetch">
       <Text class="muted" data-testid="download-size">
@@ -89,7 +103,12 @@ function ModelFetch({ model, status, disabled }: { model: UiModel; status: Model
           : `Needs a one-time download of ${formatBytes(model.downloadBytes)} from Hugging Face (${storedModels.value.unavailable ? 'kept until the plugin closes' : 'kept in this browser'}), or its ${model.file} from disk.`}
       </Text>
       <div class="buttons">
-        <Button disabled={disabled} onClick={() => downloadModel(model.id)} data-testid="model-download" data-stored={stored ? 'yes' : 'no'}>
+        <Button
+          disabled={disabled}
+          onClick={() => downloadModel(model.id)}
+          data-testid="model-download"
+          data-stored={stored ? 'yes' : 'no'}
+        >
           {stored ? 'Load' : `Download ${formatBytes(model.downloadBytes)}`}
         </Button>
         <Button secondary disabled={disabled} onClick={() => file.current?.click()} data-testid="model-file-button">
@@ -115,7 +134,12 @@ function ModelFetch({ model, status, disabled }: { model: UiModel; status: Model
 /** The models this window keeps, their size, and the way to remove them (hosted window only). */
 function KeptModels({ disabled }: { disabled: boolean }) {
   const { models, freed } = storedModels.value;
-  if (models.length === 0) return freed ? <Text class="muted" data-testid="stored-models">Removed the downloaded models ({formatBytes(freed)}).</Text> : null;
+  if (models.length === 0)
+    return freed ? (
+      <Text class="muted" data-testid="stored-models">
+        Removed the downloaded models ({formatBytes(freed)}).
+      </Text>
+    ) : null;
   const total = models.reduce((sum, m) => sum + m.bytes, 0);
   return (
     <div class="model-fetch" data-testid="stored-models" data-count={models.length}>
@@ -165,7 +189,8 @@ export function Controls() {
           options={(Object.keys(PRESETS) as Preset[]).map((p) => ({ value: p, children: PRESET_LABEL[p] }))}
         />
         <Text class="muted" data-testid="expected-time">
-          About {formatDuration(expectedMs(preset.value))} with {iterationsOverride.value ?? PRESETS[preset.value].iterations} iterations{measuredIterationMs.value ? '' : ' (estimate until the first run)'}.
+          About {formatDuration(expectedMs(preset.value))} with {iterationsOverride.value ?? PRESETS[preset.value].iterations} iterations
+          {measuredIterationMs.value ? '' : ' (estimate until the first run)'}.
         </Text>
       </Row>
       <Row label="Model">
@@ -174,7 +199,10 @@ export function Controls() {
           value={modelId.value}
           onValueChange={(v) => (modelId.value = v)}
           data-testid="model"
-          options={UI_MODELS.map((m) => ({ value: m.id, text: m.downloadBytes ? `${m.label} · ${formatBytes(m.downloadBytes)}` : m.label }))}
+          options={UI_MODELS.map((m) => ({
+            value: m.id,
+            text: m.downloadBytes ? `${m.label} · ${formatBytes(m.downloadBytes)}` : m.label,
+          }))}
         />
         <Text class="muted">{model.note}</Text>
         <ModelSource model={model} status={status} />
@@ -193,12 +221,24 @@ export function Controls() {
             suffix=" px"
             data-testid="stroke-width"
           />
-          <TextboxColor hexColor={colorHex.value} opacity="100%" onHexColorValueInput={(v) => (colorHex.value = v)} onOpacityValueInput={() => {}} />
+          <TextboxColor
+            hexColor={colorHex.value}
+            opacity="100%"
+            onHexColorValueInput={(v) => (colorHex.value = v)}
+            onOpacityValueInput={() => {}}
+          />
         </div>
       </Row>
       <Disclosure open={advanced} title="Advanced" onClick={() => setAdvanced(!advanced)} data-testid="advanced">
         <Row label="Seed">
-          <TextboxNumeric disabled={disabled} integer minimum={0} value={String(seed.value)} onNumericValueInput={(v) => v !== null && v >= 0 && (seed.value = v)} data-testid="seed" />
+          <TextboxNumeric
+            disabled={disabled}
+            integer
+            minimum={0}
+            value={String(seed.value)}
+            onNumericValueInput={(v) => v !== null && v >= 0 && (seed.value = v)}
+            data-testid="seed"
+          />
         </Row>
         <Row label="Iterations">
           <TextboxNumeric

@@ -6,7 +6,15 @@ import { colorHex, live, showPhoto, strokeWidth, subject } from '../state.ts';
 const PHOTO_ALPHA = 0.22;
 const CANVAS_SIZE = 224;
 
-export function drawSketch(ctx: CanvasRenderingContext2D, w: number, h: number, unitPoints: Float32Array | null, photo: OffscreenCanvas | null, color: string, width: number): void {
+export function drawSketch(
+  ctx: CanvasRenderingContext2D,
+  w: number,
+  h: number,
+  unitPoints: Float32Array | null,
+  photo: OffscreenCanvas | null,
+  color: string,
+  width: number,
+): void {
   ctx.fillStyle = '#ffffff';
   ctx.fillRect(0, 0, w, h);
   if (photo) {
@@ -44,7 +52,8 @@ export function Preview() {
       const ratio = window.devicePixelRatio || 1;
       const cssWidth = canvas.clientWidth || 320;
       const aspect = subj.image.width / subj.image.height;
-      const w = Math.round(cssWidth * ratio), h = Math.round((cssWidth / aspect) * ratio);
+      const w = Math.round(cssWidth * ratio),
+        h = Math.round((cssWidth / aspect) * ratio);
       if (canvas.width !== w) canvas.width = w;
       if (canvas.height !== h) canvas.height = h;
       const ctx = canvas.getContext('2d');
@@ -53,5 +62,13 @@ export function Preview() {
     return () => cancelAnimationFrame(frame);
   }, [subj, sketch, photo, color, width]);
   if (!subj) return null;
-  return <canvas ref={ref} class="preview" data-testid="preview" data-strokes={sketch ? sketch.unitPoints.length / 8 : 0} data-iteration={sketch?.iteration ?? -1} />;
+  return (
+    <canvas
+      ref={ref}
+      class="preview"
+      data-testid="preview"
+      data-strokes={sketch ? sketch.unitPoints.length / 8 : 0}
+      data-iteration={sketch?.iteration ?? -1}
+    />
+  );
 }

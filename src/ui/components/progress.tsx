@@ -33,7 +33,8 @@ export function lossTrend(trail: readonly number[]): 'falling' | 'flat' | 'risin
  * inside layout: measured 0.2-1 s (one long task mid-run) while the engine loads the cores.
  */
 function TrendArrow({ trend }: { trend: 'falling' | 'flat' | 'rising' }) {
-  const tip = trend === 'falling' ? 'M3 4 L11 12 M6 12 H11 V7' : trend === 'rising' ? 'M3 12 L11 4 M6 4 H11 V9' : 'M2 8 H12 M8 4 L12 8 L8 12';
+  const tip =
+    trend === 'falling' ? 'M3 4 L11 12 M6 12 H11 V7' : trend === 'rising' ? 'M3 12 L11 4 M6 4 H11 V9' : 'M2 8 H12 M8 4 L12 8 L8 12';
   return (
     <svg class="trend" viewBox="0 0 14 16" role="img" aria-label={`loss ${trend}`} data-trend={trend}>
       <path d={tip} fill="none" stroke="currentColor" stroke-width="1.5" stroke-linecap="round" stroke-linejoin="round" />
@@ -43,9 +44,12 @@ function TrendArrow({ trend }: { trend: 'falling' | 'flat' | 'rising' }) {
 
 function Sparkline({ values }: { values: readonly number[] }) {
   if (values.length < 2) return null;
-  const lo = Math.min(...values), hi = Math.max(...values);
+  const lo = Math.min(...values),
+    hi = Math.max(...values);
   const span = hi - lo || 1;
-  const points = values.map((v, i) => `${((i / (values.length - 1)) * 100).toFixed(1)},${(2 + ((v - lo) / span) * 16).toFixed(1)}`).join(' ');
+  const points = values
+    .map((v, i) => `${((i / (values.length - 1)) * 100).toFixed(1)},${(2 + ((v - lo) / span) * 16).toFixed(1)}`)
+    .join(' ');
   return (
     <svg class="spark" viewBox="0 0 100 20" preserveAspectRatio="none" aria-label="loss trend">
       <polyline points={points} fill="none" stroke="currentColor" stroke-width="1.2" vector-effect="non-scaling-stroke" />
@@ -82,7 +86,11 @@ export function Progress() {
           )}
         </Text>
         <Sparkline values={lossTrail.value} />
-        {backend.value && <Text class="muted">Running on {backend.value.label}: {backend.value.reason}.</Text>}
+        {backend.value && (
+          <Text class="muted">
+            Running on {backend.value.label}: {backend.value.reason}.
+          </Text>
+        )}
         <FocusHint />
       </div>
     );
@@ -95,7 +103,11 @@ export function Progress() {
         {r.cancelled ? 'Stopped' : 'Done'} after {r.iteration} iterations in {formatDuration(r.totalMs)}
         {r.stoppedEarly ? ' (no further improvement)' : ''} · seed {r.seed}
       </Text>
-      {backend.value && <Text class="muted">Ran on {backend.value.label}: {backend.value.reason}.</Text>}
+      {backend.value && (
+        <Text class="muted">
+          Ran on {backend.value.label}: {backend.value.reason}.
+        </Text>
+      )}
       <FocusHint />
     </div>
   );

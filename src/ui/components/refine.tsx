@@ -22,7 +22,9 @@ export function RefinePanel() {
     <div class="refine" data-testid="refine-panel" data-strokes={t.strokes.length} data-frozen={mine}>
       <Text>
         A Sketchify sketch of {t.strokes.length} stroke{t.strokes.length === 1 ? '' : 's'}.
-        {t.edited > 0 ? ` Your ${t.edited} edited stroke${t.edited === 1 ? ' stays' : 's stay'} as ${t.edited === 1 ? 'it is' : 'they are'}; the others are redrawn.` : ' Refining redraws its strokes from where they are.'}
+        {t.edited > 0
+          ? ` Your ${t.edited} edited stroke${t.edited === 1 ? ' stays' : 's stay'} as ${t.edited === 1 ? 'it is' : 'they are'}; the others are redrawn.`
+          : ' Refining redraws its strokes from where they are.'}
         {t.deleted > 0 ? ` ${t.deleted} deleted stroke${t.deleted === 1 ? ' stays' : 's stay'} deleted.` : ''}
       </Text>
       <div class="buttons">
@@ -32,7 +34,12 @@ export function RefinePanel() {
         <Button secondary disabled={!ready || !refineAllowed('add', t)} onClick={() => void refine('add')} data-testid="refine-add">
           +{REFINE_STEP} strokes
         </Button>
-        <Button secondary disabled={!ready || !refineAllowed('remove', t)} onClick={() => void refine('remove')} data-testid="refine-remove">
+        <Button
+          secondary
+          disabled={!ready || !refineAllowed('remove', t)}
+          onClick={() => void refine('remove')}
+          data-testid="refine-remove"
+        >
           −{REFINE_STEP} strokes
         </Button>
       </div>

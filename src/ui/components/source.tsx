@@ -27,13 +27,24 @@ export function Source() {
     return (
       <div class="source empty" data-testid="empty-state">
         <div class="empty-art" aria-hidden="true">
-          <svg viewBox="0 0 40 32" width="40" height="32"><rect x="1" y="1" width="38" height="30" rx="3" fill="none" stroke="currentColor" stroke-dasharray="3 2" /><path d="M6 25 C 12 12, 18 12, 22 20 S 30 24, 34 8" fill="none" stroke="currentColor" stroke-width="1.5" stroke-linecap="round" /></svg>
+          <svg viewBox="0 0 40 32" width="40" height="32">
+            <rect x="1" y="1" width="38" height="30" rx="3" fill="none" stroke="currentColor" stroke-dasharray="3 2" />
+            <path
+              d="M6 25 C 12 12, 18 12, 22 20 S 30 24, 34 8"
+              fill="none"
+              stroke="currentColor"
+              stroke-width="1.5"
+              stroke-linecap="round"
+            />
+          </svg>
         </div>
         <div>
           <Text>
             <strong>{message}</strong>
           </Text>
-          <Text>Select a layer with an image fill (a photo works best). Sketchify draws it with a few lines and places them over the image.</Text>
+          <Text>
+            Select a layer with an image fill (a photo works best). Sketchify draws it with a few lines and places them over the image.
+          </Text>
         </div>
       </div>
     );

@@ -52,7 +52,10 @@ export class EngineClient {
   connect(): Promise<Booted> {
     if (!this.hosts) {
       const source = new Blob([workerSource], { type: 'text/javascript' });
-      const events: HostEvents = { attach: (engine, host) => this.attach(engine, host), failed: (error) => this.tell({ type: 'failed', error }) };
+      const events: HostEvents = {
+        attach: (engine, host) => this.attach(engine, host),
+        failed: (error) => this.tell({ type: 'failed', error }),
+      };
       this.hosts = { worker: new WorkerHost(source, events), main: new MainHost(source, events) };
     }
     return this.hosts.worker.connect().then((c) => c.booted);
@@ -88,7 +91,9 @@ export class EngineClient {
   /** Stops a run where it runs; its reply is then the best strokes so far. */
   cancel(runId: number): void {
     const host = this.routes.get(runId)?.host ?? 'worker';
-    void this.endpoint(host).then((engine) => engine.emit('cancel', { runId })).catch(warn('cancel'));
+    void this.endpoint(host)
+      .then((engine) => engine.emit('cancel', { runId }))
+      .catch(warn('cancel'));
   }
 
   /** Makes a CLIP model ready in the worker (its kept copy, else a download); resolves with how. */
@@ -107,7 +112,9 @@ export class EngineClient {
   }
 
   cancelDownload(model: string): void {
-    void this.endpoint('worker').then((engine) => engine.emit('cancelDownload', { model })).catch(warn('cancelDownload'));
+    void this.endpoint('worker')
+      .then((engine) => engine.emit('cancelDownload', { model }))
+      .catch(warn('cancelDownload'));
   }
 
   /** A weights file the user picked: its bytes move to the worker (transferred, not copied). */
@@ -118,7 +125,9 @@ export class EngineClient {
   /** Prepares a model and its CPU loss sessions before any run, at low priority ('warm' notices follow). */
   warm(model: string, batches: number[]): void {
     // The shard hook (see forcedShards) also tells the warm-up whether to start loss workers.
-    void this.endpoint('worker').then((engine) => engine.emit('warm', { model, batches, shards: forcedShards() })).catch(warn('warm'));
+    void this.endpoint('worker')
+      .then((engine) => engine.emit('warm', { model, batches, shards: forcedShards() }))
+      .catch(warn('warm'));
   }
 
   /** What the engine worker's scope has (About this window): its own probes, run there. */
@@ -195,7 +204,8 @@ export class EngineClient {
     if (req.backend === 'webgpu') return { host: 'main' };
     const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null);
     if (!adapter) return { host: 'worker', cpuReason: 'WebGPU found no usable graphics adapter' };
-    if (isSoftwareAdapter(adapter)) return { host: 'worker', cpuReason: 'the only WebGPU adapter is a software renderer, which is slower than the CPU path' };
+    if (isSoftwareAdapter(adapter))
+      return { host: 'worker', cpuReason: 'the only WebGPU adapter is a software renderer, which is slower than the CPU path' };
     return { host: 'main' };
   }
 
@@ -210,10 +220,16 @@ export class EngineClient {
   private handOff(runId: number, message: string, iteration: number): void {
     const route = this.routes.get(runId);
     if (!route || route.host !== 'main' || !route.request) return;
-    const req: RunRequest = { ...route.request, backend: 'cpu', cpuReason: `the GPU device was lost at iteration ${iteration}, so the run continues on the CPU` };
+    const req: RunRequest = {
+      ...route.request,
+      backend: 'cpu',
+      cpuReason: `the GPU device was lost at iteration ${iteration}, so the run continues on the CPU`,
+    };
     route.request = undefined;
     route.host = 'worker';
-    void this.endpoint('main').then((engine) => engine.emit('cancel', { runId })).catch(warn('cancel'));
+    void this.endpoint('main')
+      .then((engine) => engine.emit('cancel', { runId }))
+      .catch(warn('cancel'));
     route.onEvent({ type: 'deviceLost', message, iteration });
     const worker = this.endpoint('worker')
       .then((engine) => engine.emit('run', req, { transfer: [req.pixels.buffer] }))

@@ -7,7 +7,23 @@
 // sides, by the rpc endpoint (src/common/rpc), like the sandbox's.
 
 import { createEndpoint, type Endpoint, type MapOf, type Transport } from '../../common/rpc/endpoint.ts';
-import { anyNumber, array, bool, bytes, clampedBytes, empty, float32, literal, nullable, num, object, optional, ProtocolError, str, type Infer } from '../../common/rpc/schema.ts';
+import {
+  anyNumber,
+  array,
+  bool,
+  bytes,
+  clampedBytes,
+  empty,
+  float32,
+  literal,
+  nullable,
+  num,
+  object,
+  optional,
+  ProtocolError,
+  str,
+  type Infer,
+} from '../../common/rpc/schema.ts';
 import { MAX_IMAGE_SIDE, MAX_STROKES } from '../../common/limits.ts';
 
 export const ENGINE_PROTOCOL = 'sketchify-engine/1';
@@ -68,7 +84,8 @@ const runFields = {
 const runShape = object(runFields);
 const runRequest: typeof runShape = (v, path) => {
   const r = runShape(v, path);
-  if (r.pixels.length !== 4 * r.width * r.height) throw new ProtocolError(`${path}.pixels: ${r.pixels.length} bytes for ${r.width} x ${r.height} RGBA pixels`);
+  if (r.pixels.length !== 4 * r.width * r.height)
+    throw new ProtocolError(`${path}.pixels: ${r.pixels.length} bytes for ${r.width} x ${r.height} RGBA pixels`);
   return r;
 };
 export type RunRequest = Infer<typeof runRequest>;
@@ -181,7 +198,10 @@ export const UI_TO_ENGINE = {
    * Worker: prepare the model and its CPU loss sessions of these batch sizes (seeds x views)
    * before any run, at low priority (worker/warm.ts); answered at once, followed by 'warm' events.
    */
-  warm: { request: object({ model, batches: array(num({ min: 1, max: 256, integer: true }), { max: 16 }), shards: optional(anyNumber) }), response: empty },
+  warm: {
+    request: object({ model, batches: array(num({ min: 1, max: 256, integer: true }), { max: 16 }), shards: optional(anyNumber) }),
+    response: empty,
+  },
   /** What this scope has (About this window). */
   facts: { request: empty, response: scopeFacts },
   storedModels: { request: empty, response: storedModels },
@@ -214,10 +234,14 @@ export type EngineToUi = MapOf<typeof ENGINE_TO_UI>;
 
 /** The UI's side of one engine host. No timeouts: a run or a download takes as long as it takes. */
 export function createEngineClientEndpoint(transport: Transport): Endpoint<EngineToUi, UiToEngine> {
-  return createEndpoint<EngineToUi, UiToEngine>({ protocol: ENGINE_PROTOCOL, receives: ENGINE_TO_UI, sends: UI_TO_ENGINE }, transport, { timeoutMs: 0 });
+  return createEndpoint<EngineToUi, UiToEngine>({ protocol: ENGINE_PROTOCOL, receives: ENGINE_TO_UI, sends: UI_TO_ENGINE }, transport, {
+    timeoutMs: 0,
+  });
 }
 
 /** The engine host's side. */
 export function createEngineHostEndpoint(transport: Transport): Endpoint<UiToEngine, EngineToUi> {
-  return createEndpoint<UiToEngine, EngineToUi>({ protocol: ENGINE_PROTOCOL, receives: UI_TO_ENGINE, sends: ENGINE_TO_UI }, transport, { timeoutMs: 0 });
+  return createEndpoint<UiToEngine, EngineToUi>({ protocol: ENGINE_PROTOCOL, receives: UI_TO_ENGINE, sends: ENGINE_TO_UI }, transport, {
+    timeoutMs: 0,
+  });
 }

@@ -22,13 +22,19 @@ async function fetchChecked(asset: Exclude<BundledAsset, Uint8Array>, what: stri
   try {
     response = await fetch(url);
   } catch (error) {
-    throw new Error(`${what} could not be loaded from ${url} (${(error as Error).message}): check the connection to the plugin window's site.`);
+    throw new Error(
+      `${what} could not be loaded from ${url} (${(error as Error).message}): check the connection to the plugin window's site.`,
+    );
   }
   if (!response.ok) throw new Error(`${what} could not be loaded from ${url}: HTTP ${response.status}.`);
   const bytes = new Uint8Array(await response.arrayBuffer());
-  if (bytes.byteLength !== asset.bytes) throw new Error(`${what} from ${url} has ${bytes.byteLength} bytes, expected ${asset.bytes}: the site serves another file.`);
+  if (bytes.byteLength !== asset.bytes)
+    throw new Error(`${what} from ${url} has ${bytes.byteLength} bytes, expected ${asset.bytes}: the site serves another file.`);
   const digest = await sha256Hex(bytes);
-  if (digest !== asset.sha256) throw new Error(`${what} from ${url} does not match its SHA-256 (${digest.slice(0, 12)}…, expected ${asset.sha256.slice(0, 12)}…): refused.`);
+  if (digest !== asset.sha256)
+    throw new Error(
+      `${what} from ${url} does not match its SHA-256 (${digest.slice(0, 12)}…, expected ${asset.sha256.slice(0, 12)}…): refused.`,
+    );
   return bytes;
 }
 

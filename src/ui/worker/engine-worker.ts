@@ -13,18 +13,35 @@ import { resolveOptions, sketchify, type SketchProgress } from '../../engine/ind
 import { transferring, type Endpoint, type Transferring } from '../../common/rpc/endpoint.ts';
 import { portTransport, type MessagePortLike } from '../../common/rpc/port-transport.ts';
 import { toWireError } from '../../common/rpc/wire-error.ts';
-import { probeWebGpu, type BackendProbe } from '../backend.ts';
 import type { MainThreadEngine } from '../engine/main-host.ts';
 import { LOSS_WORKER_NAME } from './bootstrap.ts';
+import { chooseBackend, gpuProbe, inWorker } from './choose-backend.ts';
 import { serveLossWorker } from './loss-worker.ts';
 import { checkShards, chunkSizes, LossWorkerPool, PooledLossModel, shardCount } from './loss-workers.ts';
-import { adoptWeights, cancelDownload, downloadModel, handOverWeights, loadModel, loadModelFromFile, prepareCpuLoss, removeStoredModels, storedModels, type Obtained } from './models.ts';
-import { createEngineHostEndpoint, type EngineToUi, type RunRequest, type UiToEngine, type WireBackend, type WireResult, type WireSketch } from '../engine/protocol.ts';
+import {
+  adoptWeights,
+  cancelDownload,
+  downloadModel,
+  handOverWeights,
+  loadModel,
+  loadModelFromFile,
+  prepareCpuLoss,
+  removeStoredModels,
+  storedModels,
+  type Obtained,
+} from './models.ts';
+import {
+  createEngineHostEndpoint,
+  type EngineToUi,
+  type RunRequest,
+  type UiToEngine,
+  type WireResult,
+  type WireSketch,
+} from '../engine/protocol.ts';
 import { ORT_BUILD } from './ort.ts';
 import { WarmUp } from './warm.ts';
 import { gatherScopeFacts } from '../window-facts.ts';
 
-const inWorker = typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined';
 /** The UI's end, once serving. */
 let ui: Endpoint<UiToEngine, EngineToUi> | null = null;
 /** Tells the UI; an event that fails its own check is a bug to log, never a reason to fail the run. */
@@ -36,45 +53,22 @@ const tell: Endpoint<UiToEngine, EngineToUi>['notify'] = (type, payload) => {
   }
 };
 
-let gpu: Promise<BackendProbe> | null = null;
 const runs = new Map<number, AbortController>();
 const warmUp = new WarmUp();
 const lossWorkers = new LossWorkerPool();
 
-/** One GPU probe per session; forgotten when the device is lost so the next run probes again. */
-function gpuProbe(): Promise<BackendProbe> {
-  const api = (navigator as Navigator & { gpu?: GPU }).gpu;
-  // A blob worker of an opaque-origin iframe may be no secure context even where the iframe
-  // is one: then it has no navigator.gpu (nor crypto.subtle), whatever the host offers.
-  if (!api && !self.isSecureContext) {
-    return (gpu ??= Promise.resolve({ device: null, software: false, label: 'CPU', reason: "the plugin's engine worker is not a secure context here, so it gets no WebGPU" }));
-  }
-  gpu ??= probeWebGpu(api).then((probe) => {
-    // The next run probes again; the run that had it falls back inside the engine.
-    void probe.device?.lost.then(() => (gpu = null));
-    // Exposed for diagnostics (and the device-lost test): the current engine device.
-    (globalThis as { __sketchifyDevice?: GPUDevice | null }).__sketchifyDevice = probe.device;
-    return probe;
-  });
-  return gpu;
-}
-
-async function chooseBackend(req: RunRequest): Promise<{ info: WireBackend; device?: GPUDevice }> {
-  const cpu = (reason: string) => ({ info: { backend: 'cpu' as const, label: 'CPU', reason } });
-  if (req.backend === 'cpu') return cpu(req.cpuReason ?? 'you chose the CPU');
-  if (req.webgpuUnavailable) return cpu(req.webgpuUnavailable);
-  const probe = await gpuProbe();
-  if (!probe.device) return cpu(probe.reason);
-  if (probe.software && req.backend === 'auto') return cpu(`${probe.reason}, which is slower than the CPU path`);
-  const why = req.backend === 'webgpu' ? 'you chose the GPU' : probe.reason;
-  // engine-client.ts sends a run here only when its worker has no WebGPU: say so.
-  // Setup there is seconds of main-thread work (bundle, model, targets: bench/ui.ts): warn.
-  const where = inWorker ? '' : "; it runs beside the UI, since the plugin's engine worker gets no WebGPU on this host (the panel may pause while it prepares)";
-  return { info: { backend: 'webgpu', label: probe.label, reason: why + where }, device: probe.device };
-}
-
-function wire(p: Pick<SketchProgress, 'unitPoints' | 'iteration' | 'iterations' | 'loss' | 'bestLoss' | 'elapsedMs' | 'etaMs' | 'subject'>): WireSketch {
-  const sketch: WireSketch = { unitPoints: p.unitPoints.slice(), iteration: p.iteration, iterations: p.iterations, loss: p.loss, bestLoss: p.bestLoss, elapsedMs: p.elapsedMs, etaMs: p.etaMs };
+function wire(
+  p: Pick<SketchProgress, 'unitPoints' | 'iteration' | 'iterations' | 'loss' | 'bestLoss' | 'elapsedMs' | 'etaMs' | 'subject'>,
+): WireSketch {
+  const sketch: WireSketch = {
+    unitPoints: p.unitPoints.slice(),
+    iteration: p.iteration,
+    iterations: p.iterations,
+    loss: p.loss,
+    bestLoss: p.bestLoss,
+    elapsedMs: p.elapsedMs,
+    etaMs: p.etaMs,
+  };
   if (p.subject) sketch.subject = { source: p.subject.source, busy: p.subject.busy };
   return sketch;
 }
@@ -172,7 +166,18 @@ async function runSketch(req: RunRequest, controller: AbortController): Promise<
   let fellBack = false;
   const result = await sketchify(
     image,
-    { strokes: req.options.strokes, width: req.options.width, preset: req.options.preset, seed: req.options.seed, model: req.options.model, backend: choice.info.backend, seeds: req.options.seeds, iterations: req.options.iterations, subject: req.options.subject, ...refineOptions(req) },
+    {
+      strokes: req.options.strokes,
+      width: req.options.width,
+      preset: req.options.preset,
+      seed: req.options.seed,
+      model: req.options.model,
+      backend: choice.info.backend,
+      seeds: req.options.seeds,
+      iterations: req.options.iterations,
+      subject: req.options.subject,
+      ...refineOptions(req),
+    },
     {
       model,
       gpuDevice: choice.device,
@@ -183,7 +188,14 @@ async function runSketch(req: RunRequest, controller: AbortController): Promise<
         if (p.fallback && !fellBack) {
           fellBack = true;
           tell('deviceLost', { runId: req.runId, message: p.fallback.reason, iteration: p.fallback.iteration });
-          tell('backend', { runId: req.runId, info: { backend: 'cpu', label: 'CPU', reason: `the GPU device was lost at iteration ${p.fallback.iteration}, so the run continues on the CPU` } });
+          tell('backend', {
+            runId: req.runId,
+            info: {
+              backend: 'cpu',
+              label: 'CPU',
+              reason: `the GPU device was lost at iteration ${p.fallback.iteration}, so the run continues on the CPU`,
+            },
+          });
         }
         tell('progress', { runId: req.runId, phase: p.phase, sketch: wire(p) });
       },
@@ -192,7 +204,15 @@ async function runSketch(req: RunRequest, controller: AbortController): Promise<
   const points = result.unitPoints.slice();
   return transferring(
     {
-      ...wire({ ...result, iteration: result.iterations, iterations: result.iterations, loss: result.lossFinal, bestLoss: result.lossFinal, elapsedMs: result.timings.totalMs, etaMs: 0 }),
+      ...wire({
+        ...result,
+        iteration: result.iterations,
+        iterations: result.iterations,
+        loss: result.lossFinal,
+        bestLoss: result.lossFinal,
+        elapsedMs: result.timings.totalMs,
+        etaMs: 0,
+      }),
       unitPoints: points,
       lossInitial: result.lossInitial,
       origin: result.origin,
@@ -267,7 +287,12 @@ function serve(port: MessagePortLike): void {
   ui.on('loadWeights', async ({ model, bytes, name }) => ({ repoCommit: await loadModelFromFile(model, bytes, name) }));
   ui.connect();
   const secure = self.isSecureContext;
-  tell('booted', { ortBuild: ORT_BUILD, host: inWorker ? 'worker' : 'main', secure, webgpu: 'gpu' in navigator && !!(navigator as Navigator & { gpu?: GPU }).gpu });
+  tell('booted', {
+    ortBuild: ORT_BUILD,
+    host: inWorker ? 'worker' : 'main',
+    secure,
+    webgpu: 'gpu' in navigator && !!(navigator as Navigator & { gpu?: GPU }).gpu,
+  });
 }
 
 if (inWorker && self.name === LOSS_WORKER_NAME) serveLossWorker();

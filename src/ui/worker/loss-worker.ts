@@ -7,7 +7,14 @@ import { loadModel, prepareCpuLoss } from './models.ts';
 
 function isSetup(v: unknown): v is LossWorkerSetup {
   const m = v as Partial<LossWorkerSetup> | null;
-  return typeof m === 'object' && m !== null && m.type === 'loss-port' && m.port instanceof MessagePort && Array.isArray(m.batches) && m.batches.every((b) => Number.isInteger(b) && b >= 1 && b <= 256);
+  return (
+    typeof m === 'object' &&
+    m !== null &&
+    m.type === 'loss-port' &&
+    m.port instanceof MessagePort &&
+    Array.isArray(m.batches) &&
+    m.batches.every((b) => Number.isInteger(b) && b >= 1 && b <= 256)
+  );
 }
 
 /** Where a loss worker's start went, ms since the worker was created (diagnostics, tests). */

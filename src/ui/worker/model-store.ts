@@ -23,7 +23,8 @@ export interface ModelKey {
 
 /** Why there is no store here, or null when there is one. */
 export function storeUnavailable(scope: { origin?: string; caches?: unknown; isSecureContext?: boolean } = self): string | null {
-  if (!scope.origin || scope.origin === 'null') return 'this window has no origin of its own (Figma’s built-in window), so the browser gives it no storage';
+  if (!scope.origin || scope.origin === 'null')
+    return 'this window has no origin of its own (Figma’s built-in window), so the browser gives it no storage';
   if (!scope.isSecureContext) return 'this window is not a secure context, so the browser gives it no storage';
   if (!scope.caches) return 'this browser offers no Cache Storage here';
   return null;
@@ -55,7 +56,9 @@ export class ModelStore {
   async write(key: ModelKey, weights: WeightSet, url: string): Promise<number> {
     const header = weights.header({ model: key.id, url });
     const bytes = header.byteLength + weights.payload.byteLength;
-    const body = new Blob([header as Uint8Array<ArrayBuffer>, weights.payload as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' });
+    const body = new Blob([header as Uint8Array<ArrayBuffer>, weights.payload as Uint8Array<ArrayBuffer>], {
+      type: 'application/octet-stream',
+    });
     const cache = await this.cacheStorage.open(CACHE_NAME);
     await cache.put(this.url(key), new Response(body, { headers: { [SIZE_HEADER]: String(bytes) } }));
     return bytes;
@@ -74,7 +77,11 @@ export class ModelStore {
       const match = path.startsWith(PATH) ? /^([^@]+)@(.+)$/.exec(path.slice(PATH.length)) : null;
       const response = match ? await cache.match(request) : undefined;
       if (!match || !response) continue;
-      stored.push({ id: decodeURIComponent(match[1]), revision: decodeURIComponent(match[2]), bytes: Number(response.headers.get(SIZE_HEADER)) || 0 });
+      stored.push({
+        id: decodeURIComponent(match[1]),
+        revision: decodeURIComponent(match[2]),
+        bytes: Number(response.headers.get(SIZE_HEADER)) || 0,
+      });
     }
     return stored;
   }

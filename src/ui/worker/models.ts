@@ -53,7 +53,11 @@ function clipEntry(id: string): ClipModelEntry {
 
 async function compileClip(entry: ClipModelEntry, weights: WeightSet): Promise<LossModel> {
   const ort = await ortReady();
-  return clipLossModel(entry, weights, { ort, webgpuOrt: ort, sessionOptions: { ...SESSION, executionProviders: [...SESSION.executionProviders] } });
+  return clipLossModel(entry, weights, {
+    ort,
+    webgpuOrt: ort,
+    sessionOptions: { ...SESSION, executionProviders: [...SESSION.executionProviders] },
+  });
 }
 
 async function loadEmbedded(): Promise<LossModel> {
@@ -63,7 +67,8 @@ async function loadEmbedded(): Promise<LossModel> {
 
 export function loadModel(id: string): Promise<LossModel> {
   if (id === 'embedded') return models.getOrCreate(id, loadEmbedded);
-  if (!models.has(id)) return Promise.reject(new Error(`The model '${id}' is not downloaded yet: download it or load its weights from a file first.`));
+  if (!models.has(id))
+    return Promise.reject(new Error(`The model '${id}' is not downloaded yet: download it or load its weights from a file first.`));
   return models.getOrCreate(id, () => Promise.reject(new Error('unreachable')));
 }
 
@@ -115,7 +120,10 @@ async function keep(entry: ClipModelEntry, weights: WeightSet): Promise<string |
     return undefined;
   } catch (error) {
     const name = (error as Error).name;
-    const why = name === 'QuotaExceededError' ? 'the browser’s storage for this site is full' : `the browser refused to store it (${(error as Error).message})`;
+    const why =
+      name === 'QuotaExceededError'
+        ? 'the browser’s storage for this site is full'
+        : `the browser refused to store it (${(error as Error).message})`;
     return `not kept after the panel closes: ${why}`;
   }
 }
@@ -138,7 +146,11 @@ export async function downloadModel(id: string, onProgress: (done: number, total
     downloads.set(id, controller);
     const refused = watchRefusedConnections();
     try {
-      const weights = await downloadClipWeights(entry, { context: 'plugin', signal: controller.signal, onProgress: (p) => onProgress(p.bytesDone, p.bytesTotal) });
+      const weights = await downloadClipWeights(entry, {
+        context: 'plugin',
+        signal: controller.signal,
+        onProgress: (p) => onProgress(p.bytesDone, p.bytesTotal),
+      });
       const model = await compileClip(entry, weights);
       keepForHandover(id, weights);
       const notKept = await keep(entry, weights);

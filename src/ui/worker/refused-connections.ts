@@ -33,5 +33,10 @@ export function watchRefusedConnections(scope: EventTarget = globalThis): Refuse
 export function explainRefusal(error: unknown, refused: RefusedConnections): unknown {
   const host = refused.hosts[0];
   if (!host || !(error instanceof DownloadError) || error.kind !== 'network') return error;
-  return new DownloadError(`${error.message} (the window's network policy refused the request to ${host} or a redirect it led to)`, 'blocked', undefined, host);
+  return new DownloadError(
+    `${error.message} (the window's network policy refused the request to ${host} or a redirect it led to)`,
+    'blocked',
+    undefined,
+    host,
+  );
 }

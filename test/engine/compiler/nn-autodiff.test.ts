@@ -15,7 +15,12 @@ const opTypes = (g: Graph): string[] => {
 
 describe('autodiff driver', () => {
   it('names the op whose gradient rule is missing', () => {
-    const noRule: Primitive = { type: 'HardSwish', attrs: {}, infer: ([x]) => [{ shape: x!.shape, dtype: 'float32' }], backward: undefined };
+    const noRule: Primitive = {
+      type: 'HardSwish',
+      attrs: {},
+      infer: ([x]) => [{ shape: x!.shape, dtype: 'float32' }],
+      backward: undefined,
+    };
     const g = new Graph();
     const x = g.input('x', [3], { requiresGrad: true });
     const y = nn.reduceSum(g.apply(noRule, [x])[0]);
@@ -56,7 +61,9 @@ describe('autodiff driver', () => {
     const a = g.input('a', [2, 3]);
     expect(() => nn.add(a, g.input('b', [4]))).toThrow(/Add: shapes \[2,3\] and \[4\] do not broadcast/);
     expect(() => nn.matmul(a, g.input('c', [2, 3]))).toThrow(/MatMul: inner dimensions differ/);
-    expect(() => nn.conv(g.input('x', [1, 3, 4, 4]), g.weight('w', new Float32Array(8), [2, 1, 2, 2]), null, { group: 2 })).toThrow(/Conv: input/);
+    expect(() => nn.conv(g.input('x', [1, 3, 4, 4]), g.weight('w', new Float32Array(8), [2, 1, 2, 2]), null, { group: 2 })).toThrow(
+      /Conv: input/,
+    );
     expect(() => nn.reshape(a, [5, -1])).toThrow(/cannot reshape/);
     expect(() => g.weight('v', new Float32Array(3), [2, 2])).toThrow(/has 3 values/);
     expect(() => new Graph().input('x', [0, 2])).toThrow(/positive integers/);

@@ -11,7 +11,13 @@ import { appendInputGradients } from '../../../src/engine/compiler/autodiff.ts';
 import { mse } from '../../../src/engine/compiler/composite.ts';
 import { castPrimitive, Graph, ONNX_DTYPE, type DType } from '../../../src/engine/compiler/graph.ts';
 import { buildForwardGraph, buildLossGraph, type Architecture } from '../../../src/engine/networks/loss-graph.ts';
-import { FLOAT16_GRAD_SCALE, HALF_OPS, lowerGraph, MIN_HALF_ELEMENTS, type Precision } from '../../../src/engine/compiler/mixed-precision.ts';
+import {
+  FLOAT16_GRAD_SCALE,
+  HALF_OPS,
+  lowerGraph,
+  MIN_HALF_ELEMENTS,
+  type Precision,
+} from '../../../src/engine/compiler/mixed-precision.ts';
 import { serializeModel } from '../../../src/engine/compiler/onnx.ts';
 import { add, mul } from '../../../src/engine/compiler/ops/elementwise.ts';
 import { conv } from '../../../src/engine/compiler/ops/conv.ts';
@@ -33,7 +39,10 @@ async function embeddedArchitecture(): Promise<Architecture> {
 }
 
 async function run(graph: Graph, precision: Precision, feeds: Record<string, Float32Array>): Promise<Record<string, Float32Array>> {
-  const session = await ortNode.InferenceSession.create(serializeModel(graph, '', { precision }), { executionProviders: ['cpu'], intraOpNumThreads: 1 });
+  const session = await ortNode.InferenceSession.create(serializeModel(graph, '', { precision }), {
+    executionProviders: ['cpu'],
+    intraOpNumThreads: 1,
+  });
   const inputs: Record<string, ortNode.Tensor> = {};
   for (const t of graph.inputs) inputs[t.name] = new ortNode.Tensor('float32', feeds[t.name], [...t.shape]);
   const out = await session.run(inputs);
@@ -43,7 +52,10 @@ async function run(graph: Graph, precision: Precision, feeds: Record<string, Flo
 
 /** Relative L2 error and cosine of `a` against the reference `b`. */
 function compare(a: Float32Array, b: Float32Array): { relL2: number; cosine: number } {
-  let dd = 0, bb = 0, aa = 0, ab = 0;
+  let dd = 0,
+    bb = 0,
+    aa = 0,
+    ab = 0;
   for (let i = 0; i < b.length; i++) {
     dd += (a[i] - b[i]) ** 2;
     bb += b[i] ** 2;
@@ -68,9 +80,17 @@ function photoAndSketches(batch: number, size = S): { photo: Float32Array; views
       const [x0, y0] = [20 + ((k * 37 + b * 11) % 180), 20 + ((k * 53 + b * 7) % 180)];
       const [dx, dy] = [((k * 13) % 7) - 3, ((k * 29) % 7) - 3];
       for (let t = 0; t < 60; t++) {
-        const x = Math.round(k0 * (x0 + dx * t * 0.5)), y = Math.round(k0 * (y0 + dy * t * 0.5));
+        const x = Math.round(k0 * (x0 + dx * t * 0.5)),
+          y = Math.round(k0 * (y0 + dy * t * 0.5));
         if (x < 1 || y < 1 || x >= size - 1 || y >= size - 1) continue;
-        for (const [ox, oy] of [[0, 0], [1, 0], [0, 1], [-1, 0], [0, -1]]) views[b * size * size + (y + oy) * size + x + ox] = 0.1;
+        for (const [ox, oy] of [
+          [0, 0],
+          [1, 0],
+          [0, 1],
+          [-1, 0],
+          [0, -1],
+        ])
+          views[b * size * size + (y + oy) * size + x + ox] = 0.1;
       }
     }
   }
@@ -78,7 +98,13 @@ function photoAndSketches(batch: number, size = S): { photo: Float32Array; views
 }
 
 /** Loss-graph feeds: targets are the forward features of `photo`, every weight 1. */
-async function lossFeeds(architecture: Architecture, size: number, batch: number, photo: Float32Array, views: Float32Array): Promise<{ loss: Graph; feeds: Record<string, Float32Array> }> {
+async function lossFeeds(
+  architecture: Architecture,
+  size: number,
+  batch: number,
+  photo: Float32Array,
+  views: Float32Array,
+): Promise<{ loss: Graph; feeds: Record<string, Float32Array> }> {
   const target = await run(buildForwardGraph(architecture, { batch: 1, size }), 'float32', { images: photo });
   const loss = buildLossGraph(architecture, { batch, size }, { gradScale: FLOAT16_GRAD_SCALE });
   const feeds: Record<string, Float32Array> = { views };
@@ -98,12 +124,19 @@ describe('float16 lowering', () => {
     const graph = buildLossGraph(await embeddedArchitecture(), { batch: 2, size: S }, { gradScale: FLOAT16_GRAD_SCALE });
     const lowered = lowerGraph(graph, 'float16');
     const model = onnxProto.onnx.ModelProto.decode(serializeModel(graph, '', { precision: 'float16' }));
-    for (const io of [...model.graph!.input!, ...model.graph!.output!]) expect(io.type!.tensorType!.elemType, io.name!).toBe(ONNX_DTYPE.float32);
+    for (const io of [...model.graph!.input!, ...model.graph!.output!])
+      expect(io.type!.tensorType!.elemType, io.name!).toBe(ONNX_DTYPE.float32);
 
     const initDtype = new Map(lowered.initializers.map((t) => [t.name, t.dtype]));
-    const dtypeOf = (name: string): DType | undefined => lowered.dtypes.get(name) ?? initDtype.get(name) ?? (graph.inputs.some((t) => t.name === name) ? 'float32' : undefined);
+    const dtypeOf = (name: string): DType | undefined =>
+      lowered.dtypes.get(name) ?? initDtype.get(name) ?? (graph.inputs.some((t) => t.name === name) ? 'float32' : undefined);
     const isFloat = (d: DType | undefined): d is DType => d === 'float32' || d === 'float16';
-    const big = new Set(graph.nodes.flatMap((n) => n.outputs).filter((t) => t.size >= MIN_HALF_ELEMENTS).map((t) => t.name));
+    const big = new Set(
+      graph.nodes
+        .flatMap((n) => n.outputs)
+        .filter((t) => t.size >= MIN_HALF_ELEMENTS)
+        .map((t) => t.name),
+    );
     let halfConvs = 0;
     for (const n of lowered.nodes) {
       const floats = [...n.inputs, ...n.outputs].map(dtypeOf).filter(isFloat);
@@ -151,7 +184,10 @@ describe('float16 lowering', () => {
     const results: number[] = [];
     for (const precision of ['float32', 'float16'] as const) {
       const session = await ortNode.InferenceSession.create(serializeModel(g, '', { precision }));
-      const out = await session.run({ ints: new ortNode.Tensor('int64', feeds.ints, [1, 4, 64, 64]), x: new ortNode.Tensor('float32', feeds.x, [1, 4, 64, 64]) });
+      const out = await session.run({
+        ints: new ortNode.Tensor('int64', feeds.ints, [1, 4, 64, 64]),
+        x: new ortNode.Tensor('float32', feeds.x, [1, 4, 64, 64]),
+      });
       results.push((out.y.data as Float32Array)[0]);
       await session.release();
     }
@@ -175,7 +211,7 @@ describe('float16 lowering', () => {
     expect(grad.relL2).toBeLessThan(0.5);
   }, 120_000);
 
-  it('keeps the embedded model\'s loss and gradient with float16 storage (emulated in float64 at 64 px, default taps)', async () => {
+  it("keeps the embedded model's loss and gradient with float16 storage (emulated in float64 at 64 px, default taps)", async () => {
     const size = 64;
     const { model } = unpackLayersModel(await embeddedWeights());
     const arch = mobileNetV2(model, { taps: MOBILENET_V2_DEFAULT_TAPS, embedding: 'block_12_add', tapNormalization: 'unit' });
@@ -192,7 +228,10 @@ describe('float16 lowering', () => {
 
   it('runs a CLIP ViT (random weights) through LayerNorm, softmax attention and QuickGELU in float16', async () => {
     const config: ClipVitConfig = { width: 64, layers: 2, heads: 4, patch: 16, imageSize: 64, outputDim: 32 };
-    const weights = await loadWeightsFromBytes(syntheticCheckpoint(clipVitSpec(config), { extras: OPEN_CLIP_TEXT_EXTRAS() }), clipVitSpec(config));
+    const weights = await loadWeightsFromBytes(
+      syntheticCheckpoint(clipVitSpec(config), { extras: OPEN_CLIP_TEXT_EXTRAS() }),
+      clipVitSpec(config),
+    );
     const arch = clipVit(config, weights, { taps: [0, 1] });
     const size = config.imageSize;
     const batch = 4;
@@ -235,7 +274,10 @@ describe('float16 lowering', () => {
 
   it('scales the gradient by gradScale and divides it out again (float32: the same gradient)', async () => {
     const arch = tinyConvNet;
-    const feedsFor = (g: Graph): Record<string, Float32Array> => Object.fromEntries(g.inputs.map((t, i) => [t.name, t.name.startsWith('w_') ? Float32Array.of(1) : randomArray(t.size, 20 + i, 0.5, 0.5)]));
+    const feedsFor = (g: Graph): Record<string, Float32Array> =>
+      Object.fromEntries(
+        g.inputs.map((t, i) => [t.name, t.name.startsWith('w_') ? Float32Array.of(1) : randomArray(t.size, 20 + i, 0.5, 0.5)]),
+      );
     const plain = buildLossGraph(arch, { batch: 2, size: 32 });
     const scaled = buildLossGraph(arch, { batch: 2, size: 32 }, { gradScale: 1024 });
     const feeds = feedsFor(plain);

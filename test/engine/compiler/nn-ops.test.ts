@@ -39,7 +39,15 @@ describe('op gradients vs central differences (onnxruntime-web wasm)', () => {
 
     const numeric = numericGradients(g, loss, feeds, xs, { kinks: c.kinks });
     const analytic = xs.map((_, i) => out[`grad_x${i}`]);
-    expect(compareGradients(xs.map((x) => x.name), analytic, numeric, 1e-4, 1e-5)).toEqual([]);
+    expect(
+      compareGradients(
+        xs.map((x) => x.name),
+        analytic,
+        numeric,
+        1e-4,
+        1e-5,
+      ),
+    ).toEqual([]);
     // Exactly at a kink: the documented derivative (Relu'(0) = 0; Clip' = 1 at its bounds).
     for (const [i, x] of xs.entries()) {
       feeds[x.name].forEach((v, j) => {

@@ -26,7 +26,7 @@ describe('unit-normalized feature distance', () => {
   const a = [90, 1, 0, 0];
   const b = [50, 0, 0, 1];
 
-  it('raw L2 prefers the sketch that matches the bright area\'s magnitude; unit-normalized prefers the right patterns', async () => {
+  it("raw L2 prefers the sketch that matches the bright area's magnitude; unit-normalized prefers the right patterns", async () => {
     const da = await distances(a, target);
     const db = await distances(b, target);
     expect(da.raw).toBeLessThan(db.raw); // 101/4 vs 2500/4: contrast dominates
@@ -34,7 +34,7 @@ describe('unit-normalized feature distance', () => {
     expect(da.unit).toBeCloseTo(2 / 4, 5); // |(1,0) - (0,1)|^2 = 2 at position 1, mean over 4 values
   });
 
-  it('ignores a per-position rescaling and bounds each position\'s share', async () => {
+  it("ignores a per-position rescaling and bounds each position's share", async () => {
     expect((await distances([300, 0, 0, 0.5], target)).unit).toBeCloseTo(0, 5); // x3 and x0.5
     // Position 1 turned by 45 degrees: |(0, 1) - (1, 1)/sqrt2|^2 = 2 - sqrt2, mean over 4 values.
     expect((await distances([300, 0.5, 0, 0.5], target)).unit).toBeCloseTo((2 - Math.SQRT2) / 4, 5);

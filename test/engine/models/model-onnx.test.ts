@@ -30,7 +30,10 @@ describe('OnnxLossModel (tiny conv net)', () => {
   });
 
   it('computes the same target features in forward chunks (maxForwardBatch)', async () => {
-    const chunked = await createOnnxLossModel({ id: 'tiny-conv', size: S, architecture: tinyConvNet, defaultWeights: weights }, { ort, maxForwardBatch: 2 });
+    const chunked = await createOnnxLossModel(
+      { id: 'tiny-conv', size: S, architecture: tinyConvNet, defaultWeights: weights },
+      { ort, maxForwardBatch: 2 },
+    );
     const images = randomArray(3 * 3 * S * S, 12, 0.5, 0.5);
     const whole = await model.targetFeatures(images, 3);
     const parts = await chunked.targetFeatures(images, 3);
@@ -68,7 +71,9 @@ describe('OnnxLossModel (tiny conv net)', () => {
   it('rejects wrong sizes and unknown taps with clear messages', async () => {
     const t = await model.targetFeatures(randomArray(3 * S * S, 9, 0.5, 0.5), 1);
     await expect(model.lossAndGradient(new Float32Array(5), t, weights)).rejects.toThrow(/expected 1 views of 12x12/);
-    await expect(model.lossAndGradient(new Float32Array(S * S), t, { geometric: { nope: 1 }, semantic: 0 })).rejects.toThrow(/unknown tap 'nope'/);
+    await expect(model.lossAndGradient(new Float32Array(S * S), t, { geometric: { nope: 1 }, semantic: 0 })).rejects.toThrow(
+      /unknown tap 'nope'/,
+    );
     await expect(model.targetFeatures(new Float32Array(7), 1)).rejects.toThrow(/expected 1x3x12x12/);
   });
 
@@ -85,7 +90,10 @@ describe('OnnxLossModel (tiny conv net)', () => {
 
 describe('OnnxLossModel (tiny transformer)', () => {
   it('uses the architecture saliency output (CLS attention), upsampled and normalized', async () => {
-    const model = await createOnnxLossModel({ id: 'tiny-vit', size: 8, architecture: tinyTransformer, defaultWeights: { geometric: { tokens: 1 }, semantic: 1 } }, { ort });
+    const model = await createOnnxLossModel(
+      { id: 'tiny-vit', size: 8, architecture: tinyTransformer, defaultWeights: { geometric: { tokens: 1 }, semantic: 1 } },
+      { ort },
+    );
     const image = randomArray(3 * 64, 11, 0.5, 0.5);
     const s = await model.saliency(image);
     const g = buildForwardGraph(tinyTransformer, { batch: 1, size: 8 });

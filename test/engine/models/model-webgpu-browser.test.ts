@@ -61,7 +61,9 @@ describe('onnxruntime-web wasm (Node) vs webgpu EP (Chromium)', () => {
       async ({ model, inputs, layout }) => {
         try {
           const ort = (window as unknown as { ort: typeof import('onnxruntime-web') }).ort;
-          const s = await ort.InferenceSession.create(new Uint8Array(model), { executionProviders: [{ name: 'webgpu', preferredLayout: layout }] });
+          const s = await ort.InferenceSession.create(new Uint8Array(model), {
+            executionProviders: [{ name: 'webgpu', preferredLayout: layout }],
+          });
           const feeds: Record<string, InstanceType<typeof ort.Tensor>> = {};
           for (const i of inputs) feeds[i.name] = new ort.Tensor('float32', Float32Array.from(i.data), i.dims);
           const out = await s.run(feeds);

@@ -3,7 +3,13 @@
 // error on either side, and a crashed server rejects the calls waiting on it.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { embeddedLossModel } from '../../../src/cli/models.ts';
-import { connectRemoteLossModel, LOSS_PROTOCOL, serveLossModel, type LossPort, type RemoteLossModel } from '../../../src/engine/models/remote-loss-model.ts';
+import {
+  connectRemoteLossModel,
+  LOSS_PROTOCOL,
+  serveLossModel,
+  type LossPort,
+  type RemoteLossModel,
+} from '../../../src/engine/models/remote-loss-model.ts';
 import { ShardedLossModel } from '../../../src/engine/models/sharded-loss-model.ts';
 import type { LossModel, TargetFeatures } from '../../../src/engine/models/types.ts';
 import { createPixelLossModel } from '../../helpers/engine-pixel-model.ts';
@@ -49,7 +55,13 @@ describe('remote loss model with the embedded model (wasm)', () => {
     const { port1, port2 } = channel();
     serveLossModel(port2, local);
     const remote = await connectRemoteLossModel(port1);
-    expect([remote.id, remote.size, remote.taps, remote.defaultWeights, remote.runtime]).toEqual([local.id, S, local.taps, local.defaultWeights, local.runtime]);
+    expect([remote.id, remote.size, remote.taps, remote.defaultWeights, remote.runtime]).toEqual([
+      local.id,
+      S,
+      local.taps,
+      local.defaultWeights,
+      local.runtime,
+    ]);
 
     const images = noise(2 * 3 * S * S, 3);
     const targets = await remote.targetFeatures(images, 2);
@@ -75,7 +87,9 @@ describe('remote loss model protocol (pixel model)', () => {
   const S = 8;
   const plane = S * S;
 
-  async function pair(model: LossModel = createPixelLossModel(S)): Promise<{ remote: RemoteLossModel; port1: MessagePort; port2: MessagePort; stop: () => void }> {
+  async function pair(
+    model: LossModel = createPixelLossModel(S),
+  ): Promise<{ remote: RemoteLossModel; port1: MessagePort; port2: MessagePort; stop: () => void }> {
     const { port1, port2 } = channel();
     const stop = serveLossModel(port2, model);
     return { remote: await connectRemoteLossModel(port1), port1, port2, stop };
@@ -94,10 +108,34 @@ describe('remote loss model protocol (pixel model)', () => {
     const weights = { geometric: { pixels: 1 }, semantic: 0 };
     const cases: [Record<string, unknown>, RegExp][] = [
       [{ id: 1, type: 'lossAndGradient', views: new Float32Array(5), targets, weights }, /payload\.views: expected 128 values, got 5/],
-      [{ id: 2, type: 'lossAndGradient', views: new Array(2 * plane).fill(0), targets, weights }, /payload\.views: expected a Float32Array/],
-      [{ id: 3, type: 'lossAndGradient', views: new Float32Array(2 * plane), targets: { batch: 2, tensors: { pixels: new Float32Array(3) } }, weights }, /payload\.targets\.tensors\.pixels: 3 values is not a multiple of 2/],
-      [{ id: 4, type: 'lossAndGradient', views: new Float32Array(2 * plane), targets, weights: { geometric: { pixels: '1' }, semantic: 0 } }, /payload\.weights\.geometric\.pixels: expected a number/],
-      [{ id: 5, type: 'lossAndGradient', views: new Float32Array(2 * plane), targets, weights: { geometric: { nope: 1 }, semantic: 0 } }, /payload\.weights\.geometric\.nope: unknown name/],
+      [
+        { id: 2, type: 'lossAndGradient', views: new Array(2 * plane).fill(0), targets, weights },
+        /payload\.views: expected a Float32Array/,
+      ],
+      [
+        {
+          id: 3,
+          type: 'lossAndGradient',
+          views: new Float32Array(2 * plane),
+          targets: { batch: 2, tensors: { pixels: new Float32Array(3) } },
+          weights,
+        },
+        /payload\.targets\.tensors\.pixels: 3 values is not a multiple of 2/,
+      ],
+      [
+        {
+          id: 4,
+          type: 'lossAndGradient',
+          views: new Float32Array(2 * plane),
+          targets,
+          weights: { geometric: { pixels: '1' }, semantic: 0 },
+        },
+        /payload\.weights\.geometric\.pixels: expected a number/,
+      ],
+      [
+        { id: 5, type: 'lossAndGradient', views: new Float32Array(2 * plane), targets, weights: { geometric: { nope: 1 }, semantic: 0 } },
+        /payload\.weights\.geometric\.nope: unknown name/,
+      ],
       [{ id: 6, type: 'targetFeatures', batch: 0, images: new Float32Array(0) }, /payload\.batch: 0 outside/],
       [{ id: 7, type: 'saliency', image: new Float32Array(3 * plane), extra: 1 }, /payload: unexpected field "extra"/],
       [{ id: 8, type: 'train' }, /message: unknown type "train"/],
@@ -108,7 +146,11 @@ describe('remote loss model protocol (pixel model)', () => {
       expect((reply.error as { message: string }).message).toMatch(error);
     }
     // No usable id: the reply says so with id null.
-    expect(await ask({ id: 'x', type: 'hello' })).toMatchObject({ id: null, ok: false, error: { message: expect.stringMatching(/message: id must be an integer/) } });
+    expect(await ask({ id: 'x', type: 'hello' })).toMatchObject({
+      id: null,
+      ok: false,
+      error: { message: expect.stringMatching(/message: id must be an integer/) },
+    });
   });
 
   it('rejects the pending call on a malformed reply, with the reason', async () => {
@@ -117,30 +159,54 @@ describe('remote loss model protocol (pixel model)', () => {
     port2.addEventListener('message', (e) => {
       const m = e.data as { id: number; type: string };
       const reply = { proto: LOSS_PROTOCOL, kind: 'response', id: m.id, type: m.type };
-      if (m.type === 'hello') port2.postMessage({ ...reply, ok: true, payload: { id: 'fake', size: S, taps: ['pixels'], defaultWeights: { geometric: { pixels: 1 }, semantic: 0 } } });
-      if (m.type === 'lossAndGradient') port2.postMessage({ ...reply, ok: true, payload: { loss: 1, terms: {}, grad: new Float32Array(3) } });
+      if (m.type === 'hello')
+        port2.postMessage({
+          ...reply,
+          ok: true,
+          payload: { id: 'fake', size: S, taps: ['pixels'], defaultWeights: { geometric: { pixels: 1 }, semantic: 0 } },
+        });
+      if (m.type === 'lossAndGradient')
+        port2.postMessage({ ...reply, ok: true, payload: { loss: 1, terms: {}, grad: new Float32Array(3) } });
       if (m.type === 'saliency') port2.postMessage({ ...reply, ok: 'yes' });
       if (m.type === 'targetFeatures') port2.postMessage({ ...reply, ok: true, payload: { batch: 2, tensors: {} } });
     });
     port2.start();
     const remote = await connectRemoteLossModel(port1);
     const targets = { batch: 1, tensors: { pixels: new Float32Array(plane) } };
-    await expect(remote.lossAndGradient(new Float32Array(plane), targets, remote.defaultWeights)).rejects.toThrow(/payload\.grad: expected 64 values, got 3/);
+    await expect(remote.lossAndGradient(new Float32Array(plane), targets, remote.defaultWeights)).rejects.toThrow(
+      /payload\.grad: expected 64 values, got 3/,
+    );
     await expect(remote.saliency(new Float32Array(3 * plane))).rejects.toThrow(/message: ok must be a boolean/);
     await expect(remote.targetFeatures(new Float32Array(3 * plane), 1)).rejects.toThrow(/payload\.batch: expected 1, got 2/);
   });
 
   it('rejects a malformed handshake', async () => {
     const { port1, port2 } = channel();
-    port2.addEventListener('message', (e) => port2.postMessage({ proto: LOSS_PROTOCOL, kind: 'response', id: (e.data as { id: number }).id, type: 'hello', ok: true, payload: { id: 'fake', size: -1, taps: [], defaultWeights: { geometric: {}, semantic: 0 } } }));
+    port2.addEventListener('message', (e) =>
+      port2.postMessage({
+        proto: LOSS_PROTOCOL,
+        kind: 'response',
+        id: (e.data as { id: number }).id,
+        type: 'hello',
+        ok: true,
+        payload: { id: 'fake', size: -1, taps: [], defaultWeights: { geometric: {}, semantic: 0 } },
+      }),
+    );
     port2.start();
     await expect(connectRemoteLossModel(port1)).rejects.toThrow(/payload\.size: -1 outside/);
   });
 
   it('delivers a server-side error as an Error with its message', async () => {
     const model = createPixelLossModel(S);
-    const { remote } = await pair({ ...model, lossAndGradient: async () => { throw new RangeError('out of memory in the loss worker'); } });
-    const err = await remote.lossAndGradient(new Float32Array(plane), { batch: 1, tensors: { pixels: new Float32Array(plane) } }, model.defaultWeights).catch((e: unknown) => e);
+    const { remote } = await pair({
+      ...model,
+      lossAndGradient: async () => {
+        throw new RangeError('out of memory in the loss worker');
+      },
+    });
+    const err = await remote
+      .lossAndGradient(new Float32Array(plane), { batch: 1, tensors: { pixels: new Float32Array(plane) } }, model.defaultWeights)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Error);
     expect(err).toMatchObject({ name: 'RangeError', message: 'out of memory in the loss worker' });
     // The server goes on answering.
@@ -175,7 +241,9 @@ describe('remote loss model protocol (pixel model)', () => {
     port1.postMessage({ type: 'hello', id: 1 }); // not ours: the server must not answer it
     const image = noise(3 * plane, 5);
     expect(await remote.saliency(image)).toEqual(await model.saliency(image));
-    expect(warn.mock.calls.map((c) => String(c[0]))).toEqual(Array(2).fill('[sketchify] rejected message: message: protocol undefined, expected "sketchify-loss/1"'));
+    expect(warn.mock.calls.map((c) => String(c[0]))).toEqual(
+      Array(2).fill('[sketchify] rejected message: message: protocol undefined, expected "sketchify-loss/1"'),
+    );
     warn.mockRestore();
     await remote.dispose();
     expect(disposed).toBe(1);

@@ -83,7 +83,9 @@ describe('ShardedLossModel with the embedded model (wasm)', () => {
     for (const k of Object.keys(want.terms)) expect(Math.abs(got.terms[k] - want.terms[k])).toBeLessThan(tol);
     expect(got.grad.length).toBe(want.grad.length);
     const rel = maxAbsDiff(got.grad, want.grad) / maxAbs(want.grad);
-    console.log(`sharded vs single: loss rel diff ${(Math.abs(got.loss - want.loss) / want.loss).toExponential(2)}, grad max diff ${rel.toExponential(2)} of max |grad|`);
+    console.log(
+      `sharded vs single: loss rel diff ${(Math.abs(got.loss - want.loss) / want.loss).toExponential(2)}, grad max diff ${rel.toExponential(2)} of max |grad|`,
+    );
     expect(rel).toBeLessThan(1e-5);
   }
 
@@ -97,7 +99,10 @@ describe('ShardedLossModel with the embedded model (wasm)', () => {
   });
 
   it('equals the single model at B=3 split 2+1, with a semantic term', async () => {
-    const three: TargetFeatures = { batch: 3, tensors: Object.fromEntries(Object.entries(targets4.tensors).map(([k, t]) => [k, t.subarray(0, (t.length / 4) * 3)])) };
+    const three: TargetFeatures = {
+      batch: 3,
+      tensors: Object.fromEntries(Object.entries(targets4.tensors).map(([k, t]) => [k, t.subarray(0, (t.length / 4) * 3)])),
+    };
     const v = views(3, S, 12);
     const w = { geometric: { ...a.defaultWeights.geometric }, semantic: 0.5 };
     const want = await a.lossAndGradient(v, three, w);
@@ -108,7 +113,10 @@ describe('ShardedLossModel with the embedded model (wasm)', () => {
   });
 
   it('uses no more shards than images (K=3 > B=2)', async () => {
-    const two: TargetFeatures = { batch: 2, tensors: Object.fromEntries(Object.entries(targets4.tensors).map(([k, t]) => [k, t.subarray(0, t.length / 2)])) };
+    const two: TargetFeatures = {
+      batch: 2,
+      tensors: Object.fromEntries(Object.entries(targets4.tensors).map(([k, t]) => [k, t.subarray(0, t.length / 2)])),
+    };
     const v = views(2, S, 13);
     const want = await a.lossAndGradient(v, two, a.defaultWeights);
     const [sa, sb, sc] = [wrap(a), wrap(b), wrap(b)];
@@ -136,9 +144,18 @@ describe('ShardedLossModel splitting and failures (pixel model)', () => {
   const targetsOf = async (batch: number): Promise<TargetFeatures> => pixel.targetFeatures(noise(batch * 3 * plane, 3), batch);
 
   it('splits into contiguous near-equal non-empty chunks', () => {
-    expect(splitBatch(4, 2)).toEqual([{ start: 0, count: 2 }, { start: 2, count: 2 }]);
-    expect(splitBatch(3, 2)).toEqual([{ start: 0, count: 2 }, { start: 2, count: 1 }]);
-    expect(splitBatch(2, 5)).toEqual([{ start: 0, count: 1 }, { start: 1, count: 1 }]);
+    expect(splitBatch(4, 2)).toEqual([
+      { start: 0, count: 2 },
+      { start: 2, count: 2 },
+    ]);
+    expect(splitBatch(3, 2)).toEqual([
+      { start: 0, count: 2 },
+      { start: 2, count: 1 },
+    ]);
+    expect(splitBatch(2, 5)).toEqual([
+      { start: 0, count: 1 },
+      { start: 1, count: 1 },
+    ]);
     expect(splitBatch(7, 3).map((c) => c.count)).toEqual([3, 2, 2]);
   });
 
@@ -180,8 +197,17 @@ describe('ShardedLossModel splitting and failures (pixel model)', () => {
     expect(limits).toHaveLength(1);
     expect(model.shardCount).toBe(1);
     // A helper that answers in time is never cut off by the guard.
-    const slowButFine = { ...wrap(pixel), lossAndGradient: async (...a: Parameters<LossModel['lossAndGradient']>) => (await new Promise((r) => setTimeout(r, 20)), pixel.lossAndGradient(...a)) };
-    const patient = new ShardedLossModel([pixel, slowButFine], { onShardLost: () => lost.push([9, 'unexpected']), stallLimitMs: () => 2000 });
+    const slowButFine = {
+      ...wrap(pixel),
+      lossAndGradient: async (...a: Parameters<LossModel['lossAndGradient']>) => (
+        await new Promise((r) => setTimeout(r, 20)),
+        pixel.lossAndGradient(...a)
+      ),
+    };
+    const patient = new ShardedLossModel([pixel, slowButFine], {
+      onShardLost: () => lost.push([9, 'unexpected']),
+      stallLimitMs: () => 2000,
+    });
     expect((await patient.lossAndGradient(v, t, pixel.defaultWeights)).loss).toBeCloseTo(want.loss, 6);
     expect(patient.shardCount).toBe(2);
     expect(lost).toHaveLength(1);
@@ -210,7 +236,9 @@ describe('ShardedLossModel splitting and failures (pixel model)', () => {
     expect(() => new ShardedLossModel([])).toThrow(/at least one/);
     expect(() => new ShardedLossModel([pixel, createPixelLossModel(S, 'other')])).toThrow(/shard 1 .*id 'other'/);
     expect(() => new ShardedLossModel([pixel, createPixelLossModel(S + 1)])).toThrow(/shard 1 .*size 9 != 8/);
-    expect(() => new ShardedLossModel([pixel, pixel, { ...pixel, taps: ['pixels', 'more'] }])).toThrow(/shard 2 .*taps \[pixels, more\] != \[pixels\]/);
+    expect(() => new ShardedLossModel([pixel, pixel, { ...pixel, taps: ['pixels', 'more'] }])).toThrow(
+      /shard 2 .*taps \[pixels, more\] != \[pixels\]/,
+    );
   });
 
   it('takes saliency and the GPU session from shard 0 and disposes every shard', async () => {

@@ -25,7 +25,10 @@ interface Case {
   reference: (w: WeightSet, img: Float64Array) => ReferenceOutputs;
 }
 
-const f64 = (w: WeightSet) => (name: string): Float64Array => Float64Array.from(w.float32(name));
+const f64 =
+  (w: WeightSet) =>
+  (name: string): Float64Array =>
+    Float64Array.from(w.float32(name));
 
 const CASES: Case[] = [
   {
@@ -70,7 +73,9 @@ describe.each(CASES)('tiny CLIP $name', (c) => {
       if (ref.saliency) expectClose(`saliency[${b}]`, per(out.saliency, ref.saliency.length), ref.saliency, 2e-5);
     }
     expect(g.outputs.map((o) => o.name).sort()).toEqual(
-      c.name === 'ViT' ? ['embedding', 'saliency', 'tap_block0', 'tap_block2'] : ['embedding', 'tap_layer1', 'tap_layer2', 'tap_layer3', 'tap_layer4'],
+      c.name === 'ViT'
+        ? ['embedding', 'saliency', 'tap_block0', 'tap_block2']
+        : ['embedding', 'tap_layer1', 'tap_layer2', 'tap_layer3', 'tap_layer4'],
     );
   });
 
@@ -99,7 +104,9 @@ describe.each(CASES)('tiny CLIP $name', (c) => {
       const minus = at(base.views.map((v, i) => v - h * dir[i]));
       const numeric = (plus - minus) / (2 * h);
       const analytic = out.grad_views.reduce((s, v, i) => s + v * dir[i], 0);
-      expect(Math.abs(analytic - numeric), `direction ${k}: analytic ${analytic} vs numeric ${numeric}`).toBeLessThanOrEqual(2e-3 * Math.abs(numeric) + 1e-6);
+      expect(Math.abs(analytic - numeric), `direction ${k}: analytic ${analytic} vs numeric ${numeric}`).toBeLessThanOrEqual(
+        2e-3 * Math.abs(numeric) + 1e-6,
+      );
     }
   });
 
@@ -133,6 +140,8 @@ describe('tiny CLIP ViT saliency', () => {
   it('rejects a tap block out of range and a wrong image size', async () => {
     const w = await loadWeightsFromBytes(tinyVitFile(), clipVitSpec(TINY_VIT));
     expect(() => clipVit(TINY_VIT, w, { taps: [3] })).toThrow(/tap block 3 out of range 0\.\.2/);
-    expect(() => buildForwardGraph(clipVit(TINY_VIT, w, { taps: VIT_TAPS }), { batch: 1, size: 64 })).toThrow(/expects 32x32 images, got 64/);
+    expect(() => buildForwardGraph(clipVit(TINY_VIT, w, { taps: VIT_TAPS }), { batch: 1, size: 64 })).toThrow(
+      /expects 32x32 images, got 64/,
+    );
   });
 });

@@ -11,7 +11,8 @@ import type { WeightSpec } from '../../../src/engine/weights/weight-set.ts';
 const size = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
 const zeros = (spec: WeightSpec) => ({ float32: (n: string): Float32Array => new Float32Array(size(spec.tensors.get(n)!)) });
 /** Trainable parameters (BatchNorm running statistics are buffers, not parameters). */
-const parameters = (spec: WeightSpec): number => [...spec.tensors].reduce((s, [n, sh]) => s + (/running_(mean|var)$/.test(n) ? 0 : size(sh)), 0);
+const parameters = (spec: WeightSpec): number =>
+  [...spec.tensors].reduce((s, [n, sh]) => s + (/running_(mean|var)$/.test(n) ? 0 : size(sh)), 0);
 
 /** Multiply-adds of a CLIP ModifiedResNet at 224, counted conv by conv from the paper's design. */
 function resnetMacs(c: ClipResNetConfig): number {

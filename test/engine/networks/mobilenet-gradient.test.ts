@@ -16,38 +16,49 @@ import { embeddedModelBytes, photo } from '../../helpers/mobilenet-fixtures.ts';
 import { ort, randomArray, runOrt, seeded } from '../../helpers/nn-check.ts';
 import { evaluate } from '../../helpers/nn-reference.ts';
 
-const gray = (chw: Float32Array, n: number): Float32Array => Float32Array.from({ length: n }, (_, i) => (chw[i] + chw[n + i] + chw[2 * n + i]) / 3);
+const gray = (chw: Float32Array, n: number): Float32Array =>
+  Float32Array.from({ length: n }, (_, i) => (chw[i] + chw[n + i] + chw[2 * n + i]) / 3);
 
 describe('embedded MobileNetV2 loss gradient vs float64 finite differences (64x64 input)', () => {
   // 'unit': the shipped tap normalization (composite.ts unitNormalize) before the squared difference.
-  it.each(['none', 'unit'] as const)('matches central differences along random directions, all terms active (taps %s)', async (tapNormalization) => {
-    const S = 64;
-    const { model } = unpackLayersModel(embeddedModelBytes());
-    const g = buildLossGraph(mobileNetV2(model, { tapNormalization }), { batch: 1, size: S });
-    const feeds: Record<string, Float32Array> = {};
-    // targets: the features of another random image (non-trivial, same statistics)
-    for (const [k, t] of g.inputs.entries()) feeds[t.name] = t.name.startsWith('w_') ? Float32Array.of(t.name === 'w_semantic' ? 5 : 1) : randomArray(t.size, 10 + k, 0.5, 0.5);
-    const lossTensor = g.outputs.find((o) => o.name === 'loss')!;
-    const gradTensor = g.outputs.find((o) => o.name === 'grad_views')!;
-    const out = await runOrt(g, feeds);
-    const grad = out.grad_views;
-    expect(grad.every(Number.isFinite)).toBe(true);
-    // The backward graph itself in float64 (the reference interpreter): FD checks it tightly;
-    // ORT's float32 run of the same graph then only has to agree within float32 rounding.
-    const grad64 = evaluate(g, feeds, [gradTensor])[0].data;
-    const views = Float64Array.from(feeds.views);
-    for (const seed of [1, 2]) {
-      const r = seeded(seed);
-      const dir = Float64Array.from({ length: views.length }, () => r());
-      const h = 1e-6; // float64: small enough that almost no ReLU6 kink lies within the step
-      const at = (s: number): number => evaluate(g, { ...feeds, views: views.map((v, i) => v + s * h * dir[i]) }, [lossTensor])[0].data[0];
-      const numeric = (at(1) - at(-1)) / (2 * h);
-      const analytic64 = grad64.reduce((a, v, i) => a + v * dir[i], 0);
-      const analytic = grad.reduce((a, v, i) => a + v * dir[i], 0);
-      expect(Math.abs(numeric - analytic64), `seed ${seed}: numeric ${numeric}, analytic (float64) ${analytic64}`).toBeLessThan(1e-5 * Math.abs(analytic64));
-      expect(Math.abs(analytic - analytic64), `seed ${seed}: ORT ${analytic}, float64 ${analytic64}`).toBeLessThan(5e-4 * Math.abs(analytic64));
-    }
-  }, 120_000);
+  it.each(['none', 'unit'] as const)(
+    'matches central differences along random directions, all terms active (taps %s)',
+    async (tapNormalization) => {
+      const S = 64;
+      const { model } = unpackLayersModel(embeddedModelBytes());
+      const g = buildLossGraph(mobileNetV2(model, { tapNormalization }), { batch: 1, size: S });
+      const feeds: Record<string, Float32Array> = {};
+      // targets: the features of another random image (non-trivial, same statistics)
+      for (const [k, t] of g.inputs.entries())
+        feeds[t.name] = t.name.startsWith('w_') ? Float32Array.of(t.name === 'w_semantic' ? 5 : 1) : randomArray(t.size, 10 + k, 0.5, 0.5);
+      const lossTensor = g.outputs.find((o) => o.name === 'loss')!;
+      const gradTensor = g.outputs.find((o) => o.name === 'grad_views')!;
+      const out = await runOrt(g, feeds);
+      const grad = out.grad_views;
+      expect(grad.every(Number.isFinite)).toBe(true);
+      // The backward graph itself in float64 (the reference interpreter): FD checks it tightly;
+      // ORT's float32 run of the same graph then only has to agree within float32 rounding.
+      const grad64 = evaluate(g, feeds, [gradTensor])[0].data;
+      const views = Float64Array.from(feeds.views);
+      for (const seed of [1, 2]) {
+        const r = seeded(seed);
+        const dir = Float64Array.from({ length: views.length }, () => r());
+        const h = 1e-6; // float64: small enough that almost no ReLU6 kink lies within the step
+        const at = (s: number): number =>
+          evaluate(g, { ...feeds, views: views.map((v, i) => v + s * h * dir[i]) }, [lossTensor])[0].data[0];
+        const numeric = (at(1) - at(-1)) / (2 * h);
+        const analytic64 = grad64.reduce((a, v, i) => a + v * dir[i], 0);
+        const analytic = grad.reduce((a, v, i) => a + v * dir[i], 0);
+        expect(Math.abs(numeric - analytic64), `seed ${seed}: numeric ${numeric}, analytic (float64) ${analytic64}`).toBeLessThan(
+          1e-5 * Math.abs(analytic64),
+        );
+        expect(Math.abs(analytic - analytic64), `seed ${seed}: ORT ${analytic}, float64 ${analytic64}`).toBeLessThan(
+          5e-4 * Math.abs(analytic64),
+        );
+      }
+    },
+    120_000,
+  );
 });
 
 describe('embedded MobileNetV2 LossModel (224, ORT wasm)', () => {
@@ -80,7 +91,10 @@ describe('embedded MobileNetV2 LossModel (224, ORT wasm)', () => {
   });
 
   it('compares unit-normalized feature vectors: every position of every tap has length 1 over the channels', () => {
-    for (const [tap, c, side] of [['block_4_add', 32, 24], ['block_12_add', 96, 12]] as const) {
+    for (const [tap, c, side] of [
+      ['block_4_add', 32, 24],
+      ['block_12_add', 96, 12],
+    ] as const) {
       const f = targets.tensors[tap];
       const hw = side * side;
       for (let b = 0; b < 2; b++) {
@@ -112,7 +126,11 @@ describe('embedded MobileNetV2 LossModel (224, ORT wasm)', () => {
     expect(norm(0)).toBeGreaterThan(norm(1));
     const g2 = base.grad.reduce((a, v) => a + v * v, 0);
     const eps = 1e-4 / Math.sqrt(g2);
-    const stepped = await model.lossAndGradient(views.map((v, i) => v - eps * base.grad[i]), targets, weights);
+    const stepped = await model.lossAndGradient(
+      views.map((v, i) => v - eps * base.grad[i]),
+      targets,
+      weights,
+    );
     const ratio = (base.loss - stepped.loss) / (eps * g2);
     expect(ratio).toBeGreaterThan(0.8);
     expect(ratio).toBeLessThan(1.2);

@@ -34,7 +34,8 @@ describe('embedded MobileNetV2 vs TF.js (nsfwjs)', () => {
     const probe = tf.model({ inputs: layers.inputs, outputs: names.map((n) => layers.getLayer(n).output as tf.SymbolicTensor) });
     const outs = probe.predict(tf.tensor4d(image.hwc, [1, S, S, 3])) as tf.Tensor[];
     tfOut = {};
-    for (const [i, n] of names.entries()) tfOut[n] = { shape: outs[i].shape.slice(1) as number[], data: (await outs[i].data()) as Float32Array };
+    for (const [i, n] of names.entries())
+      tfOut[n] = { shape: outs[i].shape.slice(1) as number[], data: (await outs[i].data()) as Float32Array };
     tf.dispose(outs);
   }, 120_000);
 

@@ -9,7 +9,13 @@ import { readNsfwjsMobileNetV2 } from '../../../models/build-embedded.ts';
 import { Graph } from '../../../src/engine/compiler/graph.ts';
 import { decodeBase64, parseModelBundle, parseShardBundle } from '../../../src/engine/networks/tfjs/bundle.ts';
 import { emitKerasModel, samePads } from '../../../src/engine/networks/tfjs/graph.ts';
-import { dequantize, readLayersModel, readWeights, type LayersModel, type ManifestEntry } from '../../../src/engine/networks/tfjs/layers.ts';
+import {
+  dequantize,
+  readLayersModel,
+  readWeights,
+  type LayersModel,
+  type ManifestEntry,
+} from '../../../src/engine/networks/tfjs/layers.ts';
 import { packLayersModel, unpackLayersModel } from '../../../src/engine/networks/tfjs/pack.ts';
 import { kerasForward } from '../../helpers/keras-reference.ts';
 import { embeddedModelBytes, hwcToChw, relativeMaxError } from '../../helpers/mobilenet-fixtures.ts';
@@ -59,7 +65,9 @@ describe('TF.js weight reader', () => {
     const e: ManifestEntry = { name: 'a/k', shape: [4], dtype: 'float32', quantization: { dtype: 'uint8', min: 0, scale: 1 } };
     expect(() => readWeights(manifest([e]), new Uint8Array(3))).toThrow(/needs bytes 0\.\.4 but the shards hold 3/);
     expect(() => readWeights(manifest([e]), new Uint8Array(5))).toThrow(/covers 4 bytes, shards hold 5/);
-    expect(() => readWeights(manifest([{ ...e, quantization: { dtype: 'float16' } }]), new Uint8Array(8))).toThrow(/float16 is not supported/);
+    expect(() => readWeights(manifest([{ ...e, quantization: { dtype: 'float16' } }]), new Uint8Array(8))).toThrow(
+      /float16 is not supported/,
+    );
     expect(() => readWeights(manifest([{ ...e, dtype: 'int32', quantization: undefined }]), new Uint8Array(16))).toThrow(/int32/);
   });
 
@@ -83,7 +91,12 @@ function tinyKeras(): LayersModel {
   const chunks: number[] = [];
   const rand = seeded(42);
   const add = (name: string, cls: string, config: Record<string, unknown>, inbound: string[]): void => {
-    layers.push({ name, class_name: cls, config: { name, ...config }, inbound_nodes: inbound.length ? [inbound.map((n) => [n, 0, 0, {}])] : [] });
+    layers.push({
+      name,
+      class_name: cls,
+      config: { name, ...config },
+      inbound_nodes: inbound.length ? [inbound.map((n) => [n, 0, 0, {}])] : [],
+    });
   };
   const weight = (name: string, shape: number[], min: number, scale: number): void => {
     weights.push({ name, shape, dtype: 'float32', quantization: { dtype: 'uint8', min, scale } });
@@ -98,13 +111,25 @@ function tinyKeras(): LayersModel {
   };
   const conv = { data_format: 'channels_last', dilation_rate: [1, 1], activation: 'linear' };
   add('input_1', 'InputLayer', { batch_input_shape: [null, 9, 9, 3] }, []);
-  add('pad', 'ZeroPadding2D', { padding: [[0, 1], [0, 1]] }, ['input_1']);
+  add(
+    'pad',
+    'ZeroPadding2D',
+    {
+      padding: [
+        [0, 1],
+        [0, 1],
+      ],
+    },
+    ['input_1'],
+  );
   add('c1', 'Conv2D', { ...conv, filters: 8, kernel_size: [3, 3], strides: [2, 2], padding: 'valid', use_bias: false }, ['pad']);
   weight('c1/kernel', [3, 3, 3, 8], -0.5, 0.004);
   bn('c1_bn', 8, 'c1', 1e-3);
   add('c1_relu', 'ReLU', { max_value: 6, negative_slope: 0, threshold: 0 }, ['c1_bn']);
   // depthwise, multiplier 2, stride 2 'same' on 4x4: TF pads 0 before and 1 after
-  add('dw', 'DepthwiseConv2D', { ...conv, kernel_size: [3, 3], strides: [2, 2], padding: 'same', use_bias: false, depth_multiplier: 2 }, ['c1_relu']);
+  add('dw', 'DepthwiseConv2D', { ...conv, kernel_size: [3, 3], strides: [2, 2], padding: 'same', use_bias: false, depth_multiplier: 2 }, [
+    'c1_relu',
+  ]);
   weight('dw/depthwise_kernel', [3, 3, 8, 2], -0.6, 0.005);
   bn('dw_bn', 16, 'dw', 1e-5);
   add('dw_relu', 'ReLU', { max_value: 6, negative_slope: 0, threshold: 0 }, ['dw_bn']);
@@ -114,7 +139,9 @@ function tinyKeras(): LayersModel {
   bn('pw_bn', 16, 'pw', 1e-3);
   add('sum', 'Add', {}, ['pw_bn', 'dw_relu']);
   const json = {
-    modelTopology: { model_config: { class_name: 'Model', config: { layers, input_layers: [['input_1', 0, 0]], output_layers: [['sum', 0, 0]] } } },
+    modelTopology: {
+      model_config: { class_name: 'Model', config: { layers, input_layers: [['input_1', 0, 0]], output_layers: [['sum', 0, 0]] } },
+    },
     weightsManifest: [{ paths: ['s'], weights }],
   };
   return readLayersModel(json, Uint8Array.from(chunks));
@@ -172,7 +199,9 @@ describe('packed model file', () => {
     expect(packed.source).toEqual({ origin: 'test', licence: 'MIT' });
     expect(packed.model.layers.map((l) => l.name)).toEqual(['input_1', 'pad', 'c1', 'c1_bn', 'c1_relu', 'dw', 'dw_bn', 'dw_relu']);
     expect([...packed.model.weights.keys()].every((k) => !k.startsWith('pw'))).toBe(true);
-    expect([...dequantize(packed.model.weights.get('dw/depthwise_kernel')!)]).toEqual([...dequantize(model.weights.get('dw/depthwise_kernel')!)]);
+    expect([...dequantize(packed.model.weights.get('dw/depthwise_kernel')!)]).toEqual([
+      ...dequantize(model.weights.get('dw/depthwise_kernel')!),
+    ]);
   });
 
   it('rejects foreign, truncated and damaged files with a clear message', () => {

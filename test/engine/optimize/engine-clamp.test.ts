@@ -12,14 +12,31 @@ import { createPixelLossModel } from '../../helpers/engine-pixel-model.ts';
 describe('contentBox', () => {
   it('is the canvas box (CLAMP_MARGIN beyond every edge) for a square input', () => {
     expect(contentBox(canvasMap(300, 300, 224))).toEqual(canvasBox(224));
-    expect(canvasBox(100)).toEqual({ x0: -CLAMP_MARGIN * 100, y0: -CLAMP_MARGIN * 100, x1: 100 * (1 + CLAMP_MARGIN), y1: 100 * (1 + CLAMP_MARGIN) });
+    expect(canvasBox(100)).toEqual({
+      x0: -CLAMP_MARGIN * 100,
+      y0: -CLAMP_MARGIN * 100,
+      x1: 100 * (1 + CLAMP_MARGIN),
+      y1: 100 * (1 + CLAMP_MARGIN),
+    });
   });
 
   it('keeps PADDING_MARGIN inside the content along padded sides only', () => {
-    const wide = canvasMap(224, 149, 224), r = contentRect(wide);
-    expect(contentBox(wide)).toEqual({ x0: -CLAMP_MARGIN * 224, x1: 224 * (1 + CLAMP_MARGIN), y0: r.y0 + PADDING_MARGIN, y1: r.y1 - PADDING_MARGIN });
-    const tall = canvasMap(100, 200, 224), t = contentRect(tall);
-    expect(contentBox(tall)).toEqual({ x0: t.x0 + PADDING_MARGIN, x1: t.x1 - PADDING_MARGIN, y0: -CLAMP_MARGIN * 224, y1: 224 * (1 + CLAMP_MARGIN) });
+    const wide = canvasMap(224, 149, 224),
+      r = contentRect(wide);
+    expect(contentBox(wide)).toEqual({
+      x0: -CLAMP_MARGIN * 224,
+      x1: 224 * (1 + CLAMP_MARGIN),
+      y0: r.y0 + PADDING_MARGIN,
+      y1: r.y1 - PADDING_MARGIN,
+    });
+    const tall = canvasMap(100, 200, 224),
+      t = contentRect(tall);
+    expect(contentBox(tall)).toEqual({
+      x0: t.x0 + PADDING_MARGIN,
+      x1: t.x1 - PADDING_MARGIN,
+      y0: -CLAMP_MARGIN * 224,
+      y1: 224 * (1 + CLAMP_MARGIN),
+    });
   });
 
   it('collapses content thinner than two margins to its centre line', () => {
@@ -42,16 +59,24 @@ describe('sketchify keeps strokes off the padding step', () => {
   // 96 x 64, white but for a black band along the top edge of the photo (13 canvas px deep): a pixel-MSE model
   // pulls strokes onto it, i.e. onto the photo/padding step of the square canvas.
   function bandImage(): RgbaImage {
-    const width = 96, height = 64, data = new Uint8Array(width * height * 4).fill(255);
+    const width = 96,
+      height = 64,
+      data = new Uint8Array(width * height * 4).fill(255);
     for (let y = 0; y < 26; y++) for (let x = 0; x < width; x++) data.fill(0, 4 * (y * width + x), 4 * (y * width + x) + 3);
     return { width, height, data };
   }
 
   it('every control point ends inside the content box, strokes pressed against its top', async () => {
-    const size = 48, image = bandImage(), model = createPixelLossModel(size);
+    const size = 48,
+      image = bandImage(),
+      model = createPixelLossModel(size);
     const box = contentBox(canvasMap(image.width, image.height, size));
     expect(box.y1 - box.y0).toBeGreaterThan(4); // a real box, not a collapsed line
-    const result = await sketchify(image, { strokes: 4, iterations: 80, views: 1, seeds: 1, lr: 2, earlyStop: false, backend: 'cpu' }, { model });
+    const result = await sketchify(
+      image,
+      { strokes: 4, iterations: 80, views: 1, seeds: 1, lr: 2, earlyStop: false, backend: 'cpu' },
+      { model },
+    );
     const ys = result.canvasPoints.filter((_, i) => i % 2 === 1);
     const xs = result.canvasPoints.filter((_, i) => i % 2 === 0);
     expect(Math.min(...ys)).toBeGreaterThanOrEqual(box.y0 - 1e-4);

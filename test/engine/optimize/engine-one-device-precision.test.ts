@@ -45,7 +45,8 @@ function fakes(deviceDefault: 'float32' | 'float16', losses: Record<'float32' | 
 }
 
 type Setup = StepperSetup & Pick<OneDeviceSetup, 'device' | 'maxUnread'>;
-const deviceWith = (features: string[]): Setup => ({ device: { features: new Set(features) } as unknown as GPUDevice, maxUnread: 5 }) as Setup;
+const deviceWith = (features: string[]): Setup =>
+  ({ device: { features: new Set(features) } as unknown as GPUDevice, maxUnread: 5 }) as Setup;
 const setup = deviceWith(['shader-f16']);
 
 describe('startOneDevice', () => {
@@ -61,7 +62,13 @@ describe('startOneDevice', () => {
     const start = await startOneDevice(model, setup, 10, [], [1, 2], makeStepper);
     expect(await start.stepper.evaluate!()).toEqual([1, 2]);
     expect(start.note).toMatch(/webgpu EP, float32: the float16 loss of seed 0 is Infinity \(overflow\)\)$/);
-    expect(log).toEqual(['session B=10 float16', 'session B=1 float16', 'dispose stepper float16', 'session B=10 float32', 'session B=1 float32']);
+    expect(log).toEqual([
+      'session B=10 float16',
+      'session B=1 float16',
+      'dispose stepper float16',
+      'session B=10 float32',
+      'session B=1 float32',
+    ]);
   });
 
   it('builds float32 sessions when the float16 session cannot be created', async () => {

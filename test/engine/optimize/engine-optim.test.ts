@@ -11,10 +11,15 @@ describe('Adam', () => {
   });
 
   it('converges on an ill-conditioned quadratic', () => {
-    const a = [100, 1, 0.01], c = [3, -7, 0.5];
+    const a = [100, 1, 0.01],
+      c = [3, -7, 0.5];
     const p = new Float64Array(3);
     const adam = new Adam(3, { lr: 0.1 });
-    for (let t = 0; t < 3000; t++) adam.step(p, a.map((ai, i) => 2 * ai * (p[i] - c[i])));
+    for (let t = 0; t < 3000; t++)
+      adam.step(
+        p,
+        a.map((ai, i) => 2 * ai * (p[i] - c[i])),
+      );
     p.forEach((v, i) => expect(v).toBeCloseTo(c[i], 2));
     expect(adam.steps).toBe(3000);
   });

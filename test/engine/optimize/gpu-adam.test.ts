@@ -25,7 +25,10 @@ async function read(device: GPUDevice, buffer: GPUBuffer, floats: number): Promi
 }
 
 function storage(device: GPUDevice, data: Float32Array): GPUBuffer {
-  const b = device.createBuffer({ size: Math.ceil(data.byteLength / 16) * 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+  const b = device.createBuffer({
+    size: Math.ceil(data.byteLength / 16) * 16,
+    usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+  });
   device.queue.writeBuffer(b, 0, data as Float32Array<ArrayBuffer>);
   return b;
 }
@@ -77,7 +80,8 @@ describe('GPU Adam kernel vs the CPU Adam', () => {
     expect(got.every(Number.isFinite)).toBe(true);
     expect(maxErr).toBeLessThanOrEqual(TOL);
     expect(moved).toBeGreaterThan(count / 2); // the comparison is not vacuous
-    const xs = got.filter((_, i) => i % 2 === 0), ys = got.filter((_, i) => i % 2 === 1);
+    const xs = got.filter((_, i) => i % 2 === 0),
+      ys = got.filter((_, i) => i % 2 === 1);
     expect(Math.min(...xs)).toBeGreaterThanOrEqual(box.x0);
     expect(Math.max(...xs)).toBeLessThanOrEqual(box.x1);
     expect(Math.min(...ys)).toBeGreaterThanOrEqual(box.y0);
@@ -91,9 +95,13 @@ describe('GPU Adam kernel vs the CPU Adam', () => {
   });
 
   it('reset() restarts from zero moments', async () => {
-    const count = 8, size = 64;
+    const count = 8,
+      size = 64;
     const buffer = storage(device, new Float32Array(count).fill(30));
-    const grad = storage(device, Float32Array.from({ length: count }, (_, i) => (i % 2 ? 1 : -1)));
+    const grad = storage(
+      device,
+      Float32Array.from({ length: count }, (_, i) => (i % 2 ? 1 : -1)),
+    );
     const adam = createGpuAdam(device, { count, lr: 0.5, size });
     for (let t = 0; t < 3; t++) {
       const enc = device.createCommandEncoder();
@@ -107,7 +115,10 @@ describe('GPU Adam kernel vs the CPU Adam', () => {
   });
 
   it('never moves nor clamps frozen strokes, and steps the others as the CPU Adam does', async () => {
-    const count = 48, size = 64, lr = 2, box = canvasBox(size);
+    const count = 48,
+      size = 64,
+      lr = 2,
+      box = canvasBox(size);
     const frozen = Uint8Array.of(0, 1, 0, 0, 1, 0); // strokes 1 and 4 of 6
     const points = randomArray(count, 11, 42, 32); // across [-10, 74]: some outside the box
     const cpu = points.slice();
@@ -122,7 +133,10 @@ describe('GPU Adam kernel vs the CPU Adam', () => {
       gpuAdam.step(enc, buffer, gradBuffer);
       device.queue.submit([enc.finish()]);
       // The CPU path: a zeroed gradient for frozen strokes, and a clamp that skips them.
-      cpuAdam.step(cpu, grad.map((g, i) => (frozen[i >> 3] ? 0 : g)));
+      cpuAdam.step(
+        cpu,
+        grad.map((g, i) => (frozen[i >> 3] ? 0 : g)),
+      );
       clampPoints(cpu, box, frozen);
     }
     const got = await read(device, buffer, count);

@@ -39,9 +39,12 @@ describe('GPU pipeline iteration vs the CPU path (headless Chromium, SwiftShader
     if (!r.shaderF16) expect(r.float16Refusal).toMatch(/needs a device created with the shader-f16 feature/);
     r.cpuLosses.forEach((l, i) => {
       expect(l, `cpu loss ${i}`).toBeGreaterThan(1e-3);
-      expect(Math.abs(r.gpuLosses[i] - l), `loss at iteration ${i}: gpu ${r.gpuLosses[i]} cpu ${l}`).toBeLessThanOrEqual(LOSS_REL_TOL * Math.abs(l));
+      expect(Math.abs(r.gpuLosses[i] - l), `loss at iteration ${i}: gpu ${r.gpuLosses[i]} cpu ${l}`).toBeLessThanOrEqual(
+        LOSS_REL_TOL * Math.abs(l),
+      );
     });
-    let maxErr = 0, moved = 0;
+    let maxErr = 0,
+      moved = 0;
     r.cpuPoints.forEach((pts, s) =>
       pts.forEach((v, i) => {
         maxErr = Math.max(maxErr, Math.abs(r.gpuPoints[s][i] - v));

@@ -25,7 +25,10 @@ describe('headless Chromium', () => {
       const enc = device.createCommandEncoder();
       const pass = enc.beginComputePass();
       pass.setPipeline(pipeline);
-      pass.setBindGroup(0, device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: buf } }] }));
+      pass.setBindGroup(
+        0,
+        device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: buf } }] }),
+      );
       pass.dispatchWorkgroups(1);
       pass.end();
       enc.copyBufferToBuffer(buf, 0, read, 0, 128);

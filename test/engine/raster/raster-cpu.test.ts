@@ -34,7 +34,12 @@ describe('CPU rasterizer: gradient vs central finite differences', () => {
   const cases = [
     { name: 'width 1, falloff 0.5, identity', width: 1, falloff: 0.5, views: [IDENTITY_VIEW] },
     { name: 'width 3, falloff 1, identity + perspective', width: 3, falloff: 1, views: [IDENTITY_VIEW, perspectiveView(size, 11, 0.5)] },
-    { name: 'width 6, falloff 2, two perspectives', width: 6, falloff: 2, views: [perspectiveView(size, 3), perspectiveView(size, 4, 0.5)] },
+    {
+      name: 'width 6, falloff 2, two perspectives',
+      width: 6,
+      falloff: 2,
+      views: [perspectiveView(size, 3), perspectiveView(size, 4, 0.5)],
+    },
     { name: 'width 3, falloff 3 (> radius), scaled affine', width: 3, falloff: 3, views: [[1.3, 0.2, -5, -0.1, 0.9, 4, 0, 0, 1]] },
   ];
   for (const c of cases) {
@@ -101,7 +106,12 @@ describe('CPU rasterizer: known images', () => {
 
   it('N = 0 gives white images and an empty gradient', async () => {
     const raster = createCpuRasterizer();
-    const img = await raster.forward({ points: new Float32Array(0), views: Float32Array.from([...IDENTITY_VIEW, ...IDENTITY_VIEW]), size: 16, width: 3 });
+    const img = await raster.forward({
+      points: new Float32Array(0),
+      views: Float32Array.from([...IDENTITY_VIEW, ...IDENTITY_VIEW]),
+      size: 16,
+      width: 3,
+    });
     expect(img.length).toBe(2 * 16 * 16);
     expect(img.every((v) => v === 1)).toBe(true);
     expect((await raster.backward(new Float32Array(img.length).fill(1))).length).toBe(0);
@@ -148,7 +158,11 @@ describe('CPU rasterizer: input errors', () => {
   const raster = createCpuRasterizer();
   it.each([
     ['NaN point', { points: Float32Array.from([1, 2, 3, NaN, 5, 6, 7, 8]) }, /points: non-finite value NaN at stroke 0, index 3/],
-    ['Infinity in a view', { views: Float32Array.from([1, 0, 0, 0, 1, Infinity, 0, 0, 1]) }, /views: non-finite value Infinity at view 0, index 5/],
+    [
+      'Infinity in a view',
+      { views: Float32Array.from([1, 0, 0, 0, 1, Infinity, 0, 0, 1]) },
+      /views: non-finite value Infinity at view 0, index 5/,
+    ],
     ['ragged points', { points: new Float32Array(7) }, /multiple of 8/],
     ['ragged views', { views: new Float32Array(8) }, /multiple of 9/],
     ['zero width', { width: 0 }, /width must be finite and > 0/],

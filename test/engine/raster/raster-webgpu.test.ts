@@ -37,12 +37,20 @@ describe('WebGPU rasterizer in Node (Dawn / SwiftShader) vs the CPU reference', 
     const size = 32;
     const points = randomStrokes(4, size, 12);
     const views = Float32Array.from(IDENTITY_VIEW);
-    const pointsBuffer = device.createBuffer({ label: 'test.points', size: points.byteLength + 64, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+    const pointsBuffer = device.createBuffer({
+      label: 'test.points',
+      size: points.byteLength + 64,
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+    });
     device.queue.writeBuffer(pointsBuffer, 0, points);
     const image = raster.forwardToBuffer({ points: pointsBuffer, strokes: 4, views, size, width: 3 });
     // Overwriting the caller's buffer after the call must not change the rendered scene.
     device.queue.writeBuffer(pointsBuffer, 0, new Float32Array(points.length));
-    const gradBuffer = device.createBuffer({ label: 'test.gradImages', size: size * size * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+    const gradBuffer = device.createBuffer({
+      label: 'test.gradImages',
+      size: size * size * 4,
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
+    });
     device.queue.writeBuffer(gradBuffer, 0, new Float32Array(size * size).fill(1));
     const grad = raster.backwardFromBuffer(gradBuffer);
     const cpu = createCpuRasterizer();
@@ -59,7 +67,12 @@ describe('WebGPU rasterizer in Node (Dawn / SwiftShader) vs the CPU reference', 
 
   it('renders nothing with zero gradient for an off-canvas stroke, and reuses its buffers', async () => {
     const size = 24;
-    const scene = { points: Float32Array.from([300, 300, 320, 310, 330, 290, 360, 300]), views: Float32Array.from(IDENTITY_VIEW), size, width: 3 };
+    const scene = {
+      points: Float32Array.from([300, 300, 320, 310, 330, 290, 360, 300]),
+      views: Float32Array.from(IDENTITY_VIEW),
+      size,
+      width: 3,
+    };
     const first = raster.forwardToBuffer(scene);
     const img = await raster.forward(scene);
     expect(img.every((v) => v === 1)).toBe(true);
@@ -73,9 +86,14 @@ describe('WebGPU rasterizer in Node (Dawn / SwiftShader) vs the CPU reference', 
     const img = await raster.forward({ points: randomStrokes(256, size, 2), views: Float32Array.from(IDENTITY_VIEW), size, width: 1 });
     expect(img.some((v) => v < 0.5)).toBe(true);
     expect((await raster.backward(new Float32Array(size * size).fill(1))).every(Number.isFinite)).toBe(true);
-    await expect(raster.forward({ points: Float32Array.from([0, 0, 1, 1, 2, Infinity, 3, 3]), views: Float32Array.from(IDENTITY_VIEW), size, width: 3 })).rejects.toThrow(
-      /points: non-finite value Infinity/,
-    );
+    await expect(
+      raster.forward({
+        points: Float32Array.from([0, 0, 1, 1, 2, Infinity, 3, 3]),
+        views: Float32Array.from(IDENTITY_VIEW),
+        size,
+        width: 3,
+      }),
+    ).rejects.toThrow(/points: non-finite value Infinity/);
     await expect(raster.backward(new Float32Array(3))).rejects.toThrow(/gradImages length 3/);
   });
 });

@@ -14,10 +14,17 @@ describe('WebGPU in Node (Dawn)', () => {
     });
     const pipeline = device.createComputePipeline({ label: 'test.square', layout: 'auto', compute: { module, entryPoint: 'main' } });
     const input = Float32Array.from({ length: n }, (_, i) => i - 10);
-    const storage = device.createBuffer({ label: 'test.data', size: n * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+    const storage = device.createBuffer({
+      label: 'test.data',
+      size: n * 4,
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+    });
     device.queue.writeBuffer(storage, 0, input);
     const readback = device.createBuffer({ label: 'test.readback', size: n * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-    const bindGroup = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: storage } }] });
+    const bindGroup = device.createBindGroup({
+      layout: pipeline.getBindGroupLayout(0),
+      entries: [{ binding: 0, resource: { buffer: storage } }],
+    });
     const encoder = device.createCommandEncoder();
     const pass = encoder.beginComputePass();
     pass.setPipeline(pipeline);

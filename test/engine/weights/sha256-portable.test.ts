@@ -8,7 +8,9 @@ const node = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 describe('sha256HexPortable', () => {
   it('matches the FIPS 180-4 examples', async () => {
-    await expect(sha256HexPortable(new TextEncoder().encode('abc'))).resolves.toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    await expect(sha256HexPortable(new TextEncoder().encode('abc'))).resolves.toBe(
+      'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+    );
     await expect(sha256HexPortable(new Uint8Array(0))).resolves.toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
   });
   it('matches node:crypto around block and padding boundaries and across slices', async () => {

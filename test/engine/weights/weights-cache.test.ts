@@ -93,14 +93,19 @@ describe('loadCachedWeights', () => {
   it("explains a failed connection in the CLI's terms, not the plugin's", async () => {
     const offline = { ...entry, id: 'tiny-offline' };
     // Port 9 (discard) refuses the connection; the downloader retries with backoff (~8 s).
-    const message = await loadCachedWeights(offline, { cacheDir: dir, url: 'http://127.0.0.1:9/x.safetensors' }).then(String, (e: Error) => e.message);
+    const message = await loadCachedWeights(offline, { cacheDir: dir, url: 'http://127.0.0.1:9/x.safetensors' }).then(
+      String,
+      (e: Error) => e.message,
+    );
     expect(message).toMatch(/Network error .*network connection .*proxy or firewall.*--model embedded/);
     expect(message).not.toMatch(/allowedDomains|CORS/);
   }, 30_000);
 
   it('enforces a registry digest on download', async () => {
     const pinned = { ...entry, id: 'tiny-pinned', source: { ...entry.source, sha256: 'ab'.repeat(32) } };
-    await expect(loadCachedWeights(pinned, { cacheDir: dir, url: server.url('/tiny.safetensors'), fetch: undefined })).rejects.toThrow(/Checksum mismatch/);
+    await expect(loadCachedWeights(pinned, { cacheDir: dir, url: server.url('/tiny.safetensors'), fetch: undefined })).rejects.toThrow(
+      /Checksum mismatch/,
+    );
   });
 });
 
@@ -129,8 +134,16 @@ describe('registry entries', () => {
 
 describe('LossModel over CLIP weights (tiny)', () => {
   it.each([
-    ['resnet', () => loadWeightsFromBytes(tinyResNetFile(), clipWeightSpec({ kind: 'resnet', config: TINY_RN })), { kind: 'resnet', config: TINY_RN } as const],
-    ['vit', () => loadWeightsFromBytes(tinyVitFile(), clipWeightSpec({ kind: 'vit', config: TINY_VIT })), { kind: 'vit', config: TINY_VIT, taps: [0, 2] } as const],
+    [
+      'resnet',
+      () => loadWeightsFromBytes(tinyResNetFile(), clipWeightSpec({ kind: 'resnet', config: TINY_RN })),
+      { kind: 'resnet', config: TINY_RN } as const,
+    ],
+    [
+      'vit',
+      () => loadWeightsFromBytes(tinyVitFile(), clipWeightSpec({ kind: 'vit', config: TINY_VIT })),
+      { kind: 'vit', config: TINY_VIT, taps: [0, 2] } as const,
+    ],
   ])('%s: targets, loss and gradient, saliency', async (_name, load, arch) => {
     const weights = await load();
     const model = await createOnnxLossModel(clipModelSpec('tiny', arch, weights), { ort });

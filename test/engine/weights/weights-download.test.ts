@@ -18,7 +18,12 @@ const vitSpec = clipVitSpec(TINY_VIT);
 const rnFile = tinyResNetFile();
 // A skipped tensor that sorts among the selected ones (a BatchNorm counter, stored here as F32 so
 // that it sorts by name) splits the selection in two runs.
-const splitFile = syntheticCheckpoint(rnSpec, { extras: [...OPEN_CLIP_TEXT_EXTRAS(), { name: 'visual.layer2.0.bn1.num_batches_tracked', dtype: 'F32', shape: [1], bytes: new Uint8Array(4) }] });
+const splitFile = syntheticCheckpoint(rnSpec, {
+  extras: [
+    ...OPEN_CLIP_TEXT_EXTRAS(),
+    { name: 'visual.layer2.0.bn1.num_batches_tracked', dtype: 'F32', shape: [1], bytes: new Uint8Array(4) },
+  ],
+});
 const vitFile = syntheticCheckpoint(vitSpec, { extras: OPEN_CLIP_TEXT_EXTRAS() });
 let rnDigest: string;
 
@@ -97,27 +102,39 @@ describe('downloadWeights', () => {
   });
 
   it('does not retry a 404 and names the status', async () => {
-    await expect(downloadWeights({ url: server.url('/missing.safetensors'), spec: rnSpec, ...fast })).rejects.toMatchObject({ kind: 'http', status: 404 });
+    await expect(downloadWeights({ url: server.url('/missing.safetensors'), spec: rnSpec, ...fast })).rejects.toMatchObject({
+      kind: 'http',
+      status: 404,
+    });
     expect(server.requests).toHaveLength(1);
   });
 
   it('rejects a 200 where 206 was expected (server ignores Range)', async () => {
     server.faults = [{ ignoreRange: true }];
-    await expect(downloadWeights({ url: rnUrl(), spec: rnSpec, ...fast })).rejects.toThrow(/answered 200 .* instead of 206 Partial Content/);
+    await expect(downloadWeights({ url: rnUrl(), spec: rnSpec, ...fast })).rejects.toThrow(
+      /answered 200 .* instead of 206 Partial Content/,
+    );
   });
 
   it('reports an unreachable host as a network/CORS error after the retries', async () => {
     const dead = await startRangeServer();
     const url = dead.url('/x.safetensors');
     await dead.close();
-    await expect(downloadWeights({ url, spec: rnSpec, retries: 1, ...fast })).rejects.toThrow(/Network error .* blocked by CORS, or redirected to a host that is not in the plugin's allowedDomains/);
+    await expect(downloadWeights({ url, spec: rnSpec, retries: 1, ...fast })).rejects.toThrow(
+      /Network error .* blocked by CORS, or redirected to a host that is not in the plugin's allowedDomains/,
+    );
   });
 
-  it("records the X-Repo-Commit of an answer that carries it (here the direct answer of a test server)", async () => {
-    const set = await downloadWeights({ url: rnUrl(), spec: rnSpec, ...fast, fetch: async (url, init) => {
-      const r = await fetch(url, init);
-      return new Response(r.body, { status: r.status, headers: { ...Object.fromEntries(r.headers), 'x-repo-commit': 'f'.repeat(40) } });
-    } });
+  it('records the X-Repo-Commit of an answer that carries it (here the direct answer of a test server)', async () => {
+    const set = await downloadWeights({
+      url: rnUrl(),
+      spec: rnSpec,
+      ...fast,
+      fetch: async (url, init) => {
+        const r = await fetch(url, init);
+        return new Response(r.body, { status: r.status, headers: { ...Object.fromEntries(r.headers), 'x-repo-commit': 'f'.repeat(40) } });
+      },
+    });
     expect(set.repoCommit).toBe('f'.repeat(40));
     expect((await downloadWeights({ url: rnUrl(), spec: rnSpec, ...fast })).repoCommit).toBeUndefined();
   });
@@ -125,15 +142,23 @@ describe('downloadWeights', () => {
   it('rejects corrupted tensor bytes when the registry knows the digest', async () => {
     server.faultFrom = 2;
     server.faults = [{ corruptAt: 777 }];
-    await expect(downloadWeights({ url: rnUrl(), spec: rnSpec, sha256: rnDigest, ...fast })).rejects.toMatchObject({ kind: 'integrity', message: expect.stringMatching(/Checksum mismatch/) });
+    await expect(downloadWeights({ url: rnUrl(), spec: rnSpec, sha256: rnDigest, ...fast })).rejects.toMatchObject({
+      kind: 'integrity',
+      message: expect.stringMatching(/Checksum mismatch/),
+    });
   });
 
   it('rejects a corrupted header and a file whose shapes do not match the architecture', async () => {
     server.faultFrom = 1;
     server.faults = [{ corruptAt: 0 }]; // '{' of the JSON header becomes invalid
-    await expect(downloadWeights({ url: rnUrl(), spec: rnSpec, ...fast })).rejects.toMatchObject({ kind: 'format', message: expect.stringMatching(/not valid UTF-8 JSON/) });
+    await expect(downloadWeights({ url: rnUrl(), spec: rnSpec, ...fast })).rejects.toMatchObject({
+      kind: 'format',
+      message: expect.stringMatching(/not valid UTF-8 JSON/),
+    });
     const wrong = clipResNetSpec({ ...TINY_RN, heads: 4, outputDim: 8 });
-    await expect(downloadWeights({ url: rnUrl(), spec: wrong, ...fast })).rejects.toThrow(/c_proj\.weight' has shape \[6,256\], expected \[8,256\]/);
+    await expect(downloadWeights({ url: rnUrl(), spec: wrong, ...fast })).rejects.toThrow(
+      /c_proj\.weight' has shape \[6,256\], expected \[8,256\]/,
+    );
   });
 
   it('is cancellable: an abort mid-download rejects with the abort reason and stops fetching', async () => {

@@ -5,7 +5,14 @@ import { clipResNetSpec } from '../../../src/engine/networks/clip-resnet.ts';
 import { clipVitSpec } from '../../../src/engine/networks/clip-vit.ts';
 import { loadWeightsFromBytes } from '../../../src/engine/weights/load.ts';
 import { MemoryCache } from '../../../src/engine/weights/memory-cache.ts';
-import { encodeHeader, MAX_HEADER_BYTES, parseSafetensors, readHeaderLength, toFloat32, writeSafetensors } from '../../../src/engine/weights/safetensors.ts';
+import {
+  encodeHeader,
+  MAX_HEADER_BYTES,
+  parseSafetensors,
+  readHeaderLength,
+  toFloat32,
+  writeSafetensors,
+} from '../../../src/engine/weights/safetensors.ts';
 import { selectTensors, sha256Hex } from '../../../src/engine/weights/weight-set.ts';
 import { TINY_RN, TINY_VIT, tinyResNetFile, tinyVitFile } from '../../helpers/clip-weights.ts';
 
@@ -49,8 +56,17 @@ describe('safetensors header', () => {
     ['a non-object header', () => parseSafetensors(rawFile('[1,2]', 0))],
     ['an unknown dtype', () => parseSafetensors(rawFile('{"a":{"dtype":"F8","shape":[1],"data_offsets":[0,1]}}', 1))],
     ['a negative dimension', () => parseSafetensors(rawFile('{"a":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}}', 4))],
-    ['a size that does not match dtype x shape', () => parseSafetensors(rawFile('{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,4]}}', 4))],
-    ['overlapping tensors', () => parseSafetensors(rawFile('{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}', 8))],
+    [
+      'a size that does not match dtype x shape',
+      () => parseSafetensors(rawFile('{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,4]}}', 4)),
+    ],
+    [
+      'overlapping tensors',
+      () =>
+        parseSafetensors(
+          rawFile('{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}', 8),
+        ),
+    ],
     ['a hole in the data section', () => parseSafetensors(rawFile('{"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}', 8))],
     ['offsets past the end of the file', () => parseSafetensors(rawFile('{"a":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}}', 8))],
     ['a non-string metadata value', () => parseSafetensors(rawFile('{"__metadata__":{"x":1}}', 0))],
@@ -90,7 +106,9 @@ describe('tensor selection against the architectures', () => {
   it('rejects wrong shapes, missing and unexpected tensors, and wrong dtypes, naming each', () => {
     const spec = clipResNetSpec(TINY_RN);
     const wrong = clipResNetSpec({ ...TINY_RN, outputDim: 7 });
-    expect(() => selectTensors(parseSafetensors(tinyResNetFile()), wrong)).toThrow(/visual\.attnpool\.c_proj\.weight' has shape \[6,256\], expected \[7,256\]/);
+    expect(() => selectTensors(parseSafetensors(tinyResNetFile()), wrong)).toThrow(
+      /visual\.attnpool\.c_proj\.weight' has shape \[6,256\], expected \[7,256\]/,
+    );
     const deeper = clipResNetSpec({ ...TINY_RN, layers: [1, 3, 1, 1] });
     expect(() => selectTensors(parseSafetensors(tinyResNetFile()), deeper)).toThrow(/missing tensor 'visual\.layer2\.2\.conv1\.weight'/);
     const shallower = clipResNetSpec({ ...TINY_RN, layers: [1, 1, 1, 1] });
@@ -104,7 +122,10 @@ describe('loading weights from bytes (a file picked from disk)', () => {
     const spec = clipVitSpec(TINY_VIT);
     const ref = await loadWeightsFromBytes(tinyVitFile(), spec);
     const name = 'visual.transformer.resblocks.1.mlp.c_fc.weight';
-    for (const [dtype, tol] of [['F16', 1e-3], ['BF16', 8e-3]] as const) {
+    for (const [dtype, tol] of [
+      ['F16', 1e-3],
+      ['BF16', 8e-3],
+    ] as const) {
       const set = await loadWeightsFromBytes(tinyVitFile({ dtype }), spec);
       const a = set.float32(name);
       ref.float32(name).forEach((v, i) => expect(Math.abs(a[i] - v)).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(v))));
@@ -137,7 +158,9 @@ describe('loading weights from bytes (a file picked from disk)', () => {
   });
 
   it('rejects a file of another architecture and a non-safetensors file', async () => {
-    await expect(loadWeightsFromBytes(tinyVitFile(), clipResNetSpec(TINY_RN), { source: 'vit.safetensors' })).rejects.toThrow(/vit\.safetensors: Weights do not match.*missing tensor 'visual\./);
+    await expect(loadWeightsFromBytes(tinyVitFile(), clipResNetSpec(TINY_RN), { source: 'vit.safetensors' })).rejects.toThrow(
+      /vit\.safetensors: Weights do not match.*missing tensor 'visual\./,
+    );
     await expect(loadWeightsFromBytes(enc('PK\u0003\u0004 this is a zip file'), clipResNetSpec(TINY_RN))).rejects.toThrow(/header length/);
   });
 

@@ -124,13 +124,21 @@ export function convInputGradient(g: Tensor, w: Tensor, geo: ConvGeometry, input
   const [dh, dw] = geo.dilations;
   const reachH = (kh - 1) * dh;
   const reachW = (kw - 1) * dw;
-  const outputPadding = [h - (sh * (ho - 1) + reachH + 1 - geo.pads[0] - geo.pads[2]), wd - (sw * (wo - 1) + reachW + 1 - geo.pads[1] - geo.pads[3])];
+  const outputPadding = [
+    h - (sh * (ho - 1) + reachH + 1 - geo.pads[0] - geo.pads[2]),
+    wd - (sw * (wo - 1) + reachW + 1 - geo.pads[1] - geo.pads[3]),
+  ];
   const fallback = (): Tensor => convTranspose(g, w, { ...geo, outputPadding });
   const source = frozenSource(w);
   if (!source) return fallback();
 
   if (sh === 1 && sw === 1) {
-    const pads = [reachH - geo.pads[0], reachW - geo.pads[1], reachH - geo.pads[2] + outputPadding[0], reachW - geo.pads[3] + outputPadding[1]];
+    const pads = [
+      reachH - geo.pads[0],
+      reachW - geo.pads[1],
+      reachH - geo.pads[2] + outputPadding[0],
+      reachW - geo.pads[3] + outputPadding[1],
+    ];
     if (pads.some((p) => p < 0)) return fallback();
     const flipped = adjointWeight(w, source, geo.group, 1, 1);
     return conv(g, flipped, null, { pads, dilations: geo.dilations, group: geo.group });
@@ -176,7 +184,8 @@ function adjointWeight(w: Tensor, source: Tensor, group: number, sh: number, sw:
   const jw = Math.ceil(kw / sw);
   const src = source.value as Float32Array | Uint16Array;
   const shape = [group * cg * sh * sw, mg, jh, jw];
-  const dst: Float32Array | Uint16Array = src instanceof Float32Array ? new Float32Array(shape[0] * mg * jh * jw) : new Uint16Array(shape[0] * mg * jh * jw);
+  const dst: Float32Array | Uint16Array =
+    src instanceof Float32Array ? new Float32Array(shape[0] * mg * jh * jw) : new Uint16Array(shape[0] * mg * jh * jw);
   for (let gi = 0; gi < group; gi++)
     for (let c = 0; c < cg; c++)
       for (let rh = 0; rh < sh; rh++)

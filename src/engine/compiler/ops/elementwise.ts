@@ -58,9 +58,7 @@ export const Tanh = unaryPrimitive('Tanh', ({ outputs: [y] }, [g]) => [mul(g!, s
 export const Exp = unaryPrimitive('Exp', ({ outputs: [y] }, [g]) => [mul(g!, y)]);
 export const Sqrt = unaryPrimitive('Sqrt', ({ outputs: [y] }, [g]) => [div(mul(g!, 0.5), y)]);
 // erf'(x) = 2/sqrt(pi) * exp(-x^2)
-export const Erf = unaryPrimitive('Erf', ({ inputs: [x] }, [g]) => [
-  mul(g!, mul(exp(neg(mul(x!, x!))), 2 / Math.sqrt(Math.PI))),
-]);
+export const Erf = unaryPrimitive('Erf', ({ inputs: [x] }, [g]) => [mul(g!, mul(exp(neg(mul(x!, x!))), 2 / Math.sqrt(Math.PI)))]);
 
 export const Clip: Primitive = {
   type: 'Clip',

@@ -18,10 +18,7 @@ export const MatMul: Primitive = {
     return [{ shape: [...batch, m, n], dtype: 'float32' }];
   },
   // dA = g B^T, dB = A^T g (batch dims reduced by the driver's un-broadcast).
-  backward: ({ inputs: [a, b], needs }, [g]) => [
-    needs[0] ? matmul(g!, swapLast(b!)) : null,
-    needs[1] ? matmul(swapLast(a!), g!) : null,
-  ],
+  backward: ({ inputs: [a, b], needs }, [g]) => [needs[0] ? matmul(g!, swapLast(b!)) : null, needs[1] ? matmul(swapLast(a!), g!) : null],
 };
 
 function swapLast(t: Tensor): Tensor {

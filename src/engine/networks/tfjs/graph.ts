@@ -94,7 +94,8 @@ export function emitKerasModel(g: Graph, model: LayersModel, images: Tensor, o: 
       }
       case 'ReLU': {
         const max = c.max_value as number | null | undefined;
-        if ((c.negative_slope ?? 0) !== 0 || (c.threshold ?? 0) !== 0) throw new Error(`Keras layer '${l.name}': leaky/threshold ReLU is not supported`);
+        if ((c.negative_slope ?? 0) !== 0 || (c.threshold ?? 0) !== 0)
+          throw new Error(`Keras layer '${l.name}': leaky/threshold ReLU is not supported`);
         const x = dense(input(l));
         values.set(l.name, { tensor: max === null || max === undefined ? relu(x) : clip(x, 0, max) });
         break;
@@ -126,7 +127,12 @@ function activation(x: Tensor, name: unknown, layer: string): Tensor {
 }
 
 /** TensorFlow's 'same' padding: output ceil(in / stride), the odd pixel at the bottom/right. */
-export function samePads(input: readonly number[], kernel: readonly number[], strides: readonly number[], dilations: readonly number[]): number[] {
+export function samePads(
+  input: readonly number[],
+  kernel: readonly number[],
+  strides: readonly number[],
+  dilations: readonly number[],
+): number[] {
   const before: number[] = [];
   const after: number[] = [];
   for (let i = 0; i < 2; i++) {

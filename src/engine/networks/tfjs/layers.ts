@@ -92,7 +92,7 @@ export function readWeights(manifest: ModelJson['weightsManifest'], data: Uint8A
     for (const e of group.weights) {
       if (e.dtype !== 'float32') throw new Error(`TF.js weight '${e.name}': dtype ${e.dtype} is not supported (float32 only)`);
       const q = e.quantization;
-      if (q && (q.dtype !== 'uint8' && q.dtype !== 'uint16')) {
+      if (q && q.dtype !== 'uint8' && q.dtype !== 'uint16') {
         throw new Error(`TF.js weight '${e.name}': quantization ${q.dtype} is not supported (uint8, uint16 with min/scale)`);
       }
       if (q && (typeof q.min !== 'number' || typeof q.scale !== 'number')) {

@@ -49,7 +49,11 @@ export function packLayersModel(model: LayersModel, outputs: readonly string[], 
     modelTopology: {
       model_config: {
         class_name: 'Model',
-        config: { layers: layers.map(slimLayer), input_layers: model.inputs.map((n) => [n, 0, 0]), output_layers: outputs.map((n) => [n, 0, 0]) },
+        config: {
+          layers: layers.map(slimLayer),
+          input_layers: model.inputs.map((n) => [n, 0, 0]),
+          output_layers: outputs.map((n) => [n, 0, 0]),
+        },
       },
     },
     weightsManifest: [{ paths: ['embedded'], weights }],
@@ -73,7 +77,8 @@ export function unpackLayersModel(bytes: Uint8Array): PackedModel {
     throw new Error(`Embedded model file: not a ${PACK_FORMAT} file (bad magic; rebuild with models/build-embedded.ts)`);
   }
   const n = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(8, true);
-  if (12 + n > bytes.length) throw new Error(`Embedded model file: header of ${n} bytes exceeds the file (${bytes.length} bytes); truncated?`);
+  if (12 + n > bytes.length)
+    throw new Error(`Embedded model file: header of ${n} bytes exceeds the file (${bytes.length} bytes); truncated?`);
   let header: { format?: unknown; source?: PackSource };
   try {
     header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + n))) as typeof header;

@@ -5,8 +5,13 @@ import { CLOSEST, params, read, write, type KernelSpec } from './common.ts';
 export const BACKWARD: KernelSpec = {
   name: 'backward',
   bindings: [
-    params, read('maps', 'array<f32>'), read('verts', 'array<vec4f>'), read('boxes', 'array<vec4f>'),
-    read('image', 'array<f32>'), read('grad_image', 'array<f32>'), write('partial', 'array<f32>'),
+    params,
+    read('maps', 'array<f32>'),
+    read('verts', 'array<vec4f>'),
+    read('boxes', 'array<vec4f>'),
+    read('image', 'array<f32>'),
+    read('grad_image', 'array<f32>'),
+    write('partial', 'array<f32>'),
   ],
   body: /* wgsl */ `
 ${CLOSEST}

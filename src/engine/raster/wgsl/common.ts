@@ -18,7 +18,7 @@ export type ParamName = (typeof PARAM_FIELDS)[number][0];
 export const PARAMS_BYTES = Math.ceil((PARAM_FIELDS.length * 4) / 16) * 16;
 
 export type BufferName =
-  | 'params' | 'points' | 'maps' | 'verts' | 'boxes' | 'counts' | 'lists' | 'image' | 'grad_image' | 'partial' | 'chunk_sums' | 'grad_points';
+  'params' | 'points' | 'maps' | 'verts' | 'boxes' | 'counts' | 'lists' | 'image' | 'grad_image' | 'partial' | 'chunk_sums' | 'grad_points';
 
 export interface Binding {
   name: BufferName;

@@ -4,7 +4,13 @@ import { CLOSEST, params, read, write, type KernelSpec } from './common.ts';
 /** One invocation per pixel, one workgroup per tile: product over the tile's strokes of (1 - coverage). */
 export const FORWARD: KernelSpec = {
   name: 'forward',
-  bindings: [params, read('verts', 'array<vec4f>'), read('counts', 'array<u32>'), read('lists', 'array<u32>'), write('image', 'array<f32>')],
+  bindings: [
+    params,
+    read('verts', 'array<vec4f>'),
+    read('counts', 'array<u32>'),
+    read('lists', 'array<u32>'),
+    write('image', 'array<f32>'),
+  ],
   body: /* wgsl */ `
 ${CLOSEST}
 @compute @workgroup_size(TILE, TILE)

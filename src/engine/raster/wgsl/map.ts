@@ -4,7 +4,13 @@ import { params, read, write, type KernelSpec } from './common.ts';
 /** Flattens and maps every stroke in every view; writes vertices (qx, qy, scale, w) and the stroke's reach box. */
 export const MAP: KernelSpec = {
   name: 'map',
-  bindings: [params, read('points', 'array<f32>'), read('maps', 'array<f32>'), write('verts', 'array<vec4f>'), write('boxes', 'array<vec4f>')],
+  bindings: [
+    params,
+    read('points', 'array<f32>'),
+    read('maps', 'array<f32>'),
+    write('verts', 'array<vec4f>'),
+    write('boxes', 'array<vec4f>'),
+  ],
   body: /* wgsl */ `
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) id: vec3u) {
