@@ -11,20 +11,18 @@ import { selectBackend } from './backend.ts';
 import { continueDrawing } from './init/continue.ts';
 import { startRegion } from './init/sample.ts';
 import { freshStrokes } from './init/start.ts';
-import { xdogEdges } from './init/xdog.ts';
-import { cleanTerms, weightedSum } from './loss/evaluate.ts';
-import { normalizeWeights, resolveWeights, unitWeights } from './loss/weights.ts';
-import type { LossModel, LossWeights } from './models/types.ts';
+import { resolveWeights } from './loss/weights.ts';
+import type { LossModel } from './models/types.ts';
 import { contentBox } from './optimize/clamp.ts';
 import { DeviceFallback } from './optimize/fallback.ts';
-import { optimize, type SeedState } from './optimize/loop.ts';
+import { optimize } from './optimize/loop.ts';
 import type { Stepper, StepperSetup } from './optimize/steppers.ts';
 import { resolveOptions, type ResolvedOptions, type SketchOptions } from './options.ts';
 import { validateImage, type RgbaImage } from './preprocess/image.ts';
 import { preprocess } from './preprocess/preprocess.ts';
 import { createRandom } from './random.ts';
-import { describeSubject, focusOnSubject, findSubject } from './subject/subject.ts';
 import { mapStrokes, type BackendFallback, type SketchProgress, type SketchResult } from './result.ts';
+import { newSeed, scoreStart, sketchResult, whatToDraw } from './stages.ts';
 
 export { CLAMP_MARGIN } from './optimize/clamp.ts';
 
@@ -78,100 +76,41 @@ export async function sketchify(image: RgbaImage, options: SketchOptions = {}, r
   let report = (points: Float32Array) => mapStrokes(points, pre.map);
   let stepper: Stepper | null = null;
   try {
-    // What the strokes draw: the subject faded out of its background (or the whole image).
-    const photoEdges = xdogEdges(pre.gray, size);
-    const subject = opts.subject === 'auto' ? findSubject(pre) : null;
-    const seen = subject && subject.source !== 'whole' ? focusOnSubject(pre, subject.mask) : pre;
-    const subjectSummary = describeSubject(subject, photoEdges, pre);
-    // Initialization: saliency x edges -> spaced start points -> short random walks.
-    const saliency = await model.saliency(seen.rgb);
+    // Initialization: the subject, saliency x edges -> spaced start points -> short random walks;
+    // some strokes start along the subject's outline (its gesture), the rest where detail is.
+    const drawn = whatToDraw(pre, opts, size);
+    const saliency = await model.saliency(drawn.seen.rgb);
     const box = contentBox(pre.map);
-    const edges = seen === pre ? photoEdges : xdogEdges(seen.gray, size);
-    const seedState = (points: Float32Array, s: number): SeedState => ({
-      seed: opts.seed + s,
-      points,
-      best: points.slice(),
-      bestLoss: Infinity,
-      initLoss: NaN,
-      bestTrail: [],
-      evals: [],
-    });
     const region = startRegion(pre.map);
-    // Some strokes start along the subject's outline (its gesture), the rest where detail is.
-    const fresh = opts.initial
+    const start0 = { saliency, edges: drawn.edges, region, size, seeds: selection.rasterizers.length, seed: opts.seed, box };
+    let seeds = opts.initial
       ? []
-      : freshStrokes({
-          saliency,
-          edges,
-          region,
-          subjectMask: seen === pre ? null : subject!.mask,
-          size,
-          strokes: opts.strokes,
-          seeds: selection.rasterizers.length,
-          seed: opts.seed,
-          box,
-        });
-    let seeds: SeedState[] = fresh.map(seedState);
+      : freshStrokes({ ...start0, subjectMask: drawn.mask, strokes: opts.strokes }).map((p, s) => newSeed(p, opts.seed + s));
     let firstPreviewMs = NaN;
     const previewInit = (): void => {
       firstPreviewMs = now() - start;
-      runtime.onProgress?.({
-        phase: 'init',
-        iteration: 0,
-        iterations: opts.iterations,
-        loss: NaN,
-        bestLoss: NaN,
-        elapsedMs: firstPreviewMs,
-        etaMs: NaN,
-        subject: subjectSummary,
-        ...report(seeds[0].points),
-      });
+      const at = { iteration: 0, iterations: opts.iterations, loss: NaN, bestLoss: NaN, elapsedMs: firstPreviewMs, etaMs: NaN };
+      runtime.onProgress?.({ phase: 'init', ...at, subject: drawn.summary, ...report(seeds[0].points) });
     };
     if (!opts.initial) previewInit();
     const tInit = now();
 
+    // Targets: the model's features of the photo under a pool of augmented views.
     const poolRandom = createRandom(opts.seed ^ 0x5bd1e995);
-    const targets: TargetPool = await buildTargetPool(model, seen.rgb, viewPool(size, opts.poolSize, poolRandom), signal);
+    const targets: TargetPool = await buildTargetPool(model, drawn.seen.rgb, viewPool(size, opts.poolSize, poolRandom), signal);
     const clean = gatherTargets(targets, [0]);
     // Continuing given strokes needs the clean target (to rank strokes for removal): it starts here.
     const continued = opts.initial
-      ? await continueDrawing({
-          ...opts,
-          initial: opts.initial,
-          seeds: selection.rasterizers.length,
-          model,
-          map: pre.map,
-          box,
-          clean,
-          weights,
-          style,
-          saliency,
-          edges,
-          region,
-          signal,
-        })
+      ? await continueDrawing({ ...opts, ...start0, initial: opts.initial, model, map: pre.map, clean, weights, style, signal })
       : null;
     if (continued) {
-      seeds = continued.seeds.map(seedState);
+      seeds = continued.seeds.map((p, s) => newSeed(p, opts.seed + s));
       report = (points) => continued.restore(mapStrokes(points, pre.map));
       previewInit();
     }
-    // Normalize each term by its raw value for the first seed's initial strokes: runs with the
-    // same image, strokes and base seed share the scale whatever their seed count or schedule.
-    // A device lost here or while the GPU session builds sends the whole run to the CPU.
-    const raw = await guard.beforeLoop(async (rasterizers) => {
-      const terms: Record<string, number>[] = [];
-      for (let s = 0; s < seeds.length; s++)
-        terms.push((await cleanTerms(model, rasterizers[s], seeds[s].points, clean, unitWeights(weights), style)).terms);
-      return terms;
-    });
-    const norm: LossWeights = normalizeWeights(weights, raw[0]);
-    seeds.forEach((st, s) => {
-      st.initLoss = st.bestLoss = weightedSum(norm, raw[s]);
-      st.bestTrail.push(st.bestLoss);
-      st.evals.push({ iteration: 0, loss: st.initLoss });
-    });
+    const norm = await scoreStart(guard, model, seeds, clean, weights, style);
 
+    // Optimize, where the backend and the fallback put it.
     const setup: StepperSetup = {
       model,
       targets,
@@ -182,70 +121,40 @@ export async function sketchify(image: RgbaImage, options: SketchOptions = {}, r
       box,
       frozen: continued?.frozen,
     };
-    const chosen = await guard.stepper(
-      model,
-      setup,
-      opts.seeds * (1 + opts.views),
-      opts.evalEvery + 1,
-      seeds.map((st) => st.points),
-      seeds.map((st) => st.initLoss),
-    );
+    const points = seeds.map((st) => st.points);
+    const initLosses = seeds.map((st) => st.initLoss);
+    const chosen = await guard.stepper(model, setup, opts.seeds * (1 + opts.views), opts.evalEvery + 1, points, initLosses);
     stepper = chosen.stepper;
-    let backendReason = selection.reason + chosen.note;
     const pipeline = chosen.stepper.kind;
-    if (pipeline !== 'webgpu-one-device' && model.runtime) backendReason += `; model on ${model.runtime}`;
+    const runtimeNote = pipeline !== 'webgpu-one-device' && model.runtime ? `; model on ${model.runtime}` : '';
     const tTargets = now();
-
-    const outcome = await optimize({
-      opts,
-      model,
-      seeds,
-      targets,
-      clean,
-      weights: norm,
-      style,
-      stepper: chosen.stepper,
-      guard,
-      setup,
-      signal,
+    const progress = {
       onProgress: runtime.onProgress,
       progressIntervalMs: runtime.progressIntervalMs ?? 100,
       start,
       loopStart: tTargets,
       report,
-    });
+    };
+    const loop = { opts, model, seeds, targets, clean, weights: norm, style, stepper: chosen.stepper, guard, setup, signal };
+    const outcome = await optimize({ ...loop, ...progress });
     stepper = outcome.stepper;
-    const { iterations } = outcome;
-    const { fallback } = guard;
     const end = now();
-    const winner = seeds.reduce((a, b) => (b.bestLoss < a.bestLoss ? b : a));
-    return {
-      ...report(winner.best),
-      strokes: opts.strokes,
-      width: opts.width * pre.map.scale,
-      imageWidth: image.width,
-      imageHeight: image.height,
-      canvasPoints: winner.best,
-      canvasWidth: opts.width,
-      canvasSize: size,
-      lossInitial: winner.initLoss,
-      lossFinal: winner.bestLoss,
-      lossHistory: outcome.lossHistory,
-      evalHistory: winner.evals,
-      iterations,
-      seed: winner.seed,
-      cancelled: outcome.cancelled,
-      stoppedEarly: outcome.stoppedEarly,
+    const iterations = outcome.iterations;
+    return sketchResult({
+      image,
+      opts,
+      pre,
+      model,
+      seeds,
+      outcome,
+      guard,
       backend: selection.backend,
-      backendReason: fallback
-        ? `${backendReason}; ${fallback.reason} at iteration ${fallback.iteration}: continued on the CPU from iteration ${fallback.resumedFrom}${fallback.adamRestarted ? ' (Adam restarted)' : ''}`
-        : backendReason,
+      backendReason: selection.reason + chosen.note + runtimeNote,
       pipeline,
-      ...(fallback ? { fallback } : {}),
-      model: model.id,
-      subject: subjectSummary,
+      subject: drawn.summary,
       weights: norm,
-      ...(continued ? { origin: continued.origin } : {}),
+      origin: continued?.origin,
+      report,
       timings: {
         modelMs: tModel - start,
         initMs: tInit - tModel,
@@ -255,7 +164,7 @@ export async function sketchify(image: RgbaImage, options: SketchOptions = {}, r
         firstPreviewMs,
         perIterationMs: iterations > 0 ? (end - tTargets) / iterations : 0,
       },
-    };
+    });
   } finally {
     await stepper?.dispose().catch(() => undefined);
     guard.dispose();
