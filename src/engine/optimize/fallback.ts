@@ -105,10 +105,11 @@ export class DeviceFallback {
     at: { failedAt: number; resumedFrom: number },
     reason: string,
   ): Promise<Stepper> {
+    const from = old.kind; // before the swap: a rasterizer-only stepper reports 'cpu' after it
     const cpu = this.cpuRasterizers(points.length);
     const next = await cpuFallback(old, setup, points, cpu);
     this.rasterizers = cpu;
-    this.report({ iteration: at.failedAt, resumedFrom: at.resumedFrom, from: old.kind, reason, adamRestarted: next.adamRestarted });
+    this.report({ iteration: at.failedAt, resumedFrom: at.resumedFrom, from, reason, adamRestarted: next.adamRestarted });
     return next.stepper;
   }
 
