@@ -1,7 +1,7 @@
 // What a viewer sees of a sketch against a ground-truth subject mask (evaluation only; the
 // engine never sees the mask): how much of the ink lies on the subject, how much hugs the image
 // frame, and random strokes of the same lengths as a control.
-import { evalCubic, type Random } from '../src/engine/index.ts';
+import { chamferDistance, evalCubic, type Random } from '../src/engine/index.ts';
 
 /** A binary mask over the input image (1 = subject), row-major. */
 export interface ImageMask {
@@ -32,34 +32,7 @@ export function sampleInk(points: ArrayLike<number>, perStroke = 64): { x: Float
 
 /** Euclidean-ish distance (3-4 chamfer, in px) from every pixel to the nearest mask pixel. */
 export function distanceToSubject(mask: ImageMask): Float32Array {
-  const { width: w, height: h, data } = mask;
-  const d = Float32Array.from(data, (v) => (v ? 0 : 1e9));
-  const relax = (i: number, j: number, cost: number): void => {
-    if (d[j] + cost < d[i]) d[i] = d[j] + cost;
-  };
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const i = y * w + x;
-      if (x > 0) relax(i, i - 1, 3);
-      if (y > 0) {
-        relax(i, i - w, 3);
-        if (x > 0) relax(i, i - w - 1, 4);
-        if (x < w - 1) relax(i, i - w + 1, 4);
-      }
-    }
-  }
-  for (let y = h - 1; y >= 0; y--) {
-    for (let x = w - 1; x >= 0; x--) {
-      const i = y * w + x;
-      if (x < w - 1) relax(i, i + 1, 3);
-      if (y < h - 1) {
-        relax(i, i + w, 3);
-        if (x < w - 1) relax(i, i + w + 1, 4);
-        if (x > 0) relax(i, i + w - 1, 4);
-      }
-    }
-  }
-  return d.map((v) => v / 3);
+  return chamferDistance(mask.data, mask.width, mask.height, 4 / 3);
 }
 
 /** Fraction of the ink (by arc length) within `dilate` (fraction of the longer side) of the subject. */

@@ -78,6 +78,7 @@ export { createGpuPipeline, type IterationTimings } from './optimize/gpu-pipelin
 export { GpuLossSession } from './models/gpu-loss-session.ts';
 export { cleanTerms, renderClean } from './loss/evaluate.ts';
 export { evalCubic } from './geometry/bezier.ts';
+export { chamferDistance } from './subject/grid.ts';
 
 // The network compiler and architectures, for benchmarks: graphs, ONNX, FLOPs, TF.js packing.
 export { Graph } from './compiler/graph.ts';

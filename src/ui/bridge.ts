@@ -10,9 +10,6 @@ import { windowNote, windowMode } from './state.ts';
 declare const __SKETCHIFY_WINDOW__: string | undefined;
 export const HOSTED_BUILD = typeof __SKETCHIFY_WINDOW__ === 'string' && __SKETCHIFY_WINDOW__ === 'hosted';
 
-/** Messages the hosted window refused (other origins, other windows): logged, and counted for tests. */
-export const refusedMessages: string[] = [];
-
 function hostedWindow(): HostedWindow | undefined {
   if (!HOSTED_BUILD) return undefined;
   const fromHash = hostedWindowFromHash(location.hash);
@@ -22,10 +19,7 @@ function hostedWindow(): HostedWindow | undefined {
   }
   return {
     ...fromHash,
-    onRefused(reason) {
-      refusedMessages.push(reason);
-      console.warn(`[sketchify] ignored ${reason}`);
-    },
+    onRefused: (reason) => console.warn(`[sketchify] ignored ${reason}`),
   };
 }
 

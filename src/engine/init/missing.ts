@@ -4,6 +4,7 @@
 // by the same short random walks as fresh ones.
 import type { Random } from '../random.ts';
 import { defaultSpacing, growStrokes, sampleStartPoints, startDistribution, WALK } from './sample.ts';
+import { chamferDistance } from '../subject/grid.ts';
 import { gaussianBlur } from './xdog.ts';
 
 /** Ink above this (1 - paper) counts as drawn. */
@@ -14,35 +15,11 @@ const INK = 0.5;
  * whose ink exceeds INK; Infinity everywhere when nothing is drawn.
  */
 export function distanceToInk(rendered: Float32Array, size: number): Float32Array {
-  const d = new Float32Array(size * size).fill(Infinity);
-  for (let i = 0; i < d.length; i++) if (1 - rendered[i] > INK) d[i] = 0;
-  const diag = Math.SQRT2;
-  const relax = (i: number, j: number, w: number): void => {
-    if (d[j] + w < d[i]) d[i] = d[j] + w;
-  };
-  for (let y = 0; y < size; y++) {
-    for (let x = 0; x < size; x++) {
-      const i = y * size + x;
-      if (x > 0) relax(i, i - 1, 1);
-      if (y > 0) {
-        relax(i, i - size, 1);
-        if (x > 0) relax(i, i - size - 1, diag);
-        if (x < size - 1) relax(i, i - size + 1, diag);
-      }
-    }
-  }
-  for (let y = size - 1; y >= 0; y--) {
-    for (let x = size - 1; x >= 0; x--) {
-      const i = y * size + x;
-      if (x < size - 1) relax(i, i + 1, 1);
-      if (y < size - 1) {
-        relax(i, i + size, 1);
-        if (x < size - 1) relax(i, i + size + 1, diag);
-        if (x > 0) relax(i, i + size - 1, diag);
-      }
-    }
-  }
-  return d;
+  return chamferDistance(
+    Uint8Array.from(rendered, (paper) => (1 - paper > INK ? 1 : 0)),
+    size,
+    size,
+  );
 }
 
 /**

@@ -68,3 +68,37 @@ export function fillHoles(mask: Uint8Array, w: number, h: number): Uint8Array {
   for (let y = 0; y < h; y++) outside.add(labels[y * w]).add(labels[y * w + w - 1]);
   return mask.map((v, i) => (v || !outside.has(labels[i]) ? 1 : 0));
 }
+
+/**
+ * Chamfer distance (px; axial step 1, diagonal step `diagonal`) from every pixel to the nearest
+ * pixel set in `seeds`, in two raster passes; Infinity everywhere when none is set.
+ */
+export function chamferDistance(seeds: Uint8Array, w: number, h: number, diagonal = Math.SQRT2): Float32Array {
+  const d = Float32Array.from(seeds, (v) => (v ? 0 : Infinity));
+  const relax = (i: number, j: number, cost: number): void => {
+    if (d[j] + cost < d[i]) d[i] = d[j] + cost;
+  };
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      if (x > 0) relax(i, i - 1, 1);
+      if (y > 0) {
+        relax(i, i - w, 1);
+        if (x > 0) relax(i, i - w - 1, diagonal);
+        if (x < w - 1) relax(i, i - w + 1, diagonal);
+      }
+    }
+  }
+  for (let y = h - 1; y >= 0; y--) {
+    for (let x = w - 1; x >= 0; x--) {
+      const i = y * w + x;
+      if (x < w - 1) relax(i, i + 1, 1);
+      if (y < h - 1) {
+        relax(i, i + w, 1);
+        if (x < w - 1) relax(i, i + w + 1, diagonal);
+        if (x > 0) relax(i, i + w - 1, diagonal);
+      }
+    }
+  }
+  return d;
+}
